@@ -1,0 +1,1 @@
+"""Mutual: a Slack app that keeps a team's relationships two-way."""

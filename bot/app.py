@@ -1,0 +1,76 @@
+"""create_app(settings) -> App: wiring only."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.blocks.recording import build_error
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.db.session import Database
+from bot.listeners import register_listeners
+from bot.listeners.deps import Deps
+from bot.slack.client import make_client
+from bot.slack.directory import Directory
+from bot.slack.notify import Notifier
+
+logger = logging.getLogger(__name__)
+
+BOT_SCOPES = ["commands", "chat:write", "reactions:read", "users:read", "im:write",
+              "mpim:write", "mpim:history", "channels:read", "files:write"]
+
+
+def create_app(settings: Settings, db: Database, clock: Clock = system_clock) -> tuple[App, Deps]:
+    deps = Deps(db=db, clock=clock, directory=Directory(db, clock), notifier=Notifier())
+    client = make_client(settings.api_url, settings.bot_token)
+    common: dict[str, Any] = {
+        "client": client,
+        # Listeners finish (and write to the database) before Slack gets its answer, so a
+        # failure becomes a 5xx that Slack retries instead of a lost record.
+        "process_before_response": True,
+    }
+    if settings.oauth_mode:
+        app = App(signing_secret=settings.signing_secret, oauth_settings=_oauth(settings, db),
+                  **common)
+    elif settings.socket_mode:
+        app = App(token=settings.bot_token, request_verification_enabled=False,
+                  signing_secret="", **common)
+    else:
+        app = App(token=settings.bot_token, signing_secret=settings.signing_secret, **common)
+    register_listeners(app, deps)
+    app.error(_on_error)
+    return app, deps
+
+
+def _oauth(settings: Settings, db: Database) -> OAuthSettings:
+    assert settings.client_id and settings.client_secret
+    return OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=BOT_SCOPES,
+        installation_store=SQLAlchemyInstallationStore(client_id=settings.client_id,
+                                                       engine=db.engine),
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+    )
+
+
+def _on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+    logger.exception("listener failed: %s", error)
+    if not isinstance(error, OperationalError | DBAPIError):
+        return None
+    if body.get("command"):
+        # Slack never retries a command: say so, so the person can try again.
+        reply = build_error("Mutual couldn't reach its database just now, so nothing was saved. "
+                            "Please try again in a minute.")
+        return BoltResponse(status=200, body=reply, headers={"content-type": "application/json"})
+    # Events: a 5xx makes Slack deliver again once the database is back.
+    return BoltResponse(status=503, body="")

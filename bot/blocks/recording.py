@@ -1,0 +1,212 @@
+"""Messages and modals for recording help. Pure functions: values in, Block Kit out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import constants as ids
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    join_people,
+    mention,
+    message,
+    plain,
+    quote,
+    section,
+)
+from bot.services.parsing import NOTE_MAX
+from bot.services.people import Problem
+
+SOURCE_WORDS = {
+    "command": "",
+    "reaction": " with a thank-you reaction",
+    "shortcut": " for a message of yours",
+    "claim": "",
+}
+
+
+def _note_lines(note: str) -> str:
+    return f"\n{quote(note)}" if note else ""
+
+
+def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]) -> dict[str, Any]:
+    """The ephemeral receipt the person saying thanks sees."""
+    people = join_people(helper_ids)
+    text = f"Noted: {people} helped you." + (f" For: {note}" if note else "")
+    blocks: list[Block] = [
+        section(f":handshake: Noted — {people} helped you.{_note_lines(note)}"),
+        context("I've let them know privately. Want the channel to see it too?"),
+        actions(
+            button("Share in channel", ids.THANKS_SHARE, ",".join(map(str, record_ids))),
+        ),
+    ]
+    return {"response_type": "ephemeral", **message(text, blocks)}
+
+
+def build_shared_thanks(receiver_id: str, helper_ids: list[str], note: str) -> dict[str, Any]:
+    """The public post when someone chooses "Share in channel"."""
+    people = join_people(helper_ids)
+    text = f"{mention(receiver_id)} thanked {people}" + (f" for: {note}" if note else "")
+    body = f":raised_hands: {mention(receiver_id)} thanked {people}" + (
+        f" for:\n{quote(note)}" if note else "."
+    )
+    return {"response_type": "in_channel", "replace_original": False,
+            **message(text, [section(body)])}
+
+
+def build_receipt_shared(helper_ids: list[str]) -> dict[str, Any]:
+    text = f"Shared in the channel — thanks for recognising {join_people(helper_ids)}."
+    return {"response_type": "ephemeral", "replace_original": True,
+            **message(text, [section(f":white_check_mark: {text}")])}
+
+
+def build_thanked_dm(
+    receiver_id: str, note: str, source: str, permalink: str | None = None
+) -> dict[str, Any]:
+    """The private note to someone who was thanked."""
+    how = SOURCE_WORDS.get(source, "")
+    text = f"{mention(receiver_id)} thanked you{how}" + (f" for: {note}" if note else ".")
+    body = f":sparkles: {mention(receiver_id)} thanked you{how}" + (
+        f" for:\n{quote(note)}" if note else "."
+    )
+    blocks = [section(body)]
+    if permalink:
+        blocks.append(context(f"<{permalink}|See the message>"))
+    return message(text, blocks)
+
+
+def build_claim_receipt(receiver_id: str, note: str, expiry_days: int) -> dict[str, Any]:
+    text = f"I've asked {mention(receiver_id)} to confirm that you helped them."
+    blocks = [
+        section(f":hourglass_flowing_sand: {text}{_note_lines(note)}"),
+        context(f"It counts once they confirm. The request lapses quietly after {expiry_days} days."),
+    ]
+    return {"response_type": "ephemeral", **message(text, blocks)}
+
+
+def build_claim_request(helper_id: str, note: str, record_id: int) -> dict[str, Any]:
+    """The DM asking the receiver to confirm a `/helped` claim."""
+    text = f"{mention(helper_id)} says they helped you: {note}"
+    blocks: list[Block] = [
+        section(f":wave: {mention(helper_id)} says they helped you with:\n{quote(note)}"),
+        context("Confirming keeps a record of it. If it doesn't ring a bell, "
+                "decline — they won't be told."),
+        actions(
+            button("Yes, they helped", ids.CLAIM_CONFIRM, str(record_id), style="primary"),
+            button("Not really", ids.CLAIM_DECLINE, str(record_id)),
+        ),
+    ]
+    return message(text, blocks)
+
+
+def build_claim_answered(helper_id: str, note: str, outcome: str) -> dict[str, Any]:
+    """Replaces the claim DM once answered, so its buttons cannot be pressed again."""
+    words = {
+        "confirmed": f":white_check_mark: You confirmed that {mention(helper_id)} helped you.",
+        "declined": f"Okay — I won't record that {mention(helper_id)} helped you. "
+                    "They won't be told.",
+        "expired": f"This request from {mention(helper_id)} has lapsed, so nothing was recorded.",
+    }
+    text = words.get(outcome, "This request was already answered.")
+    return message(text, [section(text + _note_lines(note))])
+
+
+def build_claim_confirmed_dm(receiver_id: str, note: str) -> dict[str, Any]:
+    text = f"{mention(receiver_id)} confirmed that you helped them."
+    return message(text, [section(f":handshake: {text}{_note_lines(note)}")])
+
+
+PROBLEM_WORDS = {
+    Problem.NOT_FOUND: "I couldn't find {who} in this workspace.",
+    Problem.SELF: "You can't record help from yourself — it only counts between two people.",
+    Problem.BOT: "{who} is a bot or an app, so there's no one to thank there.",
+    Problem.DEACTIVATED: "{who} is no longer active in this workspace.",
+    Problem.OTHER_WORKSPACE: "{who} is from another workspace, and Mutual only records help "
+                             "within this one.",
+}
+
+
+def problem_text(user_id: str, problem: Problem) -> str:
+    return PROBLEM_WORDS[problem].format(who=mention(user_id))
+
+
+def build_error(text: str, hint: str | None = None) -> dict[str, Any]:
+    """An ephemeral refusal: what went wrong and how to do it right. Nothing was saved."""
+    blocks: list[Block] = [section(f":information_source: {text}")]
+    if hint:
+        blocks.append(context(hint))
+    return {"response_type": "ephemeral", **message(text, blocks)}
+
+
+THANKS_USAGE = "Try `/thanks @alex for the code review` — mention one or more people."
+HELPED_USAGE = "Try `/helped @alex reviewed the launch plan` — one person and what you did."
+
+
+def build_note_too_long(length: int, usage: str) -> dict[str, Any]:
+    return build_error(
+        f"That note is {length:,} characters; Mutual keeps notes up to {NOTE_MAX}. "
+        "Could you shorten it? Nothing was saved.",
+        usage,
+    )
+
+
+def _note_input(optional: bool, initial: str = "", label: str = "What did they help with?") -> Block:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.NOTE_INPUT,
+                               "multiline": True, "max_length": NOTE_MAX}
+    if initial:
+        element["initial_value"] = initial[:NOTE_MAX]
+    return {"type": "input", "block_id": ids.NOTE_BLOCK, "optional": optional,
+            "label": plain(label), "element": element}
+
+
+def _modal(callback_id: str, title: str, submit: str, blocks: list[Block],
+           private_metadata: str = "") -> dict[str, Any]:
+    return {"type": "modal", "callback_id": callback_id, "title": plain(title),
+            "submit": plain(submit), "close": plain("Cancel"), "blocks": blocks,
+            "private_metadata": private_metadata}
+
+
+def build_record_help_modal(author_id: str, private_metadata: str) -> dict[str, Any]:
+    """The "This helped me" modal: who helped is the message's author; the note is optional."""
+    blocks = [
+        section(f"Record that {mention(author_id)} helped you with this message."),
+        _note_input(optional=True, label="Add a note (optional)"),
+    ]
+    return _modal(ids.RECORD_HELP, "This helped me", "Record", blocks, private_metadata)
+
+
+def build_thank_someone_modal(initial_users: list[str] | None = None) -> dict[str, Any]:
+    picker: dict[str, Any] = {"type": "multi_users_select", "action_id": ids.PEOPLE_INPUT,
+                              "placeholder": plain("Who helped you?"), "max_selected_items": 10}
+    if initial_users:
+        picker["initial_users"] = initial_users
+    blocks = [
+        {"type": "input", "block_id": ids.PEOPLE_BLOCK, "label": plain("Who helped you?"),
+         "element": picker},
+        _note_input(optional=True, label="What for? (optional)"),
+    ]
+    return _modal(ids.THANK_SOMEONE, "Say thanks", "Thank them", blocks)
+
+
+def build_helped_modal(initial_user: str | None = None) -> dict[str, Any]:
+    picker: dict[str, Any] = {"type": "users_select", "action_id": ids.PERSON_INPUT,
+                              "placeholder": plain("Whom did you help?")}
+    if initial_user:
+        picker["initial_user"] = initial_user
+    blocks = [
+        {"type": "input", "block_id": ids.PERSON_BLOCK, "label": plain("Whom did you help?"),
+         "element": picker},
+        _note_input(optional=False, label="What did you do?"),
+        context("They'll be asked to confirm; it counts once they do."),
+    ]
+    return _modal(ids.HELPED_MODAL, "Record help you gave", "Ask them", blocks)
+
+
+def build_modal_done(text: str) -> dict[str, Any]:
+    """A modal's closing view after a submission."""
+    return {"type": "modal", "title": plain("Mutual"), "close": plain("Done"),
+            "blocks": [section(escape(text))]}

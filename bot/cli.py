@@ -1,0 +1,127 @@
+"""`mutual` (also `python -m bot`): run, db upgrade, jobs run, export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings, configure_logging, load_settings
+
+logger = logging.getLogger("mutual")
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv(override=False)
+    args = _parser().parse_args(argv)
+    needs_slack = args.verb == "run"
+    try:
+        settings = load_settings(require_slack=needs_slack)
+        if args.verb == "jobs" and args.now:
+            args.now = _parse_now(args.now)
+    except ConfigError as e:
+        print(f"mutual: {e}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if args.verb == "run":
+        return run(settings, scheduler=not args.no_scheduler)
+    if args.verb == "db":
+        from bot.db.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("database is up to date")
+        return 0
+    if args.verb == "jobs":
+        return jobs_run(settings, args.now or datetime.now(UTC))
+    return export(settings, args.team, args.format)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mutual", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    run_p = verbs.add_parser("run", help="migrate, then serve Slack and run the scheduler")
+    run_p.add_argument("--no-scheduler", action="store_true", help="serve only (extra replicas)")
+    db_p = verbs.add_parser("db", help="database maintenance")
+    db_p.add_argument("action", choices=["upgrade"])
+    jobs_p = verbs.add_parser("jobs", help="scheduled jobs")
+    jobs_p.add_argument("action", choices=["run"])
+    jobs_p.add_argument("--now", help="run as of this ISO 8601 instant (default: now)")
+    exp = verbs.add_parser("export", help="print a workspace's records")
+    exp.add_argument("--team", required=True, help="workspace id, T…")
+    exp.add_argument("--format", choices=["json", "csv"], default="json")
+    return parser
+
+
+def _parse_now(raw: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"--now must be an ISO 8601 instant, got {raw!r}") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def run(settings: Settings, scheduler: bool = True) -> int:
+    from slack_bolt.error import BoltError
+
+    from bot.app import create_app
+    from bot.db.migrate import upgrade
+    from bot.db.session import Database
+    from bot.jobs.scheduler import build_scheduler
+    from bot.server import serve
+
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        app, deps = create_app(settings, db)
+    except BoltError as e:
+        print(f"mutual: Slack refused the settings (check SLACK_BOT_TOKEN): {e}", file=sys.stderr)
+        return 2
+    jobs = build_scheduler(db, deps.clock) if scheduler else None
+    if jobs is not None:
+        jobs.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        serve(settings, app, db, stop)
+    finally:
+        if jobs is not None:
+            jobs.shutdown(wait=False)
+        deps.notifier.shutdown()
+        db.dispose()
+    return 0
+
+
+def jobs_run(settings: Settings, now: datetime) -> int:
+    from bot.db.migrate import upgrade
+    from bot.db.session import Database
+    from bot.jobs.scheduler import run_all
+
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    for job_id, result in run_all(db, now).items():
+        print(f"{job_id}: {result}")
+    db.dispose()
+    return 0
+
+
+def export(settings: Settings, team_id: str, fmt: str) -> int:
+    from bot.db.migrate import upgrade
+    from bot.db.session import Database
+    from bot.services.export import export_workspace, records_csv
+
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    with db.session() as session:
+        data = export_workspace(session, team_id)
+    db.dispose()
+    if fmt == "csv":
+        sys.stdout.write(records_csv(data["records"]))
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    return 0

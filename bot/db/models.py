@@ -1,0 +1,137 @@
+"""Tables. Every row belongs to a workspace (`team_id`); no query crosses workspaces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DEFAULT_THANK_EMOJI = "pray,raised_hands,heart_hands,thankyou"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Workspace(Base):
+    """An installed Slack workspace and its settings (every threshold is per workspace)."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    uninstalled_at: Mapped[datetime | None]
+    thank_emoji: Mapped[str] = mapped_column(String(500), default=DEFAULT_THANK_EMOJI)
+    nudge_channel: Mapped[str | None] = mapped_column(String(32))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    summary_weekday: Mapped[int] = mapped_column(Integer, default=4)  # Monday = 0
+    summary_hour: Mapped[int] = mapped_column(Integer, default=16)
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    window_days: Mapped[int] = mapped_column(Integer, default=90)
+    one_sided_min: Mapped[int] = mapped_column(Integer, default=3)
+    person_cooldown_days: Mapped[int] = mapped_column(Integer, default=7)
+    pair_cooldown_days: Mapped[int] = mapped_column(Integer, default=30)
+    claim_expiry_days: Mapped[int] = mapped_column(Integer, default=14)
+    claim_reminder_days: Mapped[int] = mapped_column(Integer, default=3)
+    intro_reminder_days: Mapped[int] = mapped_column(Integer, default=3)
+    intro_expiry_days: Mapped[int] = mapped_column(Integer, default=7)
+    intro_silent_days: Mapped[int] = mapped_column(Integer, default=5)
+
+    @property
+    def thank_emoji_set(self) -> frozenset[str]:
+        return frozenset(e.strip() for e in self.thank_emoji.split(",") if e.strip())
+
+
+class Member(Base):
+    """A person's cached Slack profile plus their personal Mutual settings."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+    )
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    home_team_id: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    tz: Mapped[str | None] = mapped_column(String(64))
+    tz_offset: Mapped[int] = mapped_column(Integer, default=0)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime]
+    nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    snoozed_until: Mapped[datetime | None]
+
+
+class HelpRecord(Base):
+    """"helper helped receiver". Only `confirmed` records count anywhere."""
+
+    __tablename__ = "help_records"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        UniqueConstraint("team_id", "dedupe_key"),
+        Index("ix_help_records_team_status_created", "team_id", "status", "created_at"),
+        Index("ix_help_records_team_helper", "team_id", "helper_id"),
+        Index("ix_help_records_team_receiver", "team_id", "receiver_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    helper_id: Mapped[str | None] = mapped_column(String(32))
+    receiver_id: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    # Natural key for sources that must count once (a reaction, a shortcut on one message).
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+
+class ReactionMark(Base):
+    """A thank-you emoji one person has on one message; the record goes when the last one does."""
+
+    __tablename__ = "reaction_marks"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    emoji: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class ProcessedEvent(Base):
+    """Event ids already handled, so a retried or duplicated delivery counts once."""
+
+    __tablename__ = "processed_events"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime]

@@ -1,0 +1,62 @@
+"""`/helped @a <note>`: the invoker helped @a; pending until @a confirms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.recording import (
+    HELPED_USAGE,
+    build_claim_receipt,
+    build_claim_request,
+    build_error,
+    build_note_too_long,
+)
+from bot.listeners.deps import Deps, team_of
+from bot.listeners.people import refuse_people
+from bot.listeners.thanking import send_dm
+from bot.services.parsing import NOTE_MAX, split_mentions
+from bot.services.recording import Recorded, record_claim
+from bot.services.workspaces import ensure_workspace
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/helped")
+    def helped(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack(**handle_helped(deps, client, team_of(context, command), command))
+
+
+def handle_helped(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> dict[str, Any]:
+    invoker = command["user_id"]
+    parsed = split_mentions(command.get("text", ""))
+    if len(parsed.user_ids) != 1:
+        text = ("Whom did you help? Mention them with @." if not parsed.user_ids
+                else "One person at a time, please — each of them confirms on their own.")
+        return build_error(text, HELPED_USAGE)
+    if not parsed.rest:
+        return build_error("Add a few words on what you did, so they know what to confirm.",
+                           HELPED_USAGE)
+    if len(parsed.rest) > NOTE_MAX:
+        return build_note_too_long(len(parsed.rest), HELPED_USAGE)
+    why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
+                               command.get("enterprise_id") or None)
+    if why_not:
+        return build_error(why_not + " Nothing was saved.", HELPED_USAGE)
+    claim, expiry_days = start_claim(deps, client, team_id, invoker, parsed.user_ids[0],
+                                     parsed.rest, command.get("channel_id"))
+    return build_claim_receipt(claim.receiver_id, claim.note, expiry_days)
+
+
+def start_claim(deps: Deps, client: WebClient, team_id: str, helper_id: str, receiver_id: str,
+                note: str, channel_id: str | None = None) -> tuple[Recorded, int]:
+    """Record a pending claim and ask the receiver to confirm it (also used by the modal)."""
+    now = deps.clock()
+    with deps.db.session() as session:
+        workspace = ensure_workspace(session, team_id, now)
+        claim = record_claim(session, workspace, helper_id, receiver_id, note, now, channel_id)
+        expiry_days = workspace.claim_expiry_days
+    deps.notifier.submit(send_dm, client, receiver_id,
+                         build_claim_request(helper_id, note, claim.id))
+    return claim, expiry_days

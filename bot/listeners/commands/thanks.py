@@ -1,0 +1,46 @@
+"""`/thanks @a [@b …] [for] <note>`: each mentioned person helped the invoker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.recording import (
+    THANKS_USAGE,
+    build_error,
+    build_note_too_long,
+    build_thanks_receipt,
+)
+from bot.listeners.deps import Deps, team_of
+from bot.listeners.people import refuse_people
+from bot.listeners.thanking import give_thanks
+from bot.services.parsing import NOTE_MAX, split_mentions
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/thanks")
+    def thanks(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        reply = handle_thanks(deps, client, team_of(context, command), command)
+        ack(**reply)
+
+
+def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> dict[str, Any]:
+    invoker = command["user_id"]
+    parsed = split_mentions(command.get("text", ""))
+    if not parsed.user_ids:
+        if parsed.bare_handles:
+            return build_error(
+                f"I couldn't tell who {parsed.bare_handles[0]} is. Pick them from the list "
+                "Slack shows as you type @, so the name turns into a mention.", THANKS_USAGE)
+        return build_error("Who would you like to thank? Mention them with @.", THANKS_USAGE)
+    if len(parsed.rest) > NOTE_MAX:
+        return build_note_too_long(len(parsed.rest), THANKS_USAGE)
+    why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
+                               command.get("enterprise_id") or None)
+    if why_not:
+        return build_error(why_not + " Nothing was saved.", THANKS_USAGE)
+    records = give_thanks(deps, client, team_id, invoker, parsed.user_ids, parsed.rest,
+                          command.get("channel_id"))
+    return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])

@@ -1,0 +1,41 @@
+"""Workspace and people changes: uninstalls, revoked tokens, deactivations, time zones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot.listeners.deps import Deps, team_of
+from bot.services.people import save_profile
+from bot.services.workspaces import ensure_workspace, mark_uninstalled
+from bot.slack.directory import profile_from_user
+
+
+def register(app: App, deps: Deps) -> None:
+    def stop_sending(team_id: str) -> None:
+        with deps.db.session() as session:
+            mark_uninstalled(session, team_id, deps.clock())
+
+    @app.event("app_uninstalled")
+    def on_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+        stop_sending(team_of(context, body))
+
+    @app.event("tokens_revoked")
+    def on_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        # A person revoking their own user token does not stop the bot.
+        if (event.get("tokens") or {}).get("bot"):
+            stop_sending(team_of(context, body))
+
+    @app.event("user_change")
+    def on_user_change(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        user = event.get("user")
+        if not isinstance(user, dict) or "id" not in user:
+            return
+        team_id = team_of(context, body)
+        profile = profile_from_user(user)
+        now = deps.clock()
+        with deps.db.session() as session:
+            ensure_workspace(session, team_id, now, context.enterprise_id)
+            save_profile(session, team_id, profile, now)
+        deps.directory.remember(team_id, profile.user_id, profile)

@@ -1,0 +1,46 @@
+"""Thank-you reactions: the message's author helped the person reacting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.listeners.deps import Deps, team_of
+from bot.services.people import problem_with
+from bot.services.recording import reaction_added, reaction_removed
+from bot.services.workspaces import ensure_workspace, first_delivery
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("reaction_added")
+    def on_added(body: dict[str, Any], event: dict[str, Any], client: WebClient,
+                 context: BoltContext) -> None:
+        item, author, reactor = event.get("item") or {}, event.get("item_user"), event.get("user")
+        if item.get("type") != "message" or not author or not reactor or author == reactor:
+            return
+        team_id = team_of(context, body)
+        # The author must be a person of this workspace; a bot's message thanks nobody.
+        if problem_with(deps.directory.get(client, team_id, author), reactor, team_id,
+                        context.enterprise_id):
+            return
+        now = deps.clock()
+        with deps.db.session() as session:
+            workspace = ensure_workspace(session, team_id, now, context.enterprise_id)
+            if first_delivery(session, team_id, body.get("event_id"), now):
+                reaction_added(session, workspace, reactor, author, event.get("reaction", ""),
+                               item["channel"], item["ts"], now)
+
+    @app.event("reaction_removed")
+    def on_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        item, reactor = event.get("item") or {}, event.get("user")
+        if item.get("type") != "message" or not reactor:
+            return
+        team_id = team_of(context, body)
+        now = deps.clock()
+        with deps.db.session() as session:
+            workspace = ensure_workspace(session, team_id, now, context.enterprise_id)
+            if first_delivery(session, team_id, body.get("event_id"), now):
+                reaction_removed(session, workspace, reactor, event.get("reaction", ""),
+                                 item["channel"], item["ts"], now)

@@ -1,0 +1,80 @@
+"""Modal submissions: `record_help`, `thank_someone`, and the `/helped` modal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import constants as ids
+from bot.blocks.recording import build_modal_done, build_thanked_dm
+from bot.listeners.commands.helped import start_claim
+from bot.listeners.deps import Deps, team_of
+from bot.listeners.people import refuse_people
+from bot.listeners.thanking import give_thanks, send_dm
+from bot.services.recording import record_for_message
+from bot.services.workspaces import ensure_workspace
+
+
+def field(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
+    return view["state"]["values"].get(block_id, {}).get(action_id, {})
+
+
+def note_of(view: dict[str, Any]) -> str:
+    return (field(view, ids.NOTE_BLOCK, ids.NOTE_INPUT).get("value") or "").strip()[:500]
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(ids.RECORD_HELP)
+    def record_help(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+                    context: BoltContext) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        team_id, invoker, note = team_of(context, body), body["user"]["id"], note_of(view)
+        why_not, _ = refuse_people(deps, client, team_id, invoker, [meta["author"]])
+        if why_not:
+            ack(response_action="update", view=build_modal_done(why_not + " Nothing was saved."))
+            return
+        now = deps.clock()
+        with deps.db.session() as session:
+            ensure_workspace(session, team_id, now)
+            record = record_for_message(session, team_id, invoker, meta["author"],
+                                        meta["channel"], meta["ts"], note, now)
+        ack(response_action="update", view=build_modal_done(
+            "Noted — thanks for recognising their help. I've let them know."
+            if record.new else "Already noted — I've kept your latest note."))
+        if record.new:
+            deps.notifier.submit(send_dm, client, record.helper_id,
+                                 build_thanked_dm(invoker, record.note, "shortcut"))
+
+    @app.view(ids.THANK_SOMEONE)
+    def thank_someone(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+                      context: BoltContext) -> None:
+        team_id, invoker, note = team_of(context, body), body["user"]["id"], note_of(view)
+        chosen = field(view, ids.PEOPLE_BLOCK, ids.PEOPLE_INPUT).get("selected_users") or []
+        why_not, _ = refuse_people(deps, client, team_id, invoker, list(dict.fromkeys(chosen)))
+        if not chosen or why_not:
+            ack(response_action="errors",
+                errors={ids.PEOPLE_BLOCK: why_not or "Pick at least one person."})
+            return
+        give_thanks(deps, client, team_id, invoker, list(dict.fromkeys(chosen)), note)
+        ack(response_action="update",
+            view=build_modal_done("Noted — I've let them know you're grateful."))
+
+    @app.view(ids.HELPED_MODAL)
+    def helped(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+               context: BoltContext) -> None:
+        team_id, invoker, note = team_of(context, body), body["user"]["id"], note_of(view)
+        person = field(view, ids.PERSON_BLOCK, ids.PERSON_INPUT).get("selected_user")
+        why_not, _ = refuse_people(deps, client, team_id, invoker, [person] if person else [])
+        if not person or why_not:
+            ack(response_action="errors",
+                errors={ids.PERSON_BLOCK: why_not or "Pick the person you helped."})
+            return
+        if not note:
+            ack(response_action="errors", errors={ids.NOTE_BLOCK: "Add a few words on what you did."})
+            return
+        start_claim(deps, client, team_id, invoker, person, note)
+        ack(response_action="update", view=build_modal_done(
+            "Sent — they'll be asked to confirm, and it counts once they do."))

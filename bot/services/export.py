@@ -1,0 +1,52 @@
+"""A workspace's data as plain dicts, in the shape PRODUCT.md §1 gives."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import HelpRecord
+
+RECORD_FIELDS = ("id", "helper", "receiver", "source", "status", "note", "channel",
+                 "message_ts", "created_at")
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def record_rows(session: Session, team_id: str, user_id: str | None = None) -> list[dict[str, Any]]:
+    query = select(HelpRecord).where(HelpRecord.team_id == team_id).order_by(HelpRecord.id)
+    if user_id is not None:
+        query = query.where((HelpRecord.helper_id == user_id) | (HelpRecord.receiver_id == user_id))
+    return [
+        {
+            "id": r.id,
+            "helper": r.helper_id,
+            "receiver": r.receiver_id,
+            "source": r.source,
+            "status": r.status,
+            "note": r.note,
+            "channel": r.channel_id,
+            "message_ts": r.message_ts,
+            "created_at": iso(r.created_at),
+        }
+        for r in session.scalars(query)
+    ]
+
+
+def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
+    return {"team": team_id, "records": record_rows(session, team_id), "intros": [], "nudges": []}
+
+
+def records_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=RECORD_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,102 @@
+"""Who can be thanked or introduced: the cached profiles and the rules about them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import Member
+
+PROFILE_TTL = timedelta(hours=12)
+# Slackbot is not flagged is_bot by users.info, but it is one.
+SLACKBOT_ID = "USLACKBOT"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The part of a Slack user profile Mutual keeps."""
+
+    user_id: str
+    home_team_id: str | None
+    name: str
+    tz: str | None = None
+    tz_offset: int = 0
+    is_bot: bool = False
+    deleted: bool = False
+    is_admin: bool = False
+    is_owner: bool = False
+
+
+class Problem(enum.Enum):
+    NOT_FOUND = "not_found"
+    SELF = "self"
+    BOT = "bot"
+    DEACTIVATED = "deactivated"
+    OTHER_WORKSPACE = "other_workspace"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    user_id: str
+    problem: Problem
+
+
+def problem_with(
+    profile: Profile | None, invoker_id: str, team_id: str, enterprise_id: str | None = None
+) -> Problem | None:
+    """Why this person cannot take part, or None when they can."""
+    if profile is None:
+        return Problem.NOT_FOUND
+    if profile.user_id == invoker_id:
+        return Problem.SELF
+    if profile.is_bot or profile.user_id == SLACKBOT_ID:
+        return Problem.BOT
+    if profile.deleted:
+        return Problem.DEACTIVATED
+    home = profile.home_team_id
+    if home and home != team_id and (enterprise_id is None or home != enterprise_id):
+        return Problem.OTHER_WORKSPACE
+    return None
+
+
+def cached_profile(session: Session, team_id: str, user_id: str, now: datetime) -> Profile | None:
+    """A fresh cached profile, or None when it must be fetched again."""
+    member = session.get(Member, (team_id, user_id))
+    if member is None or now - member.fetched_at > PROFILE_TTL:
+        return None
+    return to_profile(member)
+
+
+def to_profile(member: Member) -> Profile:
+    return Profile(
+        user_id=member.user_id,
+        home_team_id=member.home_team_id,
+        name=member.name,
+        tz=member.tz,
+        tz_offset=member.tz_offset,
+        is_bot=member.is_bot,
+        deleted=member.deleted,
+        is_admin=member.is_admin,
+        is_owner=member.is_owner,
+    )
+
+
+def save_profile(session: Session, team_id: str, profile: Profile, now: datetime) -> Member:
+    """Insert or refresh a member's cached profile; their personal settings are kept."""
+    member = session.get(Member, (team_id, profile.user_id))
+    if member is None:
+        member = Member(team_id=team_id, user_id=profile.user_id, nudges_enabled=True)
+        session.add(member)
+    member.home_team_id = profile.home_team_id
+    member.name = profile.name[:200]
+    member.tz = profile.tz
+    member.tz_offset = profile.tz_offset
+    member.is_bot = profile.is_bot
+    member.deleted = profile.deleted
+    member.is_admin = profile.is_admin
+    member.is_owner = profile.is_owner
+    member.fetched_at = now
+    return member

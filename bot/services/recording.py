@@ -1,0 +1,254 @@
+"""Recording help: "helper helped receiver", from every source, counted once."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import HelpRecord, ReactionMark, Workspace
+from bot.db.upsert import insert_ignore
+
+SOURCES = ("command", "reaction", "shortcut", "claim")
+STATUSES = ("confirmed", "pending", "declined", "expired", "retracted")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    id: int
+    helper_id: str
+    receiver_id: str
+    note: str
+    status: str
+    source: str
+    new: bool = True
+
+
+def _to_recorded(record: HelpRecord, new: bool = True) -> Recorded:
+    return Recorded(
+        id=record.id,
+        helper_id=record.helper_id or "",
+        receiver_id=record.receiver_id or "",
+        note=record.note,
+        status=record.status,
+        source=record.source,
+        new=new,
+    )
+
+
+def _new_record(team_id: str, helper_id: str, receiver_id: str, now: datetime, **fields: object) -> HelpRecord:
+    return HelpRecord(
+        team_id=team_id,
+        helper_id=helper_id,
+        receiver_id=receiver_id,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
+def record_thanks(
+    session: Session,
+    team_id: str,
+    receiver_id: str,
+    helper_ids: list[str],
+    note: str,
+    now: datetime,
+    source: str = "command",
+    channel_id: str | None = None,
+) -> list[Recorded]:
+    """One confirmed record per helper: each helped the receiver (the person thanking)."""
+    records = [
+        _new_record(team_id, helper, receiver_id, now, source=source, status="confirmed",
+                    note=note, channel_id=channel_id)
+        for helper in helper_ids
+    ]
+    session.add_all(records)
+    session.flush()
+    return [_to_recorded(r) for r in records]
+
+
+def record_for_message(
+    session: Session,
+    team_id: str,
+    receiver_id: str,
+    helper_id: str,
+    channel_id: str,
+    message_ts: str,
+    note: str,
+    now: datetime,
+) -> Recorded:
+    """"This helped me" on a message. Once per person per message: a second use updates the
+    note (and brings back a retracted record) instead of counting again."""
+    key = f"message:{channel_id}:{message_ts}:{receiver_id}"
+    existing = _by_key(session, team_id, key)
+    if existing is not None:
+        if note:
+            existing.note = note
+        new = existing.status != "confirmed"
+        existing.status = "confirmed"
+        existing.updated_at = now
+        return _to_recorded(existing, new=new)
+    record = _new_record(team_id, helper_id, receiver_id, now, source="shortcut",
+                         status="confirmed", note=note, channel_id=channel_id,
+                         message_ts=message_ts, dedupe_key=key)
+    session.add(record)
+    session.flush()
+    return _to_recorded(record)
+
+
+def _by_key(session: Session, team_id: str, key: str) -> HelpRecord | None:
+    return session.scalars(
+        select(HelpRecord).where(HelpRecord.team_id == team_id, HelpRecord.dedupe_key == key)
+    ).one_or_none()
+
+
+class ReactionResult(enum.Enum):
+    RECORDED = "recorded"
+    ALREADY_COUNTED = "already_counted"
+    RETRACTED = "retracted"
+    STILL_COUNTED = "still_counted"
+    IGNORED = "ignored"
+
+
+def reaction_added(
+    session: Session,
+    workspace: Workspace,
+    reactor_id: str,
+    author_id: str,
+    emoji: str,
+    channel_id: str,
+    message_ts: str,
+    now: datetime,
+) -> tuple[ReactionResult, Recorded | None]:
+    """A thank-you emoji: the author helped the reactor. Many emoji by one person on one
+    message (or the same one delivered twice) count once."""
+    emoji = _base_emoji(emoji)
+    if emoji not in workspace.thank_emoji_set:
+        return ReactionResult.IGNORED, None
+    team_id = workspace.team_id
+    insert_ignore(session, ReactionMark, {"team_id": team_id, "channel_id": channel_id,
+                                          "message_ts": message_ts, "user_id": reactor_id,
+                                          "emoji": emoji})
+    key = f"message:{channel_id}:{message_ts}:{reactor_id}"
+    inserted = insert_ignore(session, HelpRecord, {
+        "team_id": team_id, "helper_id": author_id, "receiver_id": reactor_id,
+        "source": "reaction", "status": "confirmed", "note": "", "channel_id": channel_id,
+        "message_ts": message_ts, "dedupe_key": key, "created_at": now, "updated_at": now,
+    })
+    record = _by_key(session, team_id, key)
+    assert record is not None
+    if inserted:
+        return ReactionResult.RECORDED, _to_recorded(record)
+    if record.status == "retracted":
+        record.status = "confirmed"
+        record.updated_at = now
+        return ReactionResult.RECORDED, _to_recorded(record)
+    return ReactionResult.ALREADY_COUNTED, _to_recorded(record, new=False)
+
+
+def reaction_removed(
+    session: Session,
+    workspace: Workspace,
+    reactor_id: str,
+    emoji: str,
+    channel_id: str,
+    message_ts: str,
+    now: datetime,
+) -> ReactionResult:
+    """Removing the last thank-you emoji a person had on a message retracts their record."""
+    emoji = _base_emoji(emoji)
+    if emoji not in workspace.thank_emoji_set:
+        return ReactionResult.IGNORED
+    team_id = workspace.team_id
+    mark = (ReactionMark.team_id == team_id, ReactionMark.channel_id == channel_id,
+            ReactionMark.message_ts == message_ts, ReactionMark.user_id == reactor_id)
+    session.execute(delete(ReactionMark).where(*mark, ReactionMark.emoji == emoji))
+    remaining = session.scalar(select(func.count()).select_from(ReactionMark).where(*mark))
+    if remaining:
+        return ReactionResult.STILL_COUNTED
+    record = _by_key(session, team_id, f"message:{channel_id}:{message_ts}:{reactor_id}")
+    # Only a reaction's own record is retracted; "This helped me" on the same message stays.
+    if record is None or record.source != "reaction" or record.status != "confirmed":
+        return ReactionResult.IGNORED
+    record.status = "retracted"
+    record.updated_at = now
+    return ReactionResult.RETRACTED
+
+
+def _base_emoji(name: str) -> str:
+    # Skin tones arrive as "raised_hands::skin-tone-3"; they are the same thanks.
+    return name.split("::", 1)[0]
+
+
+def record_claim(
+    session: Session, workspace: Workspace, helper_id: str, receiver_id: str, note: str,
+    now: datetime, channel_id: str | None = None,
+) -> Recorded:
+    """`/helped`: pending until the receiver confirms; expires after the workspace's window."""
+    record = _new_record(workspace.team_id, helper_id, receiver_id, now, source="claim",
+                         status="pending", note=note, channel_id=channel_id,
+                         expires_at=now + timedelta(days=workspace.claim_expiry_days))
+    session.add(record)
+    session.flush()
+    return _to_recorded(record)
+
+
+class ClaimAnswer(enum.Enum):
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    ALREADY_ANSWERED = "already_answered"
+    NOT_YOURS = "not_yours"
+    NOT_FOUND = "not_found"
+
+
+def answer_claim(
+    session: Session, team_id: str, record_id: int, user_id: str, confirm: bool, now: datetime
+) -> tuple[ClaimAnswer, Recorded | None]:
+    """The receiver's answer to a `/helped` claim. Only the receiver may answer, once."""
+    record = session.get(HelpRecord, record_id, with_for_update=True)
+    if record is None or record.team_id != team_id or record.source != "claim":
+        return ClaimAnswer.NOT_FOUND, None
+    if record.receiver_id != user_id:
+        return ClaimAnswer.NOT_YOURS, None
+    if record.status != "pending":
+        answer = ClaimAnswer.EXPIRED if record.status == "expired" else ClaimAnswer.ALREADY_ANSWERED
+        return answer, _to_recorded(record, new=False)
+    if record.expires_at is not None and record.expires_at <= now:
+        record.status = "expired"
+        record.updated_at = now
+        return ClaimAnswer.EXPIRED, _to_recorded(record)
+    record.status = "confirmed" if confirm else "declined"
+    record.updated_at = now
+    return (ClaimAnswer.CONFIRMED if confirm else ClaimAnswer.DECLINED), _to_recorded(record)
+
+
+def expire_claims(session: Session, now: datetime) -> list[Recorded]:
+    """Pending claims past their expiry become `expired` (every workspace)."""
+    stale = session.scalars(
+        select(HelpRecord).where(HelpRecord.status == "pending", HelpRecord.expires_at <= now)
+    ).all()
+    for record in stale:
+        record.status = "expired"
+        record.updated_at = now
+    return [_to_recorded(r) for r in stale]
+
+
+def pending_claims_for(session: Session, team_id: str, receiver_id: str) -> list[Recorded]:
+    rows = session.scalars(
+        select(HelpRecord).where(HelpRecord.team_id == team_id, HelpRecord.status == "pending",
+                                 HelpRecord.receiver_id == receiver_id)
+        .order_by(HelpRecord.created_at)
+    ).all()
+    return [_to_recorded(r, new=False) for r in rows]
+
+
+def records_by_ids(session: Session, team_id: str, ids: list[int]) -> list[Recorded]:
+    rows = session.scalars(
+        select(HelpRecord).where(HelpRecord.team_id == team_id, HelpRecord.id.in_(ids))
+    ).all()
+    return [_to_recorded(r, new=False) for r in rows]

@@ -1,0 +1,52 @@
+"""Workspaces and the events that mark them processed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import ProcessedEvent, Workspace
+from bot.db.upsert import insert_ignore
+
+
+def ensure_workspace(
+    session: Session, team_id: str, now: datetime, enterprise_id: str | None = None
+) -> Workspace:
+    """The workspace row, created with default settings on first sight."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        insert_ignore(
+            session,
+            Workspace,
+            {"team_id": team_id, "enterprise_id": enterprise_id, "created_at": now},
+        )
+        workspace = session.get(Workspace, team_id)
+        assert workspace is not None
+    elif workspace.uninstalled_at is not None:
+        # An event from a workspace means it is installed (again): keep its data.
+        workspace.uninstalled_at = None
+    return workspace
+
+
+def first_delivery(session: Session, team_id: str, event_id: str | None, now: datetime) -> bool:
+    """Claim an event id inside the caller's transaction; False when it was seen before.
+
+    Because the claim commits together with what the event records, a delivery that failed
+    half-way leaves no claim behind and Slack's retry is processed normally."""
+    if not event_id:
+        return True
+    return insert_ignore(
+        session, ProcessedEvent, {"team_id": team_id, "event_id": event_id, "received_at": now}
+    )
+
+
+def mark_uninstalled(session: Session, team_id: str, now: datetime) -> None:
+    workspace = session.get(Workspace, team_id)
+    if workspace is not None and workspace.uninstalled_at is None:
+        workspace.uninstalled_at = now
+
+
+def is_active(session: Session, team_id: str) -> bool:
+    workspace = session.get(Workspace, team_id)
+    return workspace is not None and workspace.uninstalled_at is None
