@@ -9,7 +9,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.blocks.recording import build_error
 from bot.clock import Clock, system_clock
@@ -65,7 +65,10 @@ def _oauth(settings: Settings, db: Database) -> OAuthSettings:
 
 def _on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
     logger.exception("listener failed: %s", error)
-    if not isinstance(error, OperationalError | DBAPIError):
+    unreachable = isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+    if not unreachable:
         return None
     if body.get("command"):
         # Slack never retries a command: say so, so the person can try again.

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.db.session import Database
 from bot.services import people
 from bot.services.people import Profile
+from bot.services.workspaces import ensure_workspace
 
 logger = logging.getLogger(__name__)
 MEMORY_TTL_SECONDS = 300.0
@@ -60,6 +61,7 @@ class Directory:
             profile = self._fetch(client, user_id)
             if profile is not None:
                 with self.db.session() as session:
+                    ensure_workspace(session, team_id, now)
                     people.save_profile(session, team_id, profile, now)
         self.remember(team_id, user_id, profile)
         return profile

@@ -1,0 +1,80 @@
+"""The real Mutual app, served by the real HTTP server on an ephemeral port."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.app import create_app
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.db.session import Database
+from bot.listeners.deps import Deps
+from bot.server import make_http_server
+from tests.support.payloads import SECRET, signed_headers
+from tests.support.slack_double import SlackDouble
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def settings_for(slack: SlackDouble, database_url: str, **overrides: Any) -> Settings:
+    base = Settings(bot_token="xoxb-test", signing_secret=SECRET, app_token=None, client_id=None,
+                    client_secret=None, api_url=slack.api_url, database_url=database_url,
+                    port=3000, log_level="INFO")
+    return replace(base, **overrides)
+
+
+class LiveMutual:
+    def __init__(self, settings: Settings, db: Database, clock: FixedClock) -> None:
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.app, self.deps = create_app(settings, db, clock=clock)
+        self.server = make_http_server(self.app, db, settings, host="127.0.0.1", port=0)
+        self.port = self.server.effective_port  # type: ignore[attr-defined]
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    @property
+    def deps_(self) -> Deps:
+        return self.deps
+
+    def close(self) -> None:
+        self.deps.notifier.drain()
+        self.server.close()
+        self.deps.notifier.shutdown()
+
+    def request(self, method: str, path: str, body: str = "",
+                headers: dict[str, str] | None = None) -> Reply:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        try:
+            conn.request(method, path, body=body.encode(), headers=headers or {})
+            resp = conn.getresponse()
+            return Reply(resp.status, resp.read().decode(), {k.lower(): v for k, v in resp.getheaders()})
+        finally:
+            conn.close()
+
+    def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
+             extra_headers: dict[str, str] | None = None, **sign: Any) -> Reply:
+        """POST /slack/events, signed exactly as Slack signs."""
+        headers = signed_headers(body, content_type=content_type, **sign)
+        headers.update(extra_headers or {})
+        return self.request("POST", "/slack/events", body, headers)
+
+    def post_event(self, body: str, **kw: Any) -> Reply:
+        return self.post(body, content_type="application/json", **kw)
+
+    def settle(self) -> None:
+        """Wait for the DMs a request sends after its ack."""
+        self.deps.notifier.drain()
