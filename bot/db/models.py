@@ -135,3 +135,114 @@ class ProcessedEvent(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime]
+
+
+class Intro(Base):
+    """`/intro @a @b why`: proposed → open (both accepted) → connected; or declined/expired."""
+
+    __tablename__ = "intros"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        Index("ix_intros_team_status", "team_id", "status"),
+        Index("ix_intros_team_group", "team_id", "group_channel_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    introducer_id: Mapped[str | None] = mapped_column(String(32))
+    a_id: Mapped[str | None] = mapped_column(String(32))
+    b_id: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    a_answer: Mapped[str | None] = mapped_column(String(16))  # accepted | declined
+    b_answer: Mapped[str | None] = mapped_column(String(16))
+    a_answered_at: Mapped[datetime | None]
+    b_answered_at: Mapped[datetime | None]
+    # Where each party's consent DM is, so its buttons can be replaced in place.
+    a_dm_channel: Mapped[str | None] = mapped_column(String(32))
+    a_dm_ts: Mapped[str | None] = mapped_column(String(32))
+    b_dm_channel: Mapped[str | None] = mapped_column(String(32))
+    b_dm_ts: Mapped[str | None] = mapped_column(String(32))
+    group_channel_id: Mapped[str | None] = mapped_column(String(32))
+    opened_at: Mapped[datetime | None]
+    a_spoke_at: Mapped[datetime | None]
+    b_spoke_at: Mapped[datetime | None]
+    connected_at: Mapped[datetime | None]
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class IntroRequest(Base):
+    """`/intro request @connector @target why`: pending → made | declined."""
+
+    __tablename__ = "intro_requests"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        Index("ix_intro_requests_team_status", "team_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    requester_id: Mapped[str | None] = mapped_column(String(32))
+    connector_id: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    dm_ts: Mapped[str | None] = mapped_column(String(32))
+    intro_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Nudge(Base):
+    """Every scheduled message, written with a unique key before it is sent (an outbox).
+
+    status: pending → sending (claimed by a runner until `claimed_until`) → sent | failed;
+    or cancelled (no longer wanted, e.g. the intro was answered)."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        UniqueConstraint("team_id", "key"),
+        Index("ix_nudges_status_due", "status", "due_at"),
+        Index("ix_nudges_team_recipient", "team_id", "recipient_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient_id: Mapped[str | None] = mapped_column(String(32))  # a user, or a channel for posts
+    subject: Mapped[str | None] = mapped_column(String(64))  # a user id, intro id, record id …
+    payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON the builder renders from
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class MutedPair(Base):
+    """`nudge_mute_pair`: `user_id` is never nudged about `other_id` again."""
+
+    __tablename__ = "muted_pairs"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    other_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class SchedulerLease(Base):
+    """One row per lock name: the runner holding it until `expires_at` runs the jobs."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]

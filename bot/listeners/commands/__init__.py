@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.commands import helped, thanks
+from bot.listeners.commands import helped, mutual, thanks
 from bot.listeners.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
     thanks.register(app, deps)
     helped.register(app, deps)
+    mutual.register(app, deps)

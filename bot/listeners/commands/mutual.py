@@ -1,0 +1,37 @@
+"""`/mutual <subcommand>`: a table of subcommands; anything unknown gets the help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.help import build_help
+from bot.listeners.deps import Deps, team_of
+from bot.services.parsing import first_word
+
+# (deps, client, team_id, command payload, the text after the subcommand) -> ack body
+SubCommand = Callable[[Deps, WebClient, str, dict[str, Any], str], dict[str, Any]]
+
+
+def _help(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    return build_help()
+
+
+SUBCOMMANDS: dict[str, SubCommand] = {
+    "": _help,
+    "help": _help,
+}
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/mutual")
+    def mutual(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        word, rest = first_word(command.get("text", ""))
+        handler = SUBCOMMANDS.get(word)
+        if handler is None:
+            ack(**build_help(f"I don't know `/mutual {word}` — here's what I can do:"))
+            return
+        ack(**handler(deps, client, team_of(context, command), command, rest))
