@@ -40,10 +40,10 @@ def create_app(settings: Settings, db: Database, clock: Clock = system_clock) ->
         app = App(signing_secret=settings.signing_secret, oauth_settings=_oauth(settings, db),
                   **common)
     elif settings.socket_mode:
-        app = App(token=settings.bot_token, request_verification_enabled=False,
-                  signing_secret="", **common)
+        # The client carries the bot token; Socket Mode needs no signing secret.
+        app = App(request_verification_enabled=False, signing_secret="", **common)
     else:
-        app = App(token=settings.bot_token, signing_secret=settings.signing_secret, **common)
+        app = App(signing_secret=settings.signing_secret, **common)
     register_listeners(app, deps)
     app.error(_on_error)
     return app, deps

@@ -14,6 +14,8 @@ def insert_ignore(session: Session, model: type[Any], values: dict[str, Any]) ->
     Unlike catching IntegrityError, this never poisons a PostgreSQL transaction."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    table = model.__table__
+    first_key = next(iter(table.primary_key.columns))
+    # RETURNING, not rowcount: psycopg 3 reports rowcount -1 for this statement.
+    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(first_key)
+    return session.connection().execute(stmt).first() is not None
