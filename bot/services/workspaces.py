@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import ProcessedEvent, Workspace
+from bot.db.models import Base, ProcessedEvent, Workspace
 from bot.db.upsert import insert_ignore
 
 
@@ -50,3 +51,20 @@ def mark_uninstalled(session: Session, team_id: str, now: datetime) -> None:
 def is_active(session: Session, team_id: str) -> bool:
     workspace = session.get(Workspace, team_id)
     return workspace is not None and workspace.uninstalled_at is None
+
+
+UNINSTALL_GRACE = timedelta(days=30)
+
+
+def purge_uninstalled(session: Session, now: datetime) -> list[str]:
+    """Delete every row of workspaces uninstalled more than 30 days ago (a reinstall within
+    the grace period clears `uninstalled_at` and keeps everything)."""
+    gone = list(session.scalars(
+        select(Workspace.team_id).where(Workspace.uninstalled_at <= now - UNINSTALL_GRACE)
+    ))
+    if not gone:
+        return []
+    for table in reversed(Base.metadata.sorted_tables):
+        if "team_id" in table.c:
+            session.execute(delete(table).where(table.c.team_id.in_(gone)))
+    return gone

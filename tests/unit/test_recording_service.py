@@ -84,3 +84,30 @@ def test_people_rules():
     assert problem_with(person(deleted=True), me, "T1") is Problem.DEACTIVATED
     assert problem_with(person(team="T9"), me, "T1") is Problem.OTHER_WORKSPACE
     assert problem_with(person(team="E1"), me, "T1", enterprise_id="E1") is None
+
+
+def test_uninstalled_workspaces_are_purged_after_30_days_only(session):
+    from sqlalchemy import func, select
+
+    from bot.db.models import HelpRecord
+    from bot.services.workspaces import mark_uninstalled, purge_uninstalled
+
+    for team in ("T1", "T2"):
+        ensure_workspace(session, team, NOW)
+        record_thanks(session, team, "UA", ["UB"], "", NOW)
+        first_delivery(session, team, "Ev1", NOW)
+    mark_uninstalled(session, "T1", NOW)
+    assert purge_uninstalled(session, NOW + timedelta(days=30) - timedelta(seconds=1)) == []
+    assert purge_uninstalled(session, NOW + timedelta(days=30)) == ["T1"]
+    teams = session.scalars(select(HelpRecord.team_id)).all()
+    assert teams == ["T2"]
+    assert session.scalar(select(func.count()).select_from(HelpRecord)) == 1
+
+
+def test_reinstall_within_grace_keeps_everything(session):
+    from bot.services.workspaces import mark_uninstalled, purge_uninstalled
+
+    ensure_workspace(session, "T1", NOW)
+    mark_uninstalled(session, "T1", NOW)
+    ensure_workspace(session, "T1", NOW + timedelta(days=29))  # an event: it is back
+    assert purge_uninstalled(session, NOW + timedelta(days=60)) == []

@@ -21,10 +21,12 @@ def register(app: App, deps: Deps) -> None:
         if item.get("type") != "message" or not author or not reactor or author == reactor:
             return
         team_id = team_of(context, body)
-        # The author must be a person of this workspace; a bot's message thanks nobody.
-        if problem_with(deps.directory.get(client, team_id, author), reactor, team_id,
-                        context.enterprise_id):
-            return
+        # Both must be people of this workspace: a bot's message, or a bot's reaction,
+        # thanks nobody.
+        for person, other in ((author, reactor), (reactor, author)):
+            if problem_with(deps.directory.get(client, team_id, person), other, team_id,
+                            context.enterprise_id):
+                return
         now = deps.clock()
         with deps.db.session() as session:
             workspace = ensure_workspace(session, team_id, now, context.enterprise_id)

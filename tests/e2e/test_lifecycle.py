@@ -1,0 +1,47 @@
+"""Workspace and people changes arriving as events."""
+
+from bot.db.models import Member, Workspace
+from tests.support import payloads as p
+from tests.support.db_read import record_count
+
+
+def test_a_bot_reacting_thanks_nobody(mutual, db):
+    mutual.post_event(p.event(p.reaction("reaction_added", "UROBOT", "UBOB")))
+    assert record_count(db) == 0
+
+
+def test_deactivation_via_user_change_is_honoured_at_once(mutual, slack, db):
+    assert mutual.post(p.command("/thanks", "<@UBOB> for the help")).status == 200
+    assert record_count(db) == 1
+    deactivated = {**slack.users["UBOB"], "deleted": True}
+    assert mutual.post_event(p.event({"type": "user_change", "user": deactivated})).status == 200
+    with db.session() as s:
+        assert s.get(Member, ("T0001", "UBOB")).deleted is True
+    reply = mutual.post(p.command("/thanks", "<@UBOB> for more help"))
+    assert "no longer active" in reply.json()["text"]
+    assert record_count(db) == 1
+
+
+def test_time_zone_changes_are_kept(mutual, slack, db):
+    moved = {**slack.users["UCAROL"], "tz": "Asia/Kolkata", "tz_offset": 19800}
+    mutual.post_event(p.event({"type": "user_change", "user": moved}))
+    with db.session() as s:
+        assert s.get(Member, ("T0001", "UCAROL")).tz_offset == 19800
+
+
+def test_uninstall_marks_the_workspace_and_keeps_its_data(mutual, db):
+    mutual.post(p.command("/thanks", "<@UBOB> for the help"))
+    assert mutual.post_event(p.event({"type": "app_uninstalled"})).status == 200
+    with db.session() as s:
+        assert s.get(Workspace, "T0001").uninstalled_at is not None
+    assert record_count(db) == 1, "data stays until the 30-day grace period ends"
+
+
+def test_revoked_user_tokens_do_not_stop_the_bot_but_bot_tokens_do(mutual, db):
+    mutual.post(p.command("/thanks", "<@UBOB> for the help"))
+    mutual.post_event(p.event({"type": "tokens_revoked", "tokens": {"oauth": ["UALICE"]}}))
+    with db.session() as s:
+        assert s.get(Workspace, "T0001").uninstalled_at is None
+    mutual.post_event(p.event({"type": "tokens_revoked", "tokens": {"bot": ["UMUTUAL"]}}))
+    with db.session() as s:
+        assert s.get(Workspace, "T0001").uninstalled_at is not None
