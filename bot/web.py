@@ -73,7 +73,7 @@ class WebApp:
         headers = _headers(environ)
         try:
             request = SlackRequest(body=raw, query=environ.get("QUERY_STRING", ""),
-                                   headers=headers)
+                                   headers=dict(headers))
         except (ValueError, TypeError, KeyError):
             # Unreadable body: unsigned garbage is unauthorised, signed garbage is a bad request.
             if self.verifier and not self.verifier.is_valid_request(raw, headers):
@@ -82,7 +82,7 @@ class WebApp:
         return _send(start_response, self.app.dispatch(request))
 
 
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
+def _headers(environ: dict[str, Any]) -> dict[str, Any]:
     headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
                if k.startswith("HTTP_")}
     if environ.get("CONTENT_TYPE"):
