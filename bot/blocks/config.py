@@ -1,0 +1,135 @@
+"""`/mutual config`: the workspace settings modal (`config_submit`), and reading it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import constants as ids
+from bot.blocks.kit import Block, context, plain, section
+from bot.services.settings import LIMITS, WEEKDAYS, WorkspaceConfig
+
+# Each setting's input: its block_id is also its element's action_id.
+FIELD_BLOCKS: dict[str, str] = {
+    "nudge_channel": ids.CFG_NUDGE_CHANNEL,
+    "summary_weekday": ids.CFG_SUMMARY_WEEKDAY,
+    "summary_hour": ids.CFG_SUMMARY_HOUR,
+    "timezone": ids.CFG_TIMEZONE,
+    "thank_emoji": ids.CFG_THANK_EMOJI,
+    "digest_enabled": ids.CFG_DIGEST,
+    "window_days": ids.CFG_WINDOW_DAYS,
+    "one_sided_min": ids.CFG_ONE_SIDED_MIN,
+    "person_cooldown_days": ids.CFG_PERSON_COOLDOWN,
+    "pair_cooldown_days": ids.CFG_PAIR_COOLDOWN,
+    "claim_expiry_days": ids.CFG_CLAIM_EXPIRY,
+    "claim_reminder_days": ids.CFG_CLAIM_REMINDER,
+    "intro_reminder_days": ids.CFG_INTRO_REMINDER,
+    "intro_expiry_days": ids.CFG_INTRO_EXPIRY,
+    "intro_silent_days": ids.CFG_INTRO_SILENT,
+}
+NUMBER_LABELS = {
+    "window_days": ("Look back over (days)", "Counts in `/mutual me`, nudges and summaries."),
+    "one_sided_min": ("One-sided after (times)", "Help received this often, none given back."),
+    "person_cooldown_days": ("Suggest to a person at most every (days)", None),
+    "pair_cooldown_days": ("Same pair again after (days)", None),
+    "claim_expiry_days": ("`/helped` claims lapse after (days)", None),
+    "claim_reminder_days": ("Remind about a claim after (days)", None),
+    "intro_reminder_days": ("Remind about an intro after (days)", None),
+    "intro_expiry_days": ("Unanswered intros lapse after (days)", None),
+    "intro_silent_days": ("Nudge a quiet intro after (days)", None),
+}
+DIGEST_ON = "on"
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}
+
+
+def _input(name: str, label: str, element: dict[str, Any], optional: bool = False,
+           hint: str | None = None) -> Block:
+    element = {**element, "action_id": FIELD_BLOCKS[name]}
+    block: Block = {"type": "input", "block_id": FIELD_BLOCKS[name], "label": plain(label),
+                    "element": element, "optional": optional}
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _number(name: str, value: int) -> Block:
+    low, high, _ = LIMITS[name]
+    label, hint = NUMBER_LABELS[name]
+    element = {"type": "number_input", "is_decimal_allowed": False, "initial_value": str(value),
+               "min_value": str(low), "max_value": str(high)}
+    return _input(name, label.replace("`", ""), element, hint=hint)
+
+
+def build_config_modal(config: WorkspaceConfig) -> dict[str, Any]:
+    channel: dict[str, Any] = {"type": "conversations_select", "placeholder": plain("Pick a channel"),
+                               "filter": {"include": ["public", "private"],
+                                          "exclude_bot_users": True}}
+    if config.nudge_channel:
+        channel["initial_conversation"] = config.nudge_channel
+    weekdays = [_option(day, str(i)) for i, day in enumerate(WEEKDAYS)]
+    hours = [_option(f"{h:02d}:00", str(h)) for h in range(24)]
+    digest: dict[str, Any] = {"type": "checkboxes", "options": [
+        _option("Post the weekly digest (Mondays at 09:00)", DIGEST_ON)]}
+    if config.digest_enabled:
+        digest["initial_options"] = digest["options"]
+    blocks: list[Block] = [
+        section("*Where and when*"),
+        _input("nudge_channel", "Channel for the summary and digest", channel, optional=True,
+               hint="Invite Mutual to a private channel first. Leave empty to post nothing."),
+        _input("summary_weekday", "Team summary day",
+               {"type": "static_select", "options": weekdays,
+                "initial_option": weekdays[config.summary_weekday]}),
+        _input("summary_hour", "Team summary time",
+               {"type": "static_select", "options": hours,
+                "initial_option": hours[config.summary_hour]}),
+        _input("timezone", "Time zone",
+               {"type": "plain_text_input", "initial_value": config.timezone, "max_length": 64,
+                "placeholder": plain("Europe/London")},
+               hint="An IANA name such as Europe/London, America/New_York or UTC."),
+        _input("digest_enabled", "Channel digest", digest, optional=True),
+        _input("thank_emoji", "Thank-you emoji",
+               {"type": "plain_text_input", "max_length": 500,
+                "initial_value": ", ".join(config.thank_emoji.split(","))},
+               hint="Emoji names, separated by commas. A reaction with one of them records thanks."),
+        section("*Thresholds*"),
+        *(_number(name, getattr(config, name)) for name in LIMITS),
+        context("Changes apply from the next scheduler run. Private suggestions still go out "
+                "only on weekdays, 09:00–17:00 in each person's own time."),
+    ]
+    return {"type": "modal", "callback_id": ids.CONFIG_SUBMIT, "title": plain("Mutual settings"),
+            "submit": plain("Save"), "close": plain("Cancel"), "blocks": blocks}
+
+
+def config_values(state: dict[str, Any]) -> dict[str, str | bool | None]:
+    """The submitted modal's values, by setting name, as typed."""
+    values: dict[str, str | bool | None] = {}
+    for name, block_id in FIELD_BLOCKS.items():
+        field = (state.get(block_id) or {}).get(block_id) or {}
+        if "selected_conversation" in field or field.get("type") == "conversations_select":
+            values[name] = field.get("selected_conversation")
+        elif "selected_option" in field or field.get("type") == "static_select":
+            values[name] = (field.get("selected_option") or {}).get("value")
+        elif "selected_options" in field or field.get("type") == "checkboxes":
+            values[name] = any(o.get("value") == DIGEST_ON for o in field.get("selected_options") or [])
+        else:
+            values[name] = field.get("value")
+    return values
+
+
+def config_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Errors by setting → by block_id, as `response_action: errors` wants them."""
+    return {FIELD_BLOCKS[name]: text for name, text in errors.items()}
+
+
+def build_config_saved() -> dict[str, Any]:
+    return {"type": "modal", "title": plain("Mutual settings"), "close": plain("Done"),
+            "blocks": [section(":white_check_mark: Saved. Mutual will use these settings from now on.")]}
+
+
+def build_config_refused() -> dict[str, Any]:
+    text = ("Only workspace admins and owners can change Mutual's settings. If something "
+            "should change, your workspace admin can help.")
+    return {"response_type": "ephemeral", "text": text,
+            "blocks": [section(f":information_source: {text}")]}

@@ -1,0 +1,119 @@
+"""The weekly team summary and the channel digest: aggregates under the privacy floor, warm,
+and never a ranking. Only introducers whose intros connected, and the people in intros still
+waiting for a reply, are named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.kit import Block, context, join_people, mention, message, section
+from bot.blocks.me import bulleted, cap_blocks
+from bot.services.summary import PRIVACY_FLOOR, ChannelDigest, Figure, Period, TeamSummary, Waiting
+
+CREDIT_MAX = 20
+WAITING_MAX = 15
+
+
+def period_words(period: Period) -> str:
+    first, last = period.days[0], period.days[-1]
+    return f"{first:%a %d %b} – {last:%a %d %b}"
+
+
+def _count(figure: Figure, one: str, many: str) -> str | None:
+    if not figure.shown:
+        return None
+    return f"*{figure.value:,}* {one if figure.value == 1 else many}"
+
+
+def _lines(*parts: str | None) -> list[str]:
+    return [p for p in parts if p]
+
+
+def build_team_summary(summary: TeamSummary, ephemeral: bool = False) -> dict[str, Any]:
+    words = period_words(summary.period)
+    blocks: list[Block] = [section(f":seedling: *The week in Mutual* · {words}")]
+    week = _lines(
+        _count(summary.help, "time someone helped a colleague", "times people helped a colleague"),
+        _count(summary.givers, "person gave help", "people gave help"),
+        _count(summary.receivers, "person was helped", "people were helped"),
+        _count(summary.new_two_way, "relationship became two-way", "relationships became two-way"),
+        _count(summary.intros_made, "introduction was offered", "introductions were offered"),
+        _count(summary.intros_connected, "introduction connected", "introductions connected"),
+    )
+    if week:
+        blocks.append(section("*This week*\n" + "\n".join(f"• {line}" for line in week)))
+    days = summary.window_days
+    two, one = summary.two_way, summary.one_way
+    relationships = _lines(
+        _count(two, "two-way relationship", "two-way relationships"),
+        _count(one, "one-way so far", "one-way so far"),
+    )
+    if relationships:
+        blocks.append(section(f"*Over the last {days} days*\n"
+                              + "\n".join(f"• {line}" for line in relationships)))
+        if one.shown and one.value:
+            blocks.append(context("One-way is often just *not yet*: a thank-you or a favour "
+                                  "returned is all it takes to make it two-way."))
+    if summary.credited:
+        shown = summary.credited[:CREDIT_MAX]
+        more = len(summary.credited) - len(shown)
+        names = join_people(shown) + (f" and {more} more" if more > 0 else "")
+        blocks.append(section(f":handshake: *Thank you, connectors:* {names} — "
+                              "your introductions turned into conversations this week."))
+    if not summary.anything_shown:
+        blocks.append(section("A quiet week — or a small one. Figures appear once at least "
+                              f"{PRIVACY_FLOOR} people are part of them."))
+    else:
+        blocks.append(context(f"Figures are shown only where at least {PRIVACY_FLOOR} people "
+                              "are involved. Nobody is ranked; giving is not a scoreboard."))
+    if ephemeral:
+        blocks.append(context("Only you can see this. Admins can post it with "
+                              "`/mutual summary post`."))
+    text = f"The week in Mutual ({words})" + (
+        ": " + "; ".join(line.replace("*", "") for line in week) if week else "")
+    reply = message(text, cap_blocks(blocks))
+    return {"response_type": "ephemeral", **reply} if ephemeral else reply
+
+
+def _waiting_line(intro: Waiting) -> str:
+    if intro.status == "open":
+        return (f"{mention(intro.a_id)} and {mention(intro.b_id)} (introduced by "
+                f"{mention(intro.introducer_id)}) — the group chat is ready for a first hello.")
+    return (f"{mention(intro.a_id)} and {mention(intro.b_id)} (introduced by "
+            f"{mention(intro.introducer_id)}) — waiting to hear back.")
+
+
+def build_digest(digest: ChannelDigest) -> dict[str, Any]:
+    words = period_words(digest.period)
+    blocks: list[Block] = [section(f":mailbox_with_mail: *This week's Mutual digest* · {words}")]
+    if digest.waiting:
+        lines = [_waiting_line(i) for i in digest.waiting]
+        blocks.append(section(f"*Introductions waiting for a reply ({len(digest.waiting)})*\n"
+                              + bulleted(lines, WAITING_MAX)))
+        blocks.append(context("If one of these is yours, a quick reply — even “not now” — "
+                              "helps everyone."))
+    figures = _lines(
+        _count(digest.new_two_way, "relationship became two-way this week",
+               "relationships became two-way this week"),
+        _count(digest.one_sided, "relationship is one-sided for now",
+               "relationships are one-sided for now"),
+    )
+    if figures:
+        blocks.append(section("\n".join(f"• {line}" for line in figures)))
+    if digest.empty:
+        blocks.append(section("Nothing is waiting on anyone this week. :sparkles:"))
+    blocks.append(context(f"Counts appear only where at least {PRIVACY_FLOOR} people are "
+                          "involved; nobody's one-sided relationships are ever named."))
+    text = f"This week's Mutual digest ({words}): {len(digest.waiting)} introductions waiting for a reply."
+    return message(text, cap_blocks(blocks))
+
+
+def build_summary_posting(channel_id: str) -> dict[str, Any]:
+    text = f"Posting this week's summary in <#{channel_id}>, with its chart."
+    return {"response_type": "ephemeral", **message(text, [section(f":outbox_tray: {text}")])}
+
+
+def build_post_failed(channel_id: str, error: str) -> dict[str, Any]:
+    text = (f"I couldn't post the summary in <#{channel_id}> (Slack said `{error}`). If it's a "
+            "private channel, invite me there first with `/invite @Mutual`.")
+    return message(text, [section(f":warning: {text}")])

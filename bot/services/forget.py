@@ -1,0 +1,139 @@
+"""`/mutual forget`: erase a person's identity and notes from every table of a workspace.
+
+Records stay, with the person's side blanked, so the other party's counts do not change; but
+nothing left can name them: their id is gone from every column, notes they were party to are
+emptied, and anything still waiting to be sent to or about them is cancelled."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.db.models import HelpRecord, Intro, IntroRequest, Member, MutedPair, Nudge, ReactionMark
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    records: int
+    intros: int
+    requests: int
+    nudges: int
+
+
+def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -> Forgotten:
+    notes = _notes(session, team_id, user_id)
+    nudges = _nudges(session, team_id, user_id, notes)
+    records = _records(session, team_id, user_id, now)
+    intros = _intros(session, team_id, user_id, now)
+    requests = _requests(session, team_id, user_id, now)
+    session.execute(delete(ReactionMark).where(ReactionMark.team_id == team_id,
+                                               ReactionMark.user_id == user_id))
+    session.execute(delete(MutedPair).where(
+        MutedPair.team_id == team_id, or_(MutedPair.user_id == user_id, MutedPair.other_id == user_id)))
+    session.execute(delete(Member).where(Member.team_id == team_id, Member.user_id == user_id))
+    return Forgotten(records, intros, requests, nudges)
+
+
+def _records(session: Session, team_id: str, user_id: str, now: datetime) -> int:
+    mine = (HelpRecord.team_id == team_id,
+            or_(HelpRecord.helper_id == user_id, HelpRecord.receiver_id == user_id))
+    # A claim still waiting can never be answered by (or for) someone who is gone.
+    session.execute(update(HelpRecord).where(*mine, HelpRecord.status == "pending")
+                    .values(status="retracted", updated_at=now))
+    count = session.execute(
+        update(HelpRecord).where(*mine).values(
+            note="", dedupe_key=None, updated_at=now, expires_at=None)
+    ).rowcount  # type: ignore[attr-defined]
+    for column in (HelpRecord.helper_id, HelpRecord.receiver_id):
+        session.execute(update(HelpRecord).where(HelpRecord.team_id == team_id, column == user_id)
+                        .values({column: None}))
+    return int(count or 0)
+
+
+def _intros(session: Session, team_id: str, user_id: str, now: datetime) -> int:
+    rows = session.scalars(select(Intro).where(
+        Intro.team_id == team_id,
+        or_(Intro.introducer_id == user_id, Intro.a_id == user_id, Intro.b_id == user_id))
+    ).all()
+    for intro in rows:
+        if intro.status in ("proposed", "open"):
+            # It cannot go ahead without them; nobody is chased about it any more.
+            intro.status = "expired"
+        intro.reason = ""
+        if intro.introducer_id == user_id:
+            intro.introducer_id = None
+        if intro.a_id == user_id:
+            intro.a_id = None
+            intro.a_dm_channel = intro.a_dm_ts = None
+        if intro.b_id == user_id:
+            intro.b_id = None
+            intro.b_dm_channel = intro.b_dm_ts = None
+        intro.updated_at = now
+    return len(rows)
+
+
+def _requests(session: Session, team_id: str, user_id: str, now: datetime) -> int:
+    rows = session.scalars(select(IntroRequest).where(
+        IntroRequest.team_id == team_id,
+        or_(IntroRequest.requester_id == user_id, IntroRequest.connector_id == user_id,
+            IntroRequest.target_id == user_id))
+    ).all()
+    for request in rows:
+        if request.status == "pending":
+            request.status = "declined"
+        request.reason = ""
+        if request.requester_id == user_id:
+            request.requester_id = None
+        if request.target_id == user_id:
+            request.target_id = None
+        if request.connector_id == user_id:
+            request.connector_id = None
+            request.dm_channel = request.dm_ts = None
+        request.updated_at = now
+    return len(rows)
+
+
+def _notes(session: Session, team_id: str, user_id: str) -> set[str]:
+    """The notes and reasons of everything the person was party to."""
+    notes = set(session.scalars(select(HelpRecord.note).where(
+        HelpRecord.team_id == team_id,
+        or_(HelpRecord.helper_id == user_id, HelpRecord.receiver_id == user_id))))
+    notes.update(session.scalars(select(Intro.reason).where(
+        Intro.team_id == team_id,
+        or_(Intro.introducer_id == user_id, Intro.a_id == user_id, Intro.b_id == user_id))))
+    notes.update(session.scalars(select(IntroRequest.reason).where(
+        IntroRequest.team_id == team_id,
+        or_(IntroRequest.requester_id == user_id, IntroRequest.connector_id == user_id,
+            IntroRequest.target_id == user_id))))
+    return {n for n in notes if n}
+
+
+def _nudges(session: Session, team_id: str, user_id: str, notes: set[str]) -> int:
+    """Every outbox row to or about the person, or whose key or payload carries their id or
+    one of their notes (as typed, or as JSON spells it)."""
+    needles = {user_id}
+    for note in notes:
+        # A whole JSON string equal to the note, or a long note anywhere in the text.
+        needles |= {json.dumps(note), json.dumps(note, ensure_ascii=False)}
+        if len(note) >= 12:
+            needles |= {note, json.dumps(note)[1:-1]}
+    candidates = session.scalars(select(Nudge).where(Nudge.team_id == team_id)).all()
+    rows = [n for n in candidates
+            if n.recipient_id == user_id or n.subject == user_id
+            or any(needle in n.key or needle in n.payload for needle in needles)]
+    for nudge in rows:
+        if nudge.status in ("pending", "sending", "failed"):
+            nudge.status = "cancelled"
+        # The key only has to stay unique; it must no longer spell their id.
+        nudge.key = f"forgotten:{nudge.id}"
+        nudge.payload = "{}"
+        nudge.last_error = None
+        if nudge.recipient_id == user_id:
+            nudge.recipient_id = None
+        if nudge.subject == user_id:
+            nudge.subject = None
+    return len(rows)

@@ -1,0 +1,158 @@
+"""Workspace settings (`/mutual config`).
+
+Validation returns every problem at once, keyed by field, so the modal can show each next to
+its input; nothing is saved unless all of it is valid."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import Workspace
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
+EMOJI_MAX = 20
+THANK_EMOJI_MAX_CHARS = 500
+
+# field: (lowest, highest, what it is, in words)
+LIMITS: dict[str, tuple[int, int, str]] = {
+    "window_days": (7, 365, "The window"),
+    "one_sided_min": (1, 50, "The one-sided threshold"),
+    "person_cooldown_days": (1, 365, "The per-person pause"),
+    "pair_cooldown_days": (1, 365, "The per-pair pause"),
+    "claim_expiry_days": (1, 90, "Claim expiry"),
+    "claim_reminder_days": (1, 90, "The claim reminder"),
+    "intro_reminder_days": (1, 60, "The intro reminder"),
+    "intro_expiry_days": (1, 90, "Intro expiry"),
+    "intro_silent_days": (1, 60, "The quiet-intro nudge"),
+}
+
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    nudge_channel: str | None
+    summary_weekday: int
+    summary_hour: int
+    timezone: str
+    thank_emoji: str
+    digest_enabled: bool
+    window_days: int
+    one_sided_min: int
+    person_cooldown_days: int
+    pair_cooldown_days: int
+    claim_expiry_days: int
+    claim_reminder_days: int
+    intro_reminder_days: int
+    intro_expiry_days: int
+    intro_silent_days: int
+
+
+def current_config(workspace: Workspace) -> WorkspaceConfig:
+    return WorkspaceConfig(**{f.name: getattr(workspace, f.name) for f in fields(WorkspaceConfig)})
+
+
+def validate_config(raw: dict[str, str | bool | None]) -> tuple[WorkspaceConfig | None, dict[str, str]]:
+    """Raw form values (strings as typed) → a config, or {field: friendly error}."""
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+
+    channel = raw.get("nudge_channel")
+    values["nudge_channel"] = str(channel) if channel else None
+
+    weekday = _int(raw.get("summary_weekday"))
+    if weekday is None or not 0 <= weekday <= 6:
+        errors["summary_weekday"] = "Pick the day of the week for the summary."
+    values["summary_weekday"] = weekday
+
+    hour = _int(raw.get("summary_hour"))
+    if hour is None or not 0 <= hour <= 23:
+        errors["summary_hour"] = "Pick an hour from 0 to 23."
+    values["summary_hour"] = hour
+
+    tz = str(raw.get("timezone") or "").strip()
+    if not valid_timezone(tz):
+        errors["timezone"] = ("Use a time zone name such as Europe/London, America/New_York "
+                              "or UTC.")
+    values["timezone"] = tz
+
+    emoji, emoji_error = parse_emoji(str(raw.get("thank_emoji") or ""))
+    if emoji_error:
+        errors["thank_emoji"] = emoji_error
+    values["thank_emoji"] = emoji
+
+    values["digest_enabled"] = bool(raw.get("digest_enabled"))
+
+    for name, (low, high, words) in LIMITS.items():
+        number = _int(raw.get(name))
+        if number is None:
+            errors[name] = f"{words} needs a whole number from {low} to {high}."
+        elif not low <= number <= high:
+            errors[name] = f"{words} must be between {low} and {high}."
+        values[name] = number
+
+    _related(values, errors)
+    if errors:
+        return None, errors
+    return WorkspaceConfig(**values), {}  # type: ignore[arg-type]
+
+
+def _related(values: dict[str, object], errors: dict[str, str]) -> None:
+    """Settings that only make sense together."""
+    def both(a: str, b: str) -> tuple[int, int] | None:
+        x, y = values.get(a), values.get(b)
+        if a in errors or b in errors or not isinstance(x, int) or not isinstance(y, int):
+            return None
+        return x, y
+
+    claim = both("claim_reminder_days", "claim_expiry_days")
+    if claim and claim[0] >= claim[1]:
+        errors["claim_reminder_days"] = "The reminder must come before the claim expires."
+    intro = both("intro_reminder_days", "intro_expiry_days")
+    if intro and intro[0] >= intro[1]:
+        errors["intro_reminder_days"] = "The reminder must come before the intro expires."
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"[+-]?\d{1,6}", text) else None
+
+
+def valid_timezone(name: str) -> bool:
+    if not name or len(name) > 64 or ".." in name or name.startswith("/"):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def parse_emoji(text: str) -> tuple[str, str | None]:
+    """"pray, :raised_hands:, heart_hands" → ("pray,raised_hands,heart_hands", None)."""
+    names = [n.strip().strip(":").strip().lower() for n in re.split(r"[,\s]+", text)]
+    names = list(dict.fromkeys(n for n in names if n))
+    if not names:
+        return "", "List at least one emoji name, e.g. pray, raised_hands."
+    bad = [n for n in names if not EMOJI_NAME.match(n)]
+    if bad:
+        return "", f"“{bad[0][:40]}” isn't an emoji name. Use names like pray or raised_hands."
+    if len(names) > EMOJI_MAX:
+        return "", f"Up to {EMOJI_MAX} emoji, please."
+    joined = ",".join(names)
+    if len(joined) > THANK_EMOJI_MAX_CHARS:
+        return "", "That list is too long; keep it to a few emoji."
+    return joined, None
+
+
+def apply_config(session: Session, workspace: Workspace, config: WorkspaceConfig) -> None:
+    for name, value in asdict(config).items():
+        setattr(workspace, name, value)
+

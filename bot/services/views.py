@@ -1,0 +1,161 @@
+"""A person's own view of their relationships: `/mutual me`, `/mutual with @a`, App Home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import HelpRecord, Member, Workspace
+from bot.services.intros import IntroView, open_intros_for
+from bot.services.recording import Recorded, pending_claims_for
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One relationship as seen by the viewer: help given to `other_id` and received from them."""
+
+    other_id: str
+    given: int
+    received: int
+
+    @property
+    def two_way(self) -> bool:
+        return self.given > 0 and self.received > 0
+
+
+@dataclass(frozen=True)
+class PersonalView:
+    user_id: str
+    window_days: int
+    one_sided_min: int
+    given: int
+    received: int
+    two_way: list[Pair]
+    # They helped you, you haven't helped them back yet — the most help first.
+    received_only: list[Pair]
+    # You helped them, they haven't had the chance to return it yet.
+    given_only: list[Pair]
+    open_intros: list[IntroView]
+    claims_awaiting: list[Recorded]
+    nudges_enabled: bool = True
+    snoozed_until: datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.given or self.received or self.open_intros or self.claims_awaiting)
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    helper_id: str
+    receiver_id: str
+    note: str
+    source: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class History:
+    user_id: str
+    other_id: str
+    window_days: int
+    given_window: int
+    received_window: int
+    given_all: int
+    received_all: int
+    recent: list[HistoryItem] = field(default_factory=list)
+
+
+def personal_view(session: Session, workspace: Workspace, user_id: str, now: datetime) -> PersonalView:
+    """Counts over the workspace's window (90 days by default), from confirmed records only."""
+    team_id = workspace.team_id
+    since = now - timedelta(days=workspace.window_days)
+    rows = session.execute(
+        select(HelpRecord.helper_id, HelpRecord.receiver_id, func.count())
+        .where(HelpRecord.team_id == team_id, HelpRecord.status == "confirmed",
+               HelpRecord.created_at >= since, HelpRecord.created_at <= now,
+               or_(HelpRecord.helper_id == user_id, HelpRecord.receiver_id == user_id))
+        .group_by(HelpRecord.helper_id, HelpRecord.receiver_id)
+    ).all()
+    given = received = 0
+    per_other: dict[str, list[int]] = {}
+    for helper, receiver, count in rows:
+        if helper == receiver:
+            continue
+        mine_given = helper == user_id
+        other = receiver if mine_given else helper
+        if mine_given:
+            given += count
+        else:
+            received += count
+        # Someone who asked Mutual to forget them still counts for you, but is never named.
+        if other is None:
+            continue
+        slot = per_other.setdefault(other, [0, 0])
+        slot[0 if mine_given else 1] += count
+    gone = _deactivated(session, team_id, list(per_other))
+    pairs = [Pair(o, g, r) for o, (g, r) in per_other.items() if o not in gone]
+    member = session.get(Member, (team_id, user_id))
+    return PersonalView(
+        user_id=user_id,
+        window_days=workspace.window_days,
+        one_sided_min=workspace.one_sided_min,
+        given=given,
+        received=received,
+        two_way=sorted((p for p in pairs if p.two_way),
+                       key=lambda p: (-(p.given + p.received), p.other_id)),
+        received_only=sorted((p for p in pairs if p.received and not p.given),
+                             key=lambda p: (-p.received, p.other_id)),
+        given_only=sorted((p for p in pairs if p.given and not p.received),
+                          key=lambda p: (-p.given, p.other_id)),
+        open_intros=open_intros_for(session, team_id, user_id),
+        claims_awaiting=pending_claims_for(session, team_id, user_id),
+        nudges_enabled=member.nudges_enabled if member is not None else True,
+        snoozed_until=member.snoozed_until if member is not None and member.snoozed_until
+        and member.snoozed_until > now else None,
+    )
+
+
+def history_with(session: Session, workspace: Workspace, user_id: str, other_id: str,
+                 now: datetime, recent: int = 10) -> History:
+    """Everything confirmed between two people, both directions; the latest few in full."""
+    team_id = workspace.team_id
+    since = now - timedelta(days=workspace.window_days)
+    between = (
+        HelpRecord.team_id == team_id, HelpRecord.status == "confirmed",
+        or_((HelpRecord.helper_id == user_id) & (HelpRecord.receiver_id == other_id),
+            (HelpRecord.helper_id == other_id) & (HelpRecord.receiver_id == user_id)),
+    )
+    counts = session.execute(
+        select(HelpRecord.helper_id, func.count(),
+               func.count().filter(HelpRecord.created_at >= since))
+        .where(*between).group_by(HelpRecord.helper_id)
+    ).all()
+    by_helper = {helper: (total, in_window) for helper, total, in_window in counts}
+    latest = session.scalars(
+        select(HelpRecord).where(*between)
+        .order_by(HelpRecord.created_at.desc(), HelpRecord.id.desc()).limit(recent)
+    ).all()
+    return History(
+        user_id=user_id,
+        other_id=other_id,
+        window_days=workspace.window_days,
+        given_window=by_helper.get(user_id, (0, 0))[1],
+        received_window=by_helper.get(other_id, (0, 0))[1],
+        given_all=by_helper.get(user_id, (0, 0))[0],
+        received_all=by_helper.get(other_id, (0, 0))[0],
+        recent=[HistoryItem(r.helper_id or "", r.receiver_id or "", r.note, r.source, r.created_at)
+                for r in latest],
+    )
+
+
+def _deactivated(session: Session, team_id: str, user_ids: list[str]) -> set[str]:
+    if not user_ids:
+        return set()
+    return set(session.scalars(
+        select(Member.user_id).where(Member.team_id == team_id, Member.deleted.is_(True),
+                                     Member.user_id.in_(user_ids))
+    ))

@@ -1,0 +1,91 @@
+"""Workspace settings: validation gives every problem at once, and reading the modal back."""
+
+from bot.blocks.config import FIELD_BLOCKS, build_config_modal, config_errors, config_values
+from bot.db.models import Workspace
+from bot.services.settings import apply_config, current_config, parse_emoji, validate_config
+from bot.services.workspaces import ensure_workspace
+from tests.conftest import START
+from tests.support.blockkit import assert_valid_view
+
+GOOD = {
+    "nudge_channel": "CTEAM", "summary_weekday": "4", "summary_hour": "16",
+    "timezone": "Europe/Berlin", "thank_emoji": ":pray:, raised_hands  tada", "digest_enabled": True,
+    "window_days": "60", "one_sided_min": "4", "person_cooldown_days": "7",
+    "pair_cooldown_days": "30", "claim_expiry_days": "14", "claim_reminder_days": "3",
+    "intro_reminder_days": "3", "intro_expiry_days": "7", "intro_silent_days": "5",
+}
+
+
+def test_valid_config_is_normalised():
+    config, errors = validate_config(GOOD)
+    assert errors == {}
+    assert config.thank_emoji == "pray,raised_hands,tada"
+    assert (config.window_days, config.summary_weekday, config.timezone) == (60, 4, "Europe/Berlin")
+
+
+def test_every_problem_is_reported_by_field():
+    bad = {**GOOD, "timezone": "Mars/Olympus", "window_days": "3", "one_sided_min": "three",
+           "thank_emoji": "pray, not an emoji!", "summary_hour": "24",
+           "claim_reminder_days": "20", "intro_reminder_days": "9"}
+    config, errors = validate_config(bad)
+    assert config is None
+    assert set(errors) == {"timezone", "window_days", "one_sided_min", "thank_emoji",
+                           "summary_hour", "claim_reminder_days", "intro_reminder_days"}
+    assert "Europe/London" in errors["timezone"]
+    assert "between 7 and 365" in errors["window_days"]
+
+
+def test_time_zone_names_are_checked_safely():
+    for name in ("../../etc/passwd", "/UTC", "", "x" * 100):
+        assert "timezone" in validate_config({**GOOD, "timezone": name})[1]
+    assert validate_config({**GOOD, "timezone": "UTC"})[1] == {}
+
+
+def test_emoji_parsing():
+    assert parse_emoji("pray") == ("pray", None)
+    assert parse_emoji(":+1:, thumbsup::skin-tone-2")[1] is not None
+    assert parse_emoji("")[1]
+    assert parse_emoji(",".join(f"e{i}" for i in range(21)))[1]
+
+
+def test_modal_round_trip(session):
+    workspace = ensure_workspace(session, "T0001", START)
+    workspace.nudge_channel = "CTEAM"
+    view = build_config_modal(current_config(workspace))
+    assert_valid_view(view)
+    assert view["callback_id"] == "config_submit"
+    # What Slack sends back when the admin submits it unchanged.
+    state = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        kind = element["type"]
+        if kind == "conversations_select":
+            value = {"type": kind, "selected_conversation": element.get("initial_conversation")}
+        elif kind == "static_select":
+            value = {"type": kind, "selected_option": element["initial_option"]}
+        elif kind == "checkboxes":
+            value = {"type": kind, "selected_options": element.get("initial_options", [])}
+        else:
+            value = {"type": kind, "value": element["initial_value"]}
+        state[block["block_id"]] = {element["action_id"]: value}
+    config, errors = validate_config(config_values(state))
+    assert errors == {} and config == current_config(workspace)
+
+
+def test_unchecked_digest_turns_it_off_and_errors_map_to_blocks(session):
+    values = config_values({FIELD_BLOCKS["digest_enabled"]: {FIELD_BLOCKS["digest_enabled"]: {
+        "type": "checkboxes", "selected_options": []}}})
+    assert values["digest_enabled"] is False
+    assert config_errors({"timezone": "bad"}) == {"cfg_timezone": "bad"}
+
+
+def test_apply_config(session):
+    workspace = ensure_workspace(session, "T0001", START)
+    config, _ = validate_config(GOOD)
+    apply_config(session, workspace, config)
+    session.flush()
+    saved = session.get(Workspace, "T0001")
+    assert (saved.timezone, saved.window_days, saved.thank_emoji) == (
+        "Europe/Berlin", 60, "pray,raised_hands,tada")
