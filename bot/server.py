@@ -6,9 +6,11 @@ import logging
 import threading
 
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 from waitress.server import create_server
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.db.session import Database
 from bot.web import WebApp
 
@@ -29,15 +31,13 @@ def serve(settings: Settings, app: App, db: Database, stop: threading.Event) -> 
     http = threading.Thread(target=server.run, name="http", daemon=True)
     http.start()
     socket_handler = None
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        socket_handler = SocketModeHandler(app, settings.app_token)
-        socket_handler.connect()
-        logger.info("connected to Slack over Socket Mode; /healthz on port %s", settings.port)
-    else:
-        logger.info("serving Slack on http://0.0.0.0:%s/slack/events", settings.port)
     try:
+        if settings.socket_mode:
+            assert settings.app_token is not None
+            socket_handler = connect_socket_mode(app, settings.app_token)
+            logger.info("connected to Slack over Socket Mode; /healthz on port %s", settings.port)
+        else:
+            logger.info("serving Slack on http://0.0.0.0:%s/slack/events", settings.port)
         while not stop.wait(1.0):
             pass
     except KeyboardInterrupt:
@@ -46,3 +46,23 @@ def serve(settings: Settings, app: App, db: Database, stop: threading.Event) -> 
         if socket_handler is not None:
             socket_handler.close()
         server.close()
+
+
+def connect_socket_mode(app: App, app_token: str) -> SocketModeHandler:
+    """Open the Socket Mode connection (`apps.connections.open`, then the WebSocket).
+
+    Envelopes are handled on the SDK's worker threads and acked once the listener has finished,
+    so a listener that fails on the database sends no ack and Slack delivers the envelope again.
+    A token Slack refuses, or a connection that cannot be opened, is a start-up error.
+    """
+    handler = SocketModeHandler(app, app_token, concurrency=THREADS)
+    try:
+        handler.connect()
+    except SlackApiError as e:
+        handler.close()
+        error = e.response.get("error") if e.response is not None else e
+        raise ConfigError(f"SLACK_APP_TOKEN was refused by Slack's apps.connections.open: {error}") from None
+    except OSError as e:
+        handler.close()
+        raise ConfigError(f"SLACK_APP_TOKEN: could not open the Socket Mode connection: {e}") from None
+    return handler
