@@ -6,7 +6,9 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -37,8 +39,9 @@ def create_app(settings: Settings, db: Database, clock: Clock = system_clock) ->
         "process_before_response": True,
     }
     if settings.oauth_mode:
-        app = App(signing_secret=settings.signing_secret, oauth_settings=_oauth(settings, db),
-                  **common)
+        oauth = _oauth(settings, db)
+        app = App(signing_secret=settings.signing_secret, oauth_settings=oauth,
+                  authorize=_cached_authorize(oauth, client), **common)
     elif settings.socket_mode:
         # The client carries the bot token; Socket Mode needs no signing secret.
         app = App(request_verification_enabled=False, signing_secret="", **common)
@@ -60,6 +63,22 @@ def _oauth(settings: Settings, db: Database) -> OAuthSettings:
         state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
         install_path="/slack/install",
         redirect_uri_path="/slack/oauth_redirect",
+    )
+
+
+def _cached_authorize(oauth: OAuthSettings, client: WebClient) -> InstallationStoreAuthorize:
+    # Bolt's default authorize calls auth.test on every request. Its cache, keyed by the token
+    # it has just read from the installation store, spares that round trip; a reinstall brings a
+    # new token, and a deleted installation finds no token, so neither is served stale.
+    return InstallationStoreAuthorize(
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        installation_store=oauth.installation_store,
+        bot_only=bool(oauth.installation_store_bot_only),
+        user_token_resolution=oauth.user_token_resolution,
+        client=client,
+        cache_enabled=True,
+        logger=logger,
     )
 
 
