@@ -9,8 +9,11 @@ import signal
 import sys
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 
@@ -18,7 +21,9 @@ logger = logging.getLogger("mutual")
 
 
 def main(argv: list[str] | None = None) -> int:
-    load_dotenv(override=False)
+    # The .env of the directory `mutual` runs in (python-dotenv's default would look next to
+    # this file instead); variables already in the environment win.
+    load_dotenv(Path.cwd() / ".env", override=False)
     args = _parser().parse_args(argv)
     needs_slack = args.verb == "run"
     try:
@@ -29,6 +34,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mutual: {e}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    try:
+        return _dispatch(args, settings)
+    except ConfigError as e:  # found while starting: a token Slack refuses, a server not answering
+        print(f"mutual: {e}", file=sys.stderr)
+        return 2
+    except OperationalError as e:
+        print(f"mutual: {_unreachable_database(settings.database_url, e)}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.verb == "run":
         return run(settings, scheduler=not args.no_scheduler)
     if args.verb == "db":
@@ -40,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "jobs":
         return jobs_run(settings, args.now or datetime.now(UTC))
     return export(settings, args.team, args.format)
+
+
+def _unreachable_database(url: str, error: OperationalError) -> str:
+    shown = make_url(url).render_as_string(hide_password=True)
+    lines = str(error.orig or error).strip().splitlines()
+    return f"DATABASE_URL {shown} cannot be used: {lines[0] if lines else 'no answer'}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,8 +102,9 @@ def run(settings: Settings, scheduler: bool = True) -> int:
     try:
         app, deps = create_app(settings, db)
     except BoltError as e:
-        print(f"mutual: Slack refused the settings (check SLACK_BOT_TOKEN): {e}", file=sys.stderr)
-        return 2
+        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {e}") from None
+    except OSError as e:  # URLError included: nothing answers at SLACK_API_URL
+        raise ConfigError(f"SLACK_API_URL {settings.api_url} does not answer: {e}") from None
     jobs = build_scheduler(db, deps.clock) if scheduler else None
     if jobs is not None:
         jobs.start()

@@ -56,11 +56,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         client_id=_get(env, "SLACK_CLIENT_ID"),
         client_secret=_get(env, "SLACK_CLIENT_SECRET"),
         api_url=_normalise_api_url(_get(env, "SLACK_API_URL") or DEFAULT_API_URL),
-        database_url=_get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL,
+        database_url=_normalise_database_url(_get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL),
         port=_parse_port(_get(env, "PORT") or "3000"),
         log_level=_parse_log_level(_get(env, "MUTUAL_LOG_LEVEL") or "INFO"),
     )
-    _check_database_url(settings.database_url)
     if require_slack:
         _check_slack(settings)
     return settings
@@ -86,14 +85,30 @@ def _parse_log_level(raw: str) -> str:
     return level
 
 
-def _check_database_url(url: str) -> None:
+def _normalise_database_url(url: str) -> str:
+    """Check the URL names a database this install can open. Hosting providers hand out
+    `postgres://…` and `postgresql://…`; both mean PostgreSQL through psycopg 3, the driver
+    Mutual ships with (SQLAlchemy would otherwise reject the first and look for psycopg2)."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
     try:
-        make_url(url)
+        parsed = make_url(url)
     except ArgumentError:
         raise ConfigError(f"DATABASE_URL is not a valid SQLAlchemy URL: {url!r}") from None
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        raise ConfigError(f"DATABASE_URL names a database SQLAlchemy does not know: {shown}") from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as e:
+        raise ConfigError(f"DATABASE_URL needs a driver that is not installed ({e.name}): {shown}") from None
+    return url
 
 
 def _check_slack(s: Settings) -> None:
@@ -102,6 +117,10 @@ def _check_slack(s: Settings) -> None:
             "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: use a bot token (one workspace) "
             "or OAuth (many workspaces), not both"
         )
+    if s.client_secret is not None and s.client_id is None and s.bot_token is None:
+        raise ConfigError("SLACK_CLIENT_ID is not set but SLACK_CLIENT_SECRET is (OAuth mode)")
+    if s.bot_token is None and s.client_id is None and s.app_token is not None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set (Socket Mode needs it as well as SLACK_APP_TOKEN)")
     if s.bot_token is None and s.client_id is None:
         raise ConfigError(
             "SLACK_BOT_TOKEN is not set (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"

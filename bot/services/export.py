@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord
+from bot.services import intros
 
 RECORD_FIELDS = ("id", "helper", "receiver", "source", "status", "note", "channel",
                  "message_ts", "created_at")
@@ -40,8 +41,25 @@ def record_rows(session: Session, team_id: str, user_id: str | None = None) -> l
     ]
 
 
+def intro_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i.id,
+            "introducer": i.introducer_id or None,
+            "a": i.a_id or None,
+            "b": i.b_id or None,
+            "reason": i.reason,
+            "status": i.status,
+            "created_at": iso(i.created_at),
+            "connected_at": iso(i.connected_at),
+        }
+        for i in intros.intro_rows(session, team_id)
+    ]
+
+
 def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
-    return {"team": team_id, "records": record_rows(session, team_id), "intros": [], "nudges": []}
+    return {"team": team_id, "records": record_rows(session, team_id),
+            "intros": intro_rows(session, team_id), "nudges": []}
 
 
 def records_csv(rows: list[dict[str, Any]]) -> str:

@@ -106,3 +106,14 @@ def global_shortcut(callback_id: str, user: str = "UALICE", team: str = TEAM) ->
         "user": {"id": user, "team_id": team}, "trigger_id": f"trigger.{next(_ids)}",
         "token": "legacy", "action_ts": f"{time.time():.6f}",
     })
+
+
+def mpim_message(user: str | None, channel: str, text: str = "Hello both!", **extra: Any) -> dict[str, Any]:
+    """A `message` event in a group DM (`channel_type` mpim), as `message.mpim` delivers it."""
+    ts = f"{time.time():.6f}"
+    inner: dict[str, Any] = {"type": "message", "channel": channel, "channel_type": "mpim",
+                             "text": text, "ts": ts, "event_ts": ts}
+    if user is not None:
+        inner["user"] = user
+    inner.update(extra)
+    return inner

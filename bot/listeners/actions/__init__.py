@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import claims, share
+from bot.listeners.actions import claims, intros, share
 from bot.listeners.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
     share.register(app, deps)
     claims.register(app, deps)
+    intros.register(app, deps)

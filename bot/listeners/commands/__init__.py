@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.commands import helped, mutual, thanks
+from bot.listeners.commands import helped, intro, mutual, thanks
 from bot.listeners.deps import Deps
 
 
@@ -10,3 +10,4 @@ def register(app: App, deps: Deps) -> None:
     thanks.register(app, deps)
     helped.register(app, deps)
     mutual.register(app, deps)
+    intro.register(app, deps)

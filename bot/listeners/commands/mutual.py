@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.help import build_help
+from bot.listeners.commands.mutual_intros import intros
 from bot.listeners.deps import Deps, team_of
 from bot.services.parsing import first_word
 
@@ -23,6 +24,7 @@ def _help(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], 
 SUBCOMMANDS: dict[str, SubCommand] = {
     "": _help,
     "help": _help,
+    "intros": intros,
 }
 
 

@@ -14,6 +14,7 @@ from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, team_of
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks, send_dm
+from bot.listeners.views import intro
 from bot.services.recording import record_for_message
 from bot.services.workspaces import ensure_workspace
 
@@ -27,6 +28,8 @@ def note_of(view: dict[str, Any]) -> str:
 
 
 def register(app: App, deps: Deps) -> None:
+    intro.register(app, deps)
+
     @app.view(ids.RECORD_HELP)
     def record_help(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                     context: BoltContext) -> None:

@@ -1,0 +1,18 @@
+"""`/mutual intros`: your introductions under way and where each stands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.blocks.intros import build_intro_list
+from bot.listeners.deps import Deps
+from bot.services.intros import open_intros_for
+
+
+def intros(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    user = command["user_id"]
+    with deps.db.session() as session:
+        mine = open_intros_for(session, team_id, user)
+    return build_intro_list(mine, user)

@@ -1,0 +1,73 @@
+"""The intro modal (`intro_submit`): works like `/intro`; opened pre-filled by
+`intro_request_make`, in which case submitting it answers the request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import constants as ids
+from bot.blocks.intros import (
+    INTRO_REFUSALS,
+    build_intro_modal_done,
+    build_request_answered,
+    request_id_of,
+)
+from bot.listeners.commands.intro import people_problem, start_intro
+from bot.listeners.deps import Deps, team_of
+from bot.services.intros import Refused, check_people_and_reason
+from bot.services.parsing import NOTE_MAX
+
+# Which input a refusal belongs under.
+BLOCK_OF = {
+    Refused.TOO_FEW: ids.INTRO_B_BLOCK,
+    Refused.SAME_PERSON: ids.INTRO_B_BLOCK,
+    Refused.SELF: ids.INTRO_A_BLOCK,
+    Refused.EMPTY_REASON: ids.INTRO_REASON_BLOCK,
+    Refused.REASON_TOO_LONG: ids.INTRO_REASON_BLOCK,
+    Refused.DUPLICATE: ids.INTRO_B_BLOCK,
+    Refused.REQUEST_ANSWERED: ids.INTRO_B_BLOCK,
+}
+MODAL_WORDS = {
+    **INTRO_REFUSALS,
+    Refused.TOO_FEW: "Pick two people to introduce.",
+    Refused.REASON_TOO_LONG: f"Keep it to {NOTE_MAX} characters, please.",
+    Refused.DUPLICATE: "There's already an introduction of these two under way.",
+}
+
+
+def value(view: dict[str, Any], block_id: str, action_id: str, key: str) -> Any:
+    return view["state"]["values"].get(block_id, {}).get(action_id, {}).get(key)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(ids.INTRO_MODAL)
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+               context: BoltContext) -> None:
+        team_id, invoker = team_of(context, body), body["user"]["id"]
+        a = value(view, ids.INTRO_A_BLOCK, ids.INTRO_A_INPUT, "selected_user")
+        b = value(view, ids.INTRO_B_BLOCK, ids.INTRO_B_INPUT, "selected_user")
+        reason = (value(view, ids.INTRO_REASON_BLOCK, ids.INTRO_REASON_INPUT, "value") or "").strip()
+        refused = check_people_and_reason(invoker, a, b, reason)
+        if refused is not None:
+            ack(response_action="errors", errors={BLOCK_OF[refused]: MODAL_WORDS[refused]})
+            return
+        for block, person in ((ids.INTRO_A_BLOCK, a), (ids.INTRO_B_BLOCK, b)):
+            why_not = people_problem(deps, client, team_id, invoker, [person], who="this person")
+            if why_not:
+                ack(response_action="errors", errors={block: why_not})
+                return
+        result = start_intro(deps, client, team_id, invoker, a, b, reason,
+                             request_id_of(view.get("private_metadata")))
+        if result.intro is None:
+            assert result.refused is not None
+            ack(response_action="errors",
+                errors={BLOCK_OF[result.refused]: MODAL_WORDS[result.refused]})
+            return
+        ack(response_action="update", view=build_intro_modal_done(a, b))
+        request = result.request
+        if request is not None and request.dm is not None:
+            # The connector's request DM loses its buttons: the request is answered.
+            client.chat_update(channel=request.dm[0], ts=request.dm[1], **build_request_answered(request))

@@ -1,0 +1,247 @@
+"""`/intro @a @b <why>` end to end over HTTP: consent DMs, the group DM, "they connected"."""
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.db.models import Intro, ProcessedEvent
+from bot.services.export import export_workspace
+from tests.conftest import START
+from tests.support import payloads as p
+
+GROUP = "GALIBOBCAR"  # what the double answers for conversations.open(users="UALICE,UBOB,UCAROL")
+
+
+def intros(db):
+    with db.session() as s:
+        return list(s.scalars(select(Intro).order_by(Intro.id)))
+
+
+def propose(mutual, text="<@UBOB> <@UCAROL> you both work on search ranking", user="UALICE"):
+    reply = mutual.post(p.command("/intro", text, user=user))
+    assert reply.status == 200, reply.body
+    mutual.settle()
+    return reply.json()
+
+
+def consent_dm(slack, user):
+    [dm] = [m for m in slack.dms_to(user) if any(b["type"] == "actions" for b in m["blocks"])]
+    return dm
+
+
+def buttons(msg):
+    return [e for b in msg.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+def press(mutual, slack, action_id, value, user, channel=None, ts="1700000001.000100"):
+    reply = mutual.post(p.block_action(action_id, value, user=user, channel=channel or user,
+                                       message_ts=ts, response_url=slack.response_url()))
+    assert reply.status == 200, reply.body
+    mutual.settle()
+    return reply
+
+
+def say(mutual, user, channel=GROUP, event_id=None, **extra):
+    reply = mutual.post_event(p.event(p.mpim_message(user, channel, **extra), event_id=event_id))
+    assert reply.status == 200, reply.body
+    mutual.settle()
+
+
+def test_the_whole_flow_to_connected(mutual, slack, db):
+    receipt = propose(mutual)
+    assert receipt["response_type"] == "ephemeral"
+    assert "<@UBOB> and <@UCAROL>" in receipt["text"] and "privately" in receipt["text"]
+
+    bob, carol = consent_dm(slack, "UBOB"), consent_dm(slack, "UCAROL")
+    for dm, other in ((bob, "<@UCAROL>"), (carol, "<@UBOB>")):
+        assert "<@UALICE> would like to introduce you to " + other in dm["text"]
+        assert "you both work on search ranking" in dm["text"]
+        assert [b["action_id"] for b in buttons(dm)] == ["intro_accept", "intro_decline"]
+    [intro] = intros(db)
+    assert (intro.status, intro.introducer_id, intro.a_id, intro.b_id) == ("proposed", "UALICE", "UBOB", "UCAROL")
+    assert intro.a_dm_channel == "UBOB" and intro.a_dm_ts and intro.b_dm_ts
+    value = buttons(bob)[0]["value"]
+    assert value == str(intro.id)
+
+    # Bob says yes: his message changes in place; nobody else hears anything yet.
+    press(mutual, slack, "intro_accept", value, "UBOB", ts=intro.a_dm_ts)
+    [update] = slack.calls_to("chat.update")
+    assert (update["channel"], update["ts"]) == ("UBOB", intro.a_dm_ts)
+    assert "You said yes" in update["text"] and buttons(update) == []
+    assert slack.calls_to("conversations.open") == [] and slack.dms_to("UALICE") == []
+
+    # Carol says yes: one group DM of the three, the intro posted there, the introducer told.
+    press(mutual, slack, "intro_accept", value, "UCAROL", ts=intro.b_dm_ts)
+    [opened] = slack.calls_to("conversations.open")
+    assert sorted(opened["users"].split(",")) == ["UALICE", "UBOB", "UCAROL"]
+    [group_post] = [m for m in slack.calls_to("chat.postMessage") if m["channel"] == GROUP]
+    assert "<@UALICE> is introducing <@UBOB> and <@UCAROL>" in group_post["text"]
+    assert [b["action_id"] for b in buttons(group_post)] == ["intro_connected"]
+    [went_ahead] = slack.dms_to("UALICE")
+    assert "both said yes" in went_ahead["text"]
+    bob_now = [u for u in slack.calls_to("chat.update") if u["channel"] == "UBOB"][-1]
+    assert "You both said yes" in bob_now["text"]
+    [intro] = intros(db)
+    assert (intro.status, intro.group_channel_id, intro.opened_at) == ("open", GROUP, START)
+
+    # Things said in the group that are not Bob or Carol saying hello count for nothing.
+    say(mutual, "UMUTUAL", text="the bot's own intro")
+    say(mutual, "UCAROL", subtype="channel_join")
+    say(mutual, "UCAROL", bot_id="B123")
+    say(mutual, "UALICE", text="Over to you two!")
+    say(mutual, "UCAROL", channel="GELSEWHERE")
+    say(mutual, "UCAROL", channel_type="im", channel=GROUP)
+    [intro] = intros(db)
+    assert (intro.a_spoke_at, intro.b_spoke_at) == (None, None)
+
+    mutual.clock.set(START + timedelta(hours=2))
+    say(mutual, "UBOB", event_id="EvBob1")
+    say(mutual, "UBOB", event_id="EvBob1")  # Slack delivering the same event again
+    assert len(slack.dms_to("UALICE")) == 1
+    mutual.clock.set(START + timedelta(hours=3))
+    say(mutual, "UCAROL", event_id="EvCarol1")
+    connected = slack.dms_to("UALICE")[-1]
+    assert connected["text"] == "<@UBOB> and <@UCAROL> connected"
+    [intro] = intros(db)
+    assert intro.status == "connected" and intro.connected_at == START + timedelta(hours=3)
+    assert intro.a_spoke_at == START + timedelta(hours=2)
+    with db.session() as s:
+        assert {e.event_id for e in s.scalars(select(ProcessedEvent))} >= {"EvBob1", "EvCarol1"}
+
+    # Only once: more messages, or the button, tell the introducer nothing new.
+    say(mutual, "UCAROL")
+    press(mutual, slack, "intro_connected", value, "UBOB", channel=GROUP, ts="1700000099.000100")
+    assert len(slack.dms_to("UALICE")) == 2
+    with db.session() as s:
+        [row] = export_workspace(s, "T0001")["intros"]
+    assert row == {"id": intro.id, "introducer": "UALICE", "a": "UBOB", "b": "UCAROL",
+                   "reason": "you both work on search ranking", "status": "connected",
+                   "created_at": "2026-11-16T10:00:00Z", "connected_at": "2026-11-16T13:00:00Z"}
+
+
+def open_intro(mutual, slack, db):
+    propose(mutual)
+    value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
+    press(mutual, slack, "intro_accept", value, "UBOB")
+    press(mutual, slack, "intro_accept", value, "UCAROL")
+    return value
+
+
+def test_the_connected_button(mutual, slack, db):
+    value = open_intro(mutual, slack, db)
+    # The introducer can't mark it: only the two people being introduced can.
+    press(mutual, slack, "intro_connected", value, "UALICE", channel=GROUP)
+    [told] = slack.calls_to("response_url")
+    assert "Only <@UBOB> or <@UCAROL>" in told["text"] and told["response_type"] == "ephemeral"
+    assert intros(db)[0].status == "open"
+
+    press(mutual, slack, "intro_connected", value, "UCAROL", channel=GROUP, ts="1700000050.000100")
+    update = slack.calls_to("chat.update")[-1]
+    assert (update["channel"], update["ts"]) == (GROUP, "1700000050.000100")
+    assert "connected" in update["text"] and buttons(update) == []
+    assert slack.dms_to("UALICE")[-1]["text"] == "<@UBOB> and <@UCAROL> connected"
+    press(mutual, slack, "intro_connected", value, "UBOB", channel=GROUP, ts="1700000050.000100")
+    assert [m["text"] for m in slack.dms_to("UALICE")].count("<@UBOB> and <@UCAROL> connected") == 1
+    assert intros(db)[0].status == "connected"
+
+
+def test_a_decline_is_private(mutual, slack, db):
+    propose(mutual)
+    value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
+    [intro] = intros(db)
+    press(mutual, slack, "intro_decline", value, "UBOB", ts=intro.a_dm_ts)
+    assert intros(db)[0].status == "declined"
+    [to_introducer] = slack.dms_to("UALICE")
+    assert "won't go ahead for now" in to_introducer["text"]
+    everything_alice_saw = json.dumps(to_introducer).lower()
+    assert "declin" not in everything_alice_saw and "said no" not in everything_alice_saw
+    # Carol is told kindly, not who, and her buttons are gone.
+    told_carol = [m for m in slack.dms_to("UCAROL") if not buttons(m)]
+    assert told_carol and "won't go ahead for now" in told_carol[-1]["text"]
+    assert "declin" not in json.dumps(told_carol).lower()
+    carol_update = [u for u in slack.calls_to("chat.update") if u["channel"] == "UCAROL"]
+    assert carol_update and carol_update[-1]["ts"] == intro.b_dm_ts and buttons(carol_update[-1]) == []
+    bob_update = [u for u in slack.calls_to("chat.update") if u["channel"] == "UBOB"][-1]
+    assert "only hear that it won't go ahead" in bob_update["text"]
+
+    # Carol pressing her (stale) yes afterwards changes nothing and opens nothing.
+    press(mutual, slack, "intro_accept", value, "UCAROL", ts=intro.b_dm_ts)
+    assert slack.calls_to("conversations.open") == []
+    assert intros(db)[0].status == "declined" and intros(db)[0].b_answer is None
+    assert len(slack.dms_to("UALICE")) == 1
+
+
+def test_pressing_twice_or_the_other_button_is_harmless(mutual, slack, db):
+    propose(mutual)
+    value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
+    press(mutual, slack, "intro_accept", value, "UBOB")
+    press(mutual, slack, "intro_accept", value, "UBOB")
+    press(mutual, slack, "intro_decline", value, "UBOB")
+    [intro] = intros(db)
+    assert (intro.status, intro.a_answer) == ("proposed", "accepted")
+    assert slack.dms_to("UALICE") == [] and slack.dms_to("UCAROL") == [consent_dm(slack, "UCAROL")]
+    assert all("You said yes" in u["text"] for u in slack.calls_to("chat.update"))
+
+
+def test_someone_else_pressing_is_refused(mutual, slack, db):
+    propose(mutual)
+    value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
+    for who in ("UERIN", "UALICE"):
+        press(mutual, slack, "intro_accept", value, who)
+    told = slack.calls_to("response_url")
+    assert len(told) == 2 and all("nothing changed" in t["text"] for t in told)
+    assert all(t.get("replace_original") in (False, "false") for t in told)
+    [intro] = intros(db)
+    assert (intro.status, intro.a_answer, intro.b_answer) == ("proposed", None, None)
+    assert slack.calls_to("chat.update") == []
+
+
+def test_accept_after_expiry_is_refused(mutual, slack, db):
+    propose(mutual)
+    value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
+    mutual.clock.set(START + timedelta(days=7, minutes=1))
+    press(mutual, slack, "intro_accept", value, "UBOB")
+    [update] = slack.calls_to("chat.update")
+    assert "closed without going ahead" in update["text"] and buttons(update) == []
+    [intro] = intros(db)
+    assert (intro.status, intro.a_answer) == ("proposed", None)  # the scheduler expires it
+
+
+def test_a_party_deactivated_before_the_last_yes(mutual, slack, db):
+    propose(mutual)
+    value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
+    press(mutual, slack, "intro_accept", value, "UBOB")
+    gone = dict(slack.users["UBOB"], deleted=True)
+    slack.users["UBOB"] = gone
+    assert mutual.post_event(p.event({"type": "user_change", "user": gone})).status == 200
+    press(mutual, slack, "intro_accept", value, "UCAROL")
+    assert slack.calls_to("conversations.open") == []
+    update = slack.calls_to("chat.update")[-1]
+    assert update["channel"] == "UCAROL" and "can't go ahead" in update["text"]
+    assert intros(db)[0].status == "expired"
+
+
+def test_the_same_pair_twice_is_refused_with_a_pointer(mutual, slack, db):
+    propose(mutual)
+    again = propose(mutual, "<@UCAROL> <@UBOB> another reason", user="UERIN")
+    assert again["response_type"] == "ephemeral"
+    assert "already an introduction of <@UBOB> and <@UCAROL>" in again["text"]
+    assert "<@UALICE>" in again["text"]
+    assert len(intros(db)) == 1
+    assert slack.dms_to("UERIN") == [] and len(slack.dms_to("UBOB")) == 1
+
+
+def test_mutual_intros_lists_yours_and_their_state(mutual, slack, db):
+    propose(mutual)
+    propose(mutual, "<@UERIN> <@UALICE> pairing on the API", user="UCAROL")
+    reply = mutual.post(p.command("/mutual", "intros", user="UALICE"))
+    body = reply.json()
+    assert body["response_type"] == "ephemeral"
+    listing = json.dumps(body["blocks"])
+    assert "You introduced <@UBOB> and <@UCAROL>" in listing and "waiting for their answers" in listing
+    assert "<@UCAROL> introduced you to <@UERIN>" in listing and "waiting for your answer" in listing
+    bob = mutual.post(p.command("/mutual", "intros", user="UBOB")).json()
+    assert "pairing on the API" not in json.dumps(bob), "only your own intros"
+    erin = mutual.post(p.command("/mutual", "intros", user="UERIN")).json()
+    assert "waiting for your answer" in json.dumps(erin)
