@@ -94,7 +94,7 @@ def run(settings: Settings, scheduler: bool = True) -> int:
     from bot.app import create_app
     from bot.db.migrate import upgrade
     from bot.db.session import Database
-    from bot.jobs.scheduler import build_scheduler
+    from bot.jobs.scheduler import build_scheduler, scheduler_clients
     from bot.server import serve
 
     upgrade(settings.database_url)
@@ -105,9 +105,12 @@ def run(settings: Settings, scheduler: bool = True) -> int:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {e}") from None
     except OSError as e:  # URLError included: nothing answers at SLACK_API_URL
         raise ConfigError(f"SLACK_API_URL {settings.api_url} does not answer: {e}") from None
-    jobs = build_scheduler(db, deps.clock) if scheduler else None
+    jobs = build_scheduler(db, deps.clock, scheduler_clients(settings, db)) if scheduler else None
     if jobs is not None:
         jobs.start()
+        logger.info("scheduler started: %s", ", ".join(job.id for job in jobs.get_jobs()))
+    else:
+        logger.info("scheduler not started (--no-scheduler)")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -123,13 +126,15 @@ def run(settings: Settings, scheduler: bool = True) -> int:
 def jobs_run(settings: Settings, now: datetime) -> int:
     from bot.db.migrate import upgrade
     from bot.db.session import Database
-    from bot.jobs.scheduler import run_all
+    from bot.jobs.scheduler import run_all, scheduler_clients
 
     upgrade(settings.database_url)
     db = Database(settings.database_url)
-    for job_id, result in run_all(db, now).items():
-        print(f"{job_id}: {result}")
-    db.dispose()
+    try:
+        for job_id, result in run_all(db, now, scheduler_clients(settings, db)).items():
+            print(f"{job_id}: {result}")
+    finally:
+        db.dispose()
     return 0
 
 

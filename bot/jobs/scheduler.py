@@ -1,40 +1,112 @@
-"""Every scheduled job, registered in one place with explicit ids."""
+"""Every scheduled job, registered in one place with explicit ids.
+
+Jobs in `JOBS` plan: they take the database and one instant ("now", from the app's single
+clock) and write outbox rows or change states; they never call Slack. Delivery
+(`deliver_nudges`) then sends whatever is due, through a client for the row's workspace. Each
+job runs under a database lock named after it, so across replicas one runs it at a time; the
+outbox's unique keys make a second runner harmless even so."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.clock import Clock
+from bot.config import Settings
 from bot.db.session import Database
 from bot.jobs.claims import expire_stale_claims
+from bot.jobs.deliver import Timer, deliver_due
+from bot.jobs.intros import expire_intros, plan_intro_reminders, plan_silent_nudges
+from bot.jobs.lease import job_lock
+from bot.jobs.nudges import plan_claim_reminders, plan_one_sided
+from bot.jobs.runner import runner_id
+from bot.jobs.summary import queue_channel_digests, queue_team_summaries
+from bot.slack.sender import ClientForTeam, clients_for
 
 logger = logging.getLogger(__name__)
 
-JOBS: dict[str, Callable[[Database, datetime], object]] = {
+Job = Callable[[Database, datetime], object]
+
+JOBS: dict[str, Job] = {
     "expire_claims": expire_stale_claims,
+    "claim_reminders": plan_claim_reminders,
+    "one_sided_nudges": plan_one_sided,
+    "intro_reminders": plan_intro_reminders,
+    "expire_intros": expire_intros,
+    "silent_intros": plan_silent_nudges,
+    "team_summary": queue_team_summaries,
+    "channel_digest": queue_channel_digests,
 }
+DELIVER = "deliver_nudges"
+PLAN_EVERY = timedelta(minutes=10)
+DELIVER_EVERY = timedelta(minutes=1)
+SKIPPED = "skipped: another runner holds the lock"
 
 
-def run_all(db: Database, now: datetime) -> dict[str, object]:
-    """Every job once, as of `now` (`mutual jobs run`)."""
-    return {job_id: job(db, now) for job_id, job in JOBS.items()}
+def scheduler_clients(settings: Settings, db: Database) -> ClientForTeam | None:
+    """How the scheduler reaches each workspace: the bot token (one workspace), or each
+    workspace's bot token from the OAuth installation store (many)."""
+    store = None
+    if not settings.bot_token and settings.client_id:
+        from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+        store = SQLAlchemyInstallationStore(client_id=settings.client_id, engine=db.engine)
+    return clients_for(settings.api_url, settings.bot_token, store)
 
 
-def build_scheduler(db: Database, clock: Clock) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone="UTC")
+def run_locked(db: Database, name: str, runner: str, now: datetime,
+               work: Callable[[], object]) -> object:
+    """`work()` under the lock `name`, or SKIPPED when another runner holds it."""
+    with job_lock(db, name, runner, now) as held:
+        if not held:
+            return SKIPPED
+        return work()
+
+
+def run_all(db: Database, now: datetime, clients: ClientForTeam | None = None, *,
+            runner: str | None = None, timer: Timer | None = None) -> dict[str, object]:
+    """Every job once as of `now`, then delivery of what is due (`mutual jobs run`).
+    Without `clients` nothing is sent; the planned messages wait for the next run."""
+    runner = runner or runner_id()
+    results: dict[str, object] = {}
     for job_id, job in JOBS.items():
-        scheduler.add_job(_run_one, "interval", minutes=5, id=job_id, replace_existing=True,
-                          args=[job_id, job, db, clock], coalesce=True, max_instances=1)
+        results[job_id] = run_locked(db, job_id, runner, now, lambda job=job: job(db, now))  # type: ignore[misc]
+    if clients is None:
+        results[DELIVER] = "skipped: no Slack token to send with"
+    else:
+        results[DELIVER] = run_locked(db, DELIVER, runner, now, lambda: deliver_due(
+            db, now, clients, runner=runner, timer=timer))
+    return results
+
+
+def build_scheduler(db: Database, clock: Clock, clients: ClientForTeam | None) -> BackgroundScheduler:
+    """`mutual run`'s scheduler: planning jobs every 10 minutes, delivery every minute."""
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+    runner = runner_id()
+    first = datetime.now(UTC) + timedelta(seconds=15)
+    for job_id, job in JOBS.items():
+        scheduler.add_job(_tick, "interval", seconds=PLAN_EVERY.total_seconds(), id=job_id,
+                          replace_existing=True, next_run_time=first,
+                          args=[db, clock, job_id, runner, job])
+    if clients is not None:
+        scheduler.add_job(_tick, "interval", seconds=DELIVER_EVERY.total_seconds(), id=DELIVER,
+                          replace_existing=True, next_run_time=first + timedelta(seconds=15),
+                          args=[db, clock, DELIVER, runner,
+                                lambda db_, now: deliver_due(db_, now, clients, runner=runner)])
+    else:
+        logger.warning("no Slack token to send with: nudges are planned but not delivered")
     return scheduler
 
 
-def _run_one(job_id: str, job: Callable[[Database, datetime], object], db: Database,
-             clock: Clock) -> None:
+def _tick(db: Database, clock: Clock, job_id: str, runner: str, job: Job) -> None:
+    now = clock()
     try:
-        job(db, clock())
+        result = run_locked(db, job_id, runner, now, lambda: job(db, now))
     except Exception:
         logger.exception("job %s failed; it runs again at its next interval", job_id)
+        return
+    logger.info("job %s: %s", job_id, result)

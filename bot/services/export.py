@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord
+from bot.db.models import HelpRecord, Nudge
 from bot.services import intros
 
 RECORD_FIELDS = ("id", "helper", "receiver", "source", "status", "note", "channel",
@@ -57,9 +57,26 @@ def intro_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def nudge_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
+    """The outbox: every scheduled message and what became of it."""
+    query = select(Nudge).where(Nudge.team_id == team_id).order_by(Nudge.id)
+    return [
+        {
+            "id": n.id,
+            "kind": n.kind,
+            "recipient": n.recipient_id,
+            "subject": n.subject,
+            "status": n.status,
+            "due_at": iso(n.due_at),
+            "sent_at": iso(n.sent_at),
+        }
+        for n in session.scalars(query)
+    ]
+
+
 def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
     return {"team": team_id, "records": record_rows(session, team_id),
-            "intros": intro_rows(session, team_id), "nudges": []}
+            "intros": intro_rows(session, team_id), "nudges": nudge_rows(session, team_id)}
 
 
 def records_csv(rows: list[dict[str, Any]]) -> str:

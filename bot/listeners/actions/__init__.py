@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import claims, intros, share
+from bot.listeners.actions import claims, intros, nudges, share
 from bot.listeners.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
     share.register(app, deps)
     claims.register(app, deps)
+    nudges.register(app, deps)
     intros.register(app, deps)

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.help import build_help
+from bot.listeners.commands import mutual_nudges as nudges
 from bot.listeners.commands.mutual_intros import intros
 from bot.listeners.deps import Deps, team_of
 from bot.services.parsing import first_word
@@ -25,6 +26,8 @@ SUBCOMMANDS: dict[str, SubCommand] = {
     "": _help,
     "help": _help,
     "intros": intros,
+    "nudges": nudges.nudges,
+    "snooze": nudges.snooze,
 }
 
 

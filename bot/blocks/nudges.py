@@ -1,0 +1,120 @@
+"""Private nudges and the replies to personal nudge controls. Pure: values in, Block Kit out.
+
+A nudge suggests and never accuses: it names the help someone gave, wonders whether there is
+something to give back, and leaves the choice (and an easy way out) with the reader."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot import constants as ids
+from bot.blocks.kit import Block, actions, button, context, mention, message, quote, section
+from bot.blocks.recording import build_claim_request
+
+NUMBER_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times",
+                6: "six times", 7: "seven times", 8: "eight times", 9: "nine times",
+                10: "ten times"}
+SNOOZE_DAYS = 30
+NOTES_SHOWN = 3
+
+
+def times(count: int) -> str:
+    return NUMBER_WORDS.get(count, f"{count} times")
+
+
+def period(window_days: int) -> str:
+    if window_days == 90:
+        return "this quarter"
+    if window_days in (30, 31):
+        return "this month"
+    if window_days == 7:
+        return "this week"
+    if window_days in (365, 366):
+        return "this year"
+    return f"in the last {window_days} days"
+
+
+def build_one_sided_nudge(helper_id: str, count: int, window_days: int,
+                          notes: list[str]) -> dict[str, Any]:
+    """To someone who has received help several times and given none back to that person."""
+    who = mention(helper_id)
+    opener = f"{who} has helped you {times(count)} {period(window_days)}"
+    text = f"{opener} — is there something you could do for {who}?"
+    blocks: list[Block] = [section(f":seedling: {text}")]
+    shown = [n for n in notes if n.strip()][:NOTES_SHOWN]
+    if shown:
+        blocks.append(section("Recently:\n" + "\n".join(quote(n) for n in shown)))
+    blocks += [
+        context("A thank-you goes a long way — or maybe there's something you know or could "
+                "lend a hand with. No pressure: only you see this."),
+        actions(
+            button("Say thanks", ids.NUDGE_THANK, helper_id, style="primary"),
+            button("I've helped them", ids.NUDGE_HELPED, helper_id),
+            button(f"Snooze for {SNOOZE_DAYS} days", ids.NUDGE_SNOOZE, str(SNOOZE_DAYS)),
+            button("Don't suggest this again", ids.NUDGE_MUTE_PAIR, helper_id),
+        ),
+    ]
+    return message(text, blocks)
+
+
+def build_claim_reminder(helper_id: str, note: str, record_id: int,
+                         expires_at: datetime | None) -> dict[str, Any]:
+    """One reminder to confirm a `/helped` claim, with the same buttons as the first request."""
+    request = build_claim_request(helper_id, note, record_id)
+    lapse = f" It lapses quietly on {slack_date(expires_at)}." if expires_at is not None else ""
+    reminder = context(f":hourglass_flowing_sand: A gentle reminder — this is still waiting for "
+                       f"your answer.{lapse}")
+    return message(f"Reminder: {request['text']}", [reminder, *request["blocks"]])
+
+
+def plain_date(value: datetime) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def slack_date(value: datetime) -> str:
+    """A date Slack shows in the reader's own time zone (plain UTC text as the fallback)."""
+    return f"<!date^{int(value.timestamp())}^{{date_long}}|{plain_date(value)}>"
+
+
+def build_snoozed(until: datetime) -> dict[str, Any]:
+    """Replaces a nudge after `nudge_snooze`, and answers `/mutual snooze <days>`."""
+    text = f"Snoozed — no suggestions from Mutual until {plain_date(until)}."
+    body = (f":zzz: Snoozed — no suggestions from Mutual until {slack_date(until)}.\n"
+            "Changed your mind? `/mutual nudges on` turns them back on.")
+    return message(text, [section(body)])
+
+
+def build_pair_muted(helper_id: str) -> dict[str, Any]:
+    text = f"Okay — I won't suggest anything about {mention(helper_id)} again."
+    return message(text, [section(f":ok_hand: {text}"),
+                          context("Everything you record with them still counts as usual.")])
+
+
+def build_nudges_set(enabled: bool) -> dict[str, Any]:
+    if enabled:
+        text = "Nudges are on: now and then I'll suggest, privately, someone you could give back to."
+        hint = "Turn them off any time with `/mutual nudges off`, or pause with `/mutual snooze <days>`."
+    else:
+        text = "Nudges are off — I won't send you any suggestions."
+        hint = "Turn them back on with `/mutual nudges on`."
+    return {"response_type": "ephemeral", **message(text, [section(text), context(hint)])}
+
+
+def build_snooze_reply(until: datetime) -> dict[str, Any]:
+    return {"response_type": "ephemeral", **build_snoozed(until)}
+
+
+NUDGES_USAGE = "Try `/mutual nudges off`, `/mutual nudges on` or `/mutual snooze 14`."
+
+
+def build_controls_error(text: str) -> dict[str, Any]:
+    """A friendly refusal for a personal-control command; nothing changed."""
+    body = f":information_source: {text} Nothing was changed."
+    return {"response_type": "ephemeral",
+            **message(f"{text} Nothing was changed.", [section(body), context(NUDGES_USAGE)])}
+
+
+def build_not_for_you() -> dict[str, Any]:
+    text = "This suggestion was meant for someone else, so nothing was changed."
+    return {"response_type": "ephemeral", "replace_original": False, **message(text, [section(text)])}

@@ -1,0 +1,58 @@
+"""`/mutual nudges off|on` and `/mutual snooze <days>`: personal nudge controls."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.blocks.nudges import build_controls_error, build_nudges_set, build_snooze_reply
+from bot.listeners.deps import Deps
+from bot.services import nudges as controls
+from bot.services.people import Profile
+
+MAX_SNOOZE_DAYS = 365
+DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?)?$", re.I)
+
+
+def nudges(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    choice = rest.strip().lower()
+    if choice not in ("on", "off"):
+        said = f" (not `{rest.strip()}`)" if rest.strip() else ""
+        return build_controls_error(f"Say `on` or `off`{said} — for example `/mutual nudges off`.")
+    profile = _profile(deps, client, team_id, command)
+    if profile is None:
+        return build_controls_error("I couldn't look you up in Slack just now; please try again.")
+    with deps.db.session() as session:
+        member = controls.member_for(session, team_id, profile, deps.clock())
+        state = controls.set_nudges(session, member, choice == "on")
+    return build_nudges_set(state.nudges_enabled)
+
+
+def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    raw = rest.strip()
+    match = DAYS.match(raw)
+    if match is None:
+        what = f"`{raw}` isn't a number of days" if raw else "How many days?"
+        return build_controls_error(f"{what} — try `/mutual snooze 14`.")
+    days = int(match.group(1))
+    if days < 1:
+        return build_controls_error("Snooze for at least one day — or use `/mutual nudges off` "
+                                    "to stop suggestions altogether.")
+    if days > MAX_SNOOZE_DAYS:
+        return build_controls_error(f"I can snooze for up to {MAX_SNOOZE_DAYS} days at a time; "
+                                    "`/mutual nudges off` stops suggestions for good.")
+    profile = _profile(deps, client, team_id, command)
+    if profile is None:
+        return build_controls_error("I couldn't look you up in Slack just now; please try again.")
+    now = deps.clock()
+    with deps.db.session() as session:
+        member = controls.member_for(session, team_id, profile, now)
+        state = controls.snooze(session, member, now, days)
+    assert state.snoozed_until is not None
+    return build_snooze_reply(state.snoozed_until)
+
+
+def _profile(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> Profile | None:
+    return deps.directory.get(client, team_id, command["user_id"])

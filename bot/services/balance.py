@@ -1,0 +1,137 @@
+"""One-sided relationships: `h` helped `r` at least `one_sided_min` times over the window and
+`r` helped `h` not once. Found with one set-based query per workspace.
+
+The records are folded onto unordered pairs (the smaller id first) and both directions are
+counted in the same pass, so the cost is one GROUP BY over the window: no self-join, and no
+Python loop over records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import HelpRecord, Member, MutedPair, Nudge, Workspace
+from bot.services.nudges import LIVE, ONE_SIDED
+
+
+@dataclass(frozen=True)
+class OneSided:
+    team_id: str
+    helper_id: str
+    receiver_id: str
+    count: int
+    last_at: datetime
+
+
+def window_start(workspace: Workspace, now: datetime) -> datetime:
+    """Records at or after this instant are "over the last `window_days` days"."""
+    return now - timedelta(days=workspace.window_days)
+
+
+def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
+                    *, apply_cooldowns: bool = True) -> list[OneSided]:
+    """Every one-sided pair in the workspace that may be nudged now, at most one per receiver
+    (the strongest: most help, then most recent). Only `confirmed` records count; deactivated
+    people, muted pairs and receivers with nudges off or snoozed are left out; with
+    `apply_cooldowns`, so are receivers nudged within `person_cooldown_days` and pairs within
+    `pair_cooldown_days`."""
+    team = workspace.team_id
+    hr = HelpRecord
+    forward = hr.helper_id < hr.receiver_id
+    low = case((forward, hr.helper_id), else_=hr.receiver_id)
+    high = case((forward, hr.receiver_id), else_=hr.helper_id)
+    low_gave = func.sum(case((forward, 1), else_=0))
+    high_gave = func.sum(case((forward, 0), else_=1))
+    minimum = workspace.one_sided_min
+    pairs = (
+        select(low.label("low"), high.label("high"), low_gave.label("low_gave"),
+               high_gave.label("high_gave"), func.max(hr.created_at).label("last_at"))
+        .where(hr.team_id == team, hr.status == "confirmed",
+               hr.created_at >= window_start(workspace, now), hr.created_at <= now,
+               hr.helper_id.is_not(None), hr.receiver_id.is_not(None),
+               hr.helper_id != hr.receiver_id)
+        .group_by(low, high)
+        .having(or_(and_(low_gave >= minimum, high_gave == 0),
+                    and_(high_gave >= minimum, low_gave == 0)))
+        .subquery("pairs")
+    )
+    low_is_helper = pairs.c.low_gave > 0
+    helper = case((low_is_helper, pairs.c.low), else_=pairs.c.high).label("helper")
+    receiver = case((low_is_helper, pairs.c.high), else_=pairs.c.low).label("receiver")
+    count = (pairs.c.low_gave + pairs.c.high_gave).label("n")
+    conditions = [
+        ~_member_where(team, receiver, or_(Member.deleted.is_(True), Member.is_bot.is_(True),
+                                           Member.nudges_enabled.is_(False),
+                                           Member.snoozed_until > now)),
+        ~_member_where(team, helper, or_(Member.deleted.is_(True), Member.is_bot.is_(True))),
+        ~exists().where(MutedPair.team_id == team, MutedPair.user_id == receiver,
+                        MutedPair.other_id == helper),
+    ]
+    if apply_cooldowns:
+        conditions += [
+            ~_nudged_since(team, receiver, None, now - timedelta(days=workspace.person_cooldown_days)),
+            ~_nudged_since(team, receiver, helper,
+                           now - timedelta(days=workspace.pair_cooldown_days)),
+        ]
+    rank = func.row_number().over(partition_by=receiver, order_by=(count.desc(),
+                                                                   pairs.c.last_at.desc(),
+                                                                   helper))
+    ranked = (select(helper, receiver, count, pairs.c.last_at, rank.label("rank"))
+              .where(*conditions).subquery("ranked"))
+    rows = session.execute(
+        select(ranked.c.helper, ranked.c.receiver, ranked.c.n, ranked.c.last_at)
+        .where(ranked.c.rank == 1).order_by(ranked.c.receiver)
+    ).all()
+    return [OneSided(team, h, r, int(n), _aware(last)) for h, r, n, last in rows]
+
+
+def _member_where(team: str, user_column: object, condition: object) -> object:
+    return exists().where(Member.team_id == team, Member.user_id == user_column, condition)
+
+
+def _nudged_since(team: str, recipient: object, subject: object | None, since: datetime) -> object:
+    """A one-sided nudge to `recipient` (about `subject`, if given) that is still to go out, or
+    went out after `since` (exactly a cooldown ago is long enough)."""
+    conditions = [Nudge.team_id == team, Nudge.kind == ONE_SIDED, Nudge.recipient_id == recipient,
+                  or_(Nudge.status.in_(LIVE), and_(Nudge.status == "sent", Nudge.sent_at > since))]
+    if subject is not None:
+        conditions.append(Nudge.subject == subject)
+    return exists().where(*conditions)
+
+
+def still_one_sided(session: Session, workspace: Workspace, helper_id: str, receiver_id: str,
+                    now: datetime) -> bool:
+    """Checked again just before a nudge goes out: the receiver may have given back since."""
+    start = window_start(workspace, now)
+    hr = HelpRecord
+    base = [hr.team_id == workspace.team_id, hr.status == "confirmed", hr.created_at >= start,
+            hr.created_at <= now]
+    gave_back = session.scalar(select(literal(1)).where(
+        *base, hr.helper_id == receiver_id, hr.receiver_id == helper_id).limit(1))
+    if gave_back:
+        return False
+    received = session.scalar(select(func.count()).select_from(hr).where(
+        *base, hr.helper_id == helper_id, hr.receiver_id == receiver_id)) or 0
+    return received >= workspace.one_sided_min
+
+
+def recent_notes(session: Session, team_id: str, helper_id: str, receiver_id: str,
+                 since: datetime, limit: int = 3) -> list[str]:
+    """The latest non-empty notes of help `helper` gave `receiver`, newest first."""
+    hr = HelpRecord
+    return list(session.scalars(
+        select(hr.note).where(hr.team_id == team_id, hr.helper_id == helper_id,
+                              hr.receiver_id == receiver_id, hr.status == "confirmed",
+                              hr.created_at >= since, hr.note != "")
+        .order_by(hr.created_at.desc(), hr.id.desc()).limit(limit)
+    ))
+
+
+def _aware(value: datetime | str) -> datetime:
+    # Through a subquery the driver may hand back SQLite's naive UTC text.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,161 @@
+"""The Web API edge for scheduled messages: send one message and say plainly what happened.
+
+The delivery loop (bot/jobs/deliver.py) decides what to do with each outcome; this module only
+classifies Slack's answer:
+- `sent`
+- `rate_limited`: HTTP 429; wait `retry_after` seconds before this workspace's next call
+- `refused`: Slack will never accept it (`user_not_found`, `channel_not_found`,
+  `account_inactive`, `not_in_channel`, …): fail the message with the reason
+- `transient`: it did not go through but may later (5xx, `internal_error`, connection refused)
+- `unknown`: the request may have reached Slack (the connection broke after it was sent)
+
+Every message carries its outbox key in Slack message metadata, so `was_delivered` can look
+in the conversation after a crash and tell a message that went out from one that did not."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import InstallationStore
+
+logger = logging.getLogger(__name__)
+
+SENT, RATE_LIMITED, REFUSED, TRANSIENT, UNKNOWN = "sent", "rate_limited", "refused", "transient", "unknown"
+METADATA_EVENT = "mutual_message"
+# Slack errors that mean "try again later"; every other error is final.
+TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable",
+                              "request_timeout", "timeout", "ratelimited"})
+DEFAULT_RETRY_AFTER = 30.0
+HISTORY_LIMIT = 100
+
+ClientForTeam = Callable[[str], WebClient | None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    error: str | None = None
+    retry_after: float = 0.0
+    channel: str | None = None
+    ts: str | None = None
+
+
+def delivery_client(api_url: str, token: str | None) -> WebClient:
+    """A client with no automatic retries: a retried post could arrive twice, and the outbox
+    decides when to try again (429s included)."""
+    return WebClient(token=token, base_url=api_url, timeout=10, retry_handlers=[])
+
+
+def post_message(client: WebClient, channel: str, message: dict[str, Any], key: str) -> Outcome:
+    """chat.postMessage to a user id (the app's DM with them) or a channel id."""
+    metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+    return call(lambda: client.chat_postMessage(channel=channel, metadata=metadata, **message))
+
+
+def call(send: Callable[[], Any]) -> Outcome:
+    """Run one Web API call and classify the result."""
+    try:
+        response = send()
+    except SlackApiError as e:
+        return _from_error(e)
+    except URLError as e:
+        # The connection was never made (refused, DNS, connect timeout): nothing was sent.
+        return Outcome(TRANSIENT, f"connection failed: {e.reason}")
+    except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
+        return Outcome(UNKNOWN, f"connection broke: {type(e).__name__}")
+    data = response.data if isinstance(response.data, dict) else {}
+    return Outcome(SENT, channel=data.get("channel"), ts=data.get("ts"))
+
+
+def _from_error(e: SlackApiError) -> Outcome:
+    response = e.response
+    status = getattr(response, "status_code", 200)
+    data = response.data if isinstance(getattr(response, "data", None), dict) else {}
+    error = str(data.get("error") or f"http_{status}")
+    if status == 429:
+        return Outcome(RATE_LIMITED, "ratelimited", retry_after=_retry_after(response.headers))
+    if status >= 500 or error in TRANSIENT_ERRORS:
+        return Outcome(TRANSIENT, error)
+    return Outcome(REFUSED, error)
+
+
+def _retry_after(headers: Any) -> float:
+    for name in ("Retry-After", "retry-after"):
+        raw = (headers or {}).get(name)
+        if isinstance(raw, list):
+            raw = raw[0] if raw else None
+        if raw is not None:
+            try:
+                return max(0.0, float(raw))
+            except ValueError:
+                break
+    return DEFAULT_RETRY_AFTER
+
+
+def was_delivered(client: WebClient, recipient: str, key: str) -> bool | None:
+    """Whether the message with outbox `key` is in the conversation: True, False, or None when
+    Slack cannot tell us (no `im:history`/`channels:history` scope, or another error)."""
+    try:
+        channel = recipient
+        if recipient[:1] in ("U", "W"):
+            opened = client.conversations_open(users=recipient)
+            channel = opened["channel"]["id"]
+        history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT,
+                                               include_all_metadata=True)
+    except (SlackApiError, URLError, OSError, http.client.HTTPException, KeyError, TypeError) as e:
+        logger.info("cannot check whether %s was delivered: %s", key, e)
+        return None
+    messages = history.get("messages")
+    if not isinstance(messages, list):
+        return None
+    for msg in messages:
+        meta = msg.get("metadata") or {}
+        if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+            return True
+    return False
+
+
+# -- a client per workspace ---------------------------------------------------------------
+
+def single_workspace_clients(api_url: str, bot_token: str) -> ClientForTeam:
+    """SLACK_BOT_TOKEN mode: one token, one workspace."""
+    client = delivery_client(api_url, bot_token)
+    return lambda team_id: client
+
+
+class InstalledClients:
+    """OAuth mode: each workspace's bot token from the installation store, cached."""
+
+    def __init__(self, api_url: str, store: InstallationStore) -> None:
+        self.api_url = api_url
+        self.store = store
+        self._clients: dict[str, WebClient | None] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, team_id: str) -> WebClient | None:
+        with self._lock:
+            if team_id in self._clients:
+                return self._clients[team_id]
+        bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
+        client = delivery_client(self.api_url, bot.bot_token) if bot and bot.bot_token else None
+        with self._lock:
+            self._clients[team_id] = client
+        return client
+
+
+def clients_for(api_url: str, bot_token: str | None,
+                store: InstallationStore | None = None) -> ClientForTeam | None:
+    """The client-for-team function for these settings, or None when there is no way to send."""
+    if bot_token:
+        return single_workspace_clients(api_url, bot_token)
+    if store is not None:
+        return InstalledClients(api_url, store)
+    return None

@@ -1,0 +1,228 @@
+"""The scheduler end to end: help recorded over HTTP, jobs run at a later instant, private
+nudges at the Web API double, and the buttons and commands that change what comes next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot import constants as ids
+from bot.db.models import Member, MutedPair
+from bot.jobs.scheduler import run_all
+from bot.slack.sender import single_workspace_clients
+from tests.conftest import START
+from tests.support import payloads as p
+from tests.support.db_read import records
+from tests.support.nudging import FakeTimer, buttons, nudge_rows, text_of
+
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def jobs(db, slack, mutual):
+    """Run every job as of `at` (and move the app's clock there too)."""
+    clients = single_workspace_clients(slack.api_url, "xoxb-test")
+
+    def run(at):
+        mutual.clock.set(at)
+        return run_all(db, at, clients, timer=FakeTimer())
+
+    return run
+
+
+def thank(mutual, receiver, helper, note):
+    reply = mutual.post(p.command("/thanks", f"<@{helper}> for {note}", user=receiver))
+    assert reply.status == 200, reply.body
+    mutual.settle()
+
+
+def press(mutual, action_id, value, user="UALICE", ts="1700000001.000100"):
+    reply = mutual.post(p.block_action(action_id, value, user=user, channel="DALI",
+                                       message_ts=ts))
+    assert reply.status == 200, reply.body
+    mutual.settle()
+    return reply
+
+
+def mutual_command(mutual, text, user="UALICE"):
+    reply = mutual.post(p.command("/mutual", text, user=user))
+    assert reply.status == 200, reply.body
+    return reply.json()
+
+
+def nudges_to(slack, user):
+    return [m for m in slack.dms_to(user) if ids.NUDGE_MUTE_PAIR in buttons(m)]
+
+
+def member(db, user="UALICE"):
+    with db.session() as s:
+        return s.get(Member, ("T0001", user))
+
+
+def test_thanks_over_http_then_a_later_run_nudges_privately(mutual, slack, db, jobs):
+    thank(mutual, "UALICE", "UBOB", "the code review")
+    thank(mutual, "UALICE", "UBOB", "pairing on the migration")
+    jobs(START + DAY)
+    assert nudges_to(slack, "UALICE") == []  # twice is not a pattern
+    thank(mutual, "UALICE", "UBOB", "covering my on-call shift")
+    result = jobs(START + DAY)
+    assert result["one_sided_nudges"] == 1
+
+    [dm] = nudges_to(slack, "UALICE")
+    assert dm["text"] == ("<@UBOB> has helped you three times this quarter — is there "
+                          "something you could do for <@UBOB>?")
+    shown = text_of(dm)
+    assert "covering my on-call shift" in shown and "pairing on the migration" in shown
+    assert buttons(dm) == {ids.NUDGE_THANK: "UBOB", ids.NUDGE_HELPED: "UBOB",
+                           ids.NUDGE_SNOOZE: "30", ids.NUDGE_MUTE_PAIR: "UBOB"}
+    assert nudges_to(slack, "UBOB") == []  # the helper is never told
+
+    # Running again — the same day, the next, within the week — sends nothing more.
+    for later in (START + DAY, START + 2 * DAY, START + 7 * DAY):
+        jobs(later)
+    assert len(nudges_to(slack, "UALICE")) == 1
+
+
+def test_nudge_thank_and_helped_open_the_modals_for_that_person(mutual, slack):
+    press(mutual, ids.NUDGE_THANK, "UBOB")
+    [opened] = slack.calls_to("views.open")
+    view = opened["view"]
+    assert view["callback_id"] == ids.THANK_SOMEONE
+    assert view["blocks"][0]["element"]["initial_users"] == ["UBOB"]
+
+    press(mutual, ids.NUDGE_HELPED, "UBOB")
+    view = slack.calls_to("views.open")[1]["view"]
+    assert view["callback_id"] == ids.HELPED_MODAL
+    assert view["blocks"][0]["element"]["initial_user"] == "UBOB"
+
+
+def test_snooze_button_pauses_the_next_nudges(mutual, slack, db, jobs):
+    for note in ("a", "b", "c"):
+        thank(mutual, "UALICE", "UBOB", note)
+    jobs(START + DAY)
+    assert len(nudges_to(slack, "UALICE")) == 1
+
+    press(mutual, ids.NUDGE_SNOOZE, "30", ts="1700000009.000100")
+    assert member(db).snoozed_until == START + DAY + 30 * DAY
+    [update] = slack.calls_to("chat.update")
+    assert update["ts"] == "1700000009.000100" and "Snoozed" in update["text"]
+    assert buttons(update) == {}  # the buttons are gone
+
+    for note in ("x", "y", "z"):
+        thank(mutual, "UALICE", "UCAROL", note)
+    jobs(START + 9 * DAY)  # past the person cooldown, but snoozed
+    jobs(START + 30 * DAY)
+    assert len(nudges_to(slack, "UALICE")) == 1
+    jobs(START + 31 * DAY + timedelta(minutes=1))  # snooze over
+    latest = nudges_to(slack, "UALICE")[-1]
+    assert len(nudges_to(slack, "UALICE")) == 2 and "<@UCAROL>" in latest["text"]
+
+
+def test_mute_pair_button_stops_nudges_about_that_person_only(mutual, slack, db, jobs):
+    for note in ("a", "b", "c"):
+        thank(mutual, "UALICE", "UBOB", note)
+    jobs(START + DAY)
+    press(mutual, ids.NUDGE_MUTE_PAIR, "UBOB")
+    with db.session() as s:
+        assert s.get(MutedPair, ("T0001", "UALICE", "UBOB")) is not None
+    assert "won't suggest anything about <@UBOB>" in slack.calls_to("chat.update")[0]["text"]
+
+    thank(mutual, "UALICE", "UBOB", "d")
+    jobs(START + 42 * DAY)  # a Monday, past both cooldowns
+    assert len(nudges_to(slack, "UALICE")) == 1
+    assert nudge_rows(db, subject="UBOB", status="pending") == []
+    for note in ("x", "y", "z"):
+        thank(mutual, "UALICE", "UCAROL", note)
+    jobs(START + 43 * DAY)
+    assert "<@UCAROL>" in nudges_to(slack, "UALICE")[-1]["text"]
+
+
+def test_nudges_off_and_on(mutual, slack, db, jobs):
+    for note in ("a", "b", "c"):
+        thank(mutual, "UALICE", "UBOB", note)
+    reply = mutual_command(mutual, "nudges off")
+    assert "Nudges are off" in reply["text"]
+    assert member(db).nudges_enabled is False
+    jobs(START + DAY)
+    assert nudges_to(slack, "UALICE") == []
+
+    reply = mutual_command(mutual, "nudges on")
+    assert "Nudges are on" in reply["text"]
+    jobs(START + 2 * DAY)
+    assert len(nudges_to(slack, "UALICE")) == 1
+
+
+@pytest.mark.parametrize("text", ["nudges", "nudges maybe", "snooze", "snooze banana",
+                                  "snooze 0", "snooze -3", "snooze 400", "snooze 2.5"])
+def test_bad_control_input_gets_a_friendly_answer_and_changes_nothing(mutual, db, text):
+    mutual_command(mutual, "snooze 5")
+    before = member(db).snoozed_until
+    reply = mutual_command(mutual, text)
+    assert reply["response_type"] == "ephemeral"
+    assert "Nothing was changed" in reply["text"]
+    after = member(db)
+    assert (after.snoozed_until, after.nudges_enabled) == (before, True)
+
+
+@pytest.mark.parametrize(("text", "days"), [("snooze 14", 14), ("snooze 1", 1),
+                                            ("snooze 365", 365), ("snooze 10 days", 10)])
+def test_snooze_command(mutual, db, text, days):
+    reply = mutual_command(mutual, text)
+    assert "Snoozed" in reply["text"]
+    assert member(db).snoozed_until == START + timedelta(days=days)
+
+
+def test_claim_reminder_after_three_days_once(mutual, slack, db, jobs):
+    reply = mutual.post(p.command("/helped", "<@UALICE> reviewed the launch plan", user="UBOB"))
+    assert reply.status == 200
+    mutual.settle()
+    assert len(slack.dms_to("UALICE")) == 1  # the request itself
+    jobs(START + 3 * DAY - timedelta(seconds=1))
+    assert len(slack.dms_to("UALICE")) == 1
+    jobs(START + 3 * DAY)
+    reminder = slack.dms_to("UALICE")[-1]
+    assert reminder["text"].startswith("Reminder: <@UBOB> says they helped you")
+    assert set(buttons(reminder)) == {ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE}
+    jobs(START + 4 * DAY)
+    jobs(START + 5 * DAY)
+    assert len(slack.dms_to("UALICE")) == 2
+
+    # The reminder's button confirms the claim like the first request's.
+    press(mutual, ids.CLAIM_CONFIRM, buttons(reminder)[ids.CLAIM_CONFIRM])
+    assert records(db)[0].status == "confirmed"
+
+
+def test_no_reminder_for_a_claim_answered_meanwhile(mutual, slack, db, jobs):
+    mutual.post(p.command("/helped", "<@UALICE> reviewed the launch plan", user="UBOB"))
+    mutual.settle()
+    record_id = str(records(db)[0].id)
+    mutual.clock.set(START + DAY)
+    press(mutual, ids.CLAIM_DECLINE, record_id)
+    jobs(START + 3 * DAY)
+    assert len(slack.dms_to("UALICE")) == 1
+    assert nudge_rows(db) == []
+
+
+def test_claims_expire_after_fourteen_days(mutual, slack, db, jobs):
+    mutual.post(p.command("/helped", "<@UALICE> reviewed the launch plan", user="UBOB"))
+    mutual.settle()
+    jobs(START + 14 * DAY - timedelta(seconds=1))
+    assert records(db)[0].status == "pending"
+    assert jobs(START + 14 * DAY)["expire_claims"] == 1
+    assert records(db)[0].status == "expired"
+
+
+def test_a_reminder_due_after_work_waits_for_the_morning(mutual, slack, db, jobs):
+    mutual.clock.set(START + 4 * DAY + timedelta(hours=6))  # Friday 16:00 UTC
+    mutual.post(p.command("/helped", "<@UALICE> reviewed the launch plan", user="UBOB"))
+    mutual.settle()
+    jobs(START + 7 * DAY + timedelta(hours=8))  # Monday 18:00 in London: after work
+    assert len(slack.dms_to("UALICE")) == 1
+    tuesday_morning = START + 8 * DAY - timedelta(hours=1)  # 09:00
+    [row] = nudge_rows(db)
+    assert (row.status, row.due_at) == ("pending", tuesday_morning)
+    jobs(tuesday_morning - timedelta(seconds=1))
+    assert len(slack.dms_to("UALICE")) == 1
+    jobs(tuesday_morning)
+    assert len(slack.dms_to("UALICE")) == 2

@@ -1,0 +1,128 @@
+"""Building scheduler scenarios: workspaces, people, help records, outbox rows; a fake timer."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import HelpRecord, Member, Nudge, Workspace
+from bot.db.session import Database
+from bot.services.workspaces import ensure_workspace
+from tests.support.slack_double import TEAM, SlackDouble
+
+
+def workspace(session: Session, now: datetime, team: str = TEAM, **settings: Any) -> Workspace:
+    ws = ensure_workspace(session, team, now)
+    for name, value in settings.items():
+        setattr(ws, name, value)
+    session.flush()
+    return ws
+
+
+def member(session: Session, user: str, now: datetime, team: str = TEAM, tz_offset: int = 0,
+           tz: str | None = "Europe/London", **fields: Any) -> Member:
+    row = session.get(Member, (team, user))
+    if row is None:
+        row = Member(team_id=team, user_id=user, name=user.title(), fetched_at=now,
+                     nudges_enabled=True)
+        session.add(row)
+    row.tz, row.tz_offset = tz, tz_offset
+    for name, value in fields.items():
+        setattr(row, name, value)
+    session.flush()
+    return row
+
+
+def helped(session: Session, helper: str, receiver: str, at: datetime, times: int = 1,
+           team: str = TEAM, status: str = "confirmed", note: str = "", source: str = "command",
+           expires_at: datetime | None = None) -> list[HelpRecord]:
+    rows = [HelpRecord(team_id=team, helper_id=helper, receiver_id=receiver, source=source,
+                       status=status, note=note, created_at=at, updated_at=at,
+                       expires_at=expires_at) for _ in range(times)]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def nudge_rows(db: Database, **where: Any) -> list[Nudge]:
+    with db.session() as s:
+        query = select(Nudge).order_by(Nudge.id)
+        for column, value in where.items():
+            query = query.where(getattr(Nudge, column) == value)
+        return list(s.scalars(query))
+
+
+def add_nudge(session: Session, key: str, recipient: str, due: datetime, now: datetime,
+              kind: str = "one_sided", team: str = TEAM, subject: str | None = "UBOB",
+              payload: dict[str, Any] | None = None, **fields: Any) -> Nudge:
+    payload = payload or {"helper": subject, "count": 3, "window_days": 90, "notes": []}
+    fields.setdefault("status", "pending")
+    fields.setdefault("attempts", 0)
+    row = Nudge(team_id=team, key=key, kind=kind, recipient_id=recipient, subject=subject,
+                payload=json.dumps(payload), due_at=due, created_at=now, **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """action_id -> value of every button in a message's blocks (as the double recorded it)."""
+    blocks = message.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    found: dict[str, str] = {}
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("type") == "button":
+                found[element["action_id"]] = element.get("value", "")
+    return found
+
+
+def text_of(message: dict[str, Any]) -> str:
+    blocks = message.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return json.dumps(blocks) + " " + str(message.get("text", ""))
+
+
+class FakeTimer:
+    """A monotonic clock that moves only when the delivery loop sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class HistoryDouble(SlackDouble):
+    """The Web API double, also answering `conversations.history` from the messages it was
+    sent (with their metadata), as Slack does for an app with `im:history`."""
+
+    def _ok(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        if method == "conversations.history":
+            channel = str(p.get("channel"))
+            messages = []
+            for call in self.calls_to("chat.postMessage"):
+                target = str(call.get("channel"))
+                dm = "D" + target[1:4] if target[:1] in ("U", "W") else target
+                if dm != channel:
+                    continue
+                meta = call.get("metadata")
+                messages.append({"type": "message", "text": call.get("text"),
+                                 "metadata": json.loads(meta) if isinstance(meta, str) else meta})
+            return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
+        return super()._ok(method, p)
+
+
+def days(n: float) -> timedelta:
+    return timedelta(days=n)
