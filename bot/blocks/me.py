@@ -220,3 +220,9 @@ def build_forget_cancelled() -> dict[str, Any]:
     text = "Okay — nothing was erased."
     return {"response_type": "ephemeral", "replace_original": True,
             **message(text, [section(text)])}
+
+
+def build_export_failed(error: str) -> dict[str, Any]:
+    text = (f"I couldn't send your records file just now (Slack said `{error}`). "
+            "Please try `/mutual export` again in a little while.")
+    return message(text, [section(f":warning: {text}")])

@@ -108,6 +108,33 @@ def global_shortcut(callback_id: str, user: str = "UALICE", team: str = TEAM) ->
     })
 
 
+def home_opened(user: str = "UALICE", tab: str = "home") -> dict[str, Any]:
+    """The inner `app_home_opened` event (wrap it with `event`)."""
+    return {"type": "app_home_opened", "user": user, "channel": f"D{user[1:]}", "tab": tab,
+            "event_ts": f"{time.time():.6f}"}
+
+
+def home_action(action_id: str, value: str | None = None, selected: str | None = None,
+                user: str = "UALICE", team: str = TEAM) -> str:
+    """A button (or, with `selected`, a static_select choice) pressed on the App Home tab."""
+    action: dict[str, Any] = {"action_id": action_id, "block_id": "b1",
+                              "action_ts": f"{time.time():.6f}"}
+    if selected is not None:
+        action.update(type="static_select", selected_option={
+            "text": {"type": "plain_text", "text": selected}, "value": selected})
+    else:
+        action.update(type="button", value=value or "")
+    return interactive({
+        "type": "block_actions", "team": {"id": team, "domain": "acme"},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "api_app_id": "A0001", "token": "legacy", "trigger_id": f"trigger.{next(_ids)}",
+        "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home", "callback_id": "", "private_metadata": "",
+                 "state": {"values": {}}, "hash": "h1", "team_id": team},
+        "actions": [action],
+    })
+
+
 def mpim_message(user: str | None, channel: str, text: str = "Hello both!", **extra: Any) -> dict[str, Any]:
     """A `message` event in a group DM (`channel_type` mpim), as `message.mpim` delivers it."""
     ts = f"{time.time():.6f}"

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import build_help
 from bot.listeners.commands import mutual_nudges as nudges
+from bot.listeners.commands import mutual_views as views
 from bot.listeners.commands.mutual_intros import intros
 from bot.listeners.deps import Deps, team_of
 from bot.services.parsing import first_word
@@ -26,6 +27,12 @@ SUBCOMMANDS: dict[str, SubCommand] = {
     "": _help,
     "help": _help,
     "intros": intros,
+    "me": views.me,
+    "with": views.with_,
+    "summary": views.summary,
+    "export": views.export,
+    "forget": views.forget,
+    "config": views.config,
     "nudges": nudges.nudges,
     "snooze": nudges.snooze,
 }

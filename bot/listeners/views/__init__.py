@@ -14,7 +14,7 @@ from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, team_of
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks, send_dm
-from bot.listeners.views import intro
+from bot.listeners.views import config, intro
 from bot.services.recording import record_for_message
 from bot.services.workspaces import ensure_workspace
 
@@ -29,6 +29,7 @@ def note_of(view: dict[str, Any]) -> str:
 
 def register(app: App, deps: Deps) -> None:
     intro.register(app, deps)
+    config.register(app, deps)
 
     @app.view(ids.RECORD_HELP)
     def record_help(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,

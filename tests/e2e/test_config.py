@@ -1,0 +1,114 @@
+"""`/mutual config`: admins only, a modal, errors shown in the modal, nothing saved on error."""
+
+from bot.db.models import Workspace
+from bot.services.workspaces import ensure_workspace
+from tests.conftest import START
+from tests.support import payloads as p
+from tests.support.db_read import records
+
+GOOD = {
+    "cfg_nudge_channel": {"type": "conversations_select", "selected_conversation": "CTEAM"},
+    "cfg_summary_weekday": {"type": "static_select", "selected_option": {"value": "2"}},
+    "cfg_summary_hour": {"type": "static_select", "selected_option": {"value": "9"}},
+    "cfg_timezone": {"type": "plain_text_input", "value": "Asia/Kolkata"},
+    "cfg_digest": {"type": "checkboxes", "selected_options": []},
+    "cfg_thank_emoji": {"type": "plain_text_input", "value": "pray, :tada:"},
+    "cfg_window_days": {"type": "number_input", "value": "30"},
+    "cfg_one_sided_min": {"type": "number_input", "value": "2"},
+    "cfg_person_cooldown_days": {"type": "number_input", "value": "14"},
+    "cfg_pair_cooldown_days": {"type": "number_input", "value": "60"},
+    "cfg_claim_expiry_days": {"type": "number_input", "value": "10"},
+    "cfg_claim_reminder_days": {"type": "number_input", "value": "2"},
+    "cfg_intro_reminder_days": {"type": "number_input", "value": "2"},
+    "cfg_intro_expiry_days": {"type": "number_input", "value": "6"},
+    "cfg_intro_silent_days": {"type": "number_input", "value": "4"},
+}
+
+
+def values(**changes):
+    merged = {**GOOD, **changes}
+    return {block: {block: value} for block, value in merged.items()}
+
+
+def submit(mutual, user="UERIN", **changes):
+    reply = mutual.post(p.view_submission("config_submit", values(**changes), user=user))
+    assert reply.status == 200, reply.body
+    return reply.json()
+
+
+def workspace(db):
+    with db.session() as s:
+        return s.get(Workspace, "T0001")
+
+
+def test_admin_opens_the_settings_modal(mutual, slack, db):
+    with db.session() as s:
+        ensure_workspace(s, "T0001", START).nudge_channel = "CTEAM"
+    reply = mutual.post(p.command("/mutual", "config", user="UERIN"))
+    assert reply.status == 200 and not reply.body.strip("{}")
+    [call] = slack.calls_to("views.open")
+    view = call["view"]
+    assert view["callback_id"] == "config_submit"
+    channel = next(b for b in view["blocks"] if b.get("block_id") == "cfg_nudge_channel")
+    assert channel["element"]["initial_conversation"] == "CTEAM"
+
+
+def test_others_get_a_polite_refusal(mutual, slack):
+    reply = mutual.post(p.command("/mutual", "config", user="UBOB"))
+    assert "Only workspace admins and owners" in reply.json()["text"]
+    assert slack.calls_to("views.open") == []
+
+
+def test_admin_rights_are_checked_fresh_from_slack(mutual, slack):
+    mutual.post(p.command("/mutual", "config", user="UERIN"))
+    assert len(slack.calls_to("views.open")) == 1
+    slack.users["UERIN"]["is_admin"] = False  # no longer an admin, a minute later
+    reply = mutual.post(p.command("/mutual", "config", user="UERIN"))
+    assert "Only workspace admins" in reply.json()["text"]
+    assert len(slack.calls_to("views.open")) == 1
+
+
+def test_owner_counts_as_admin(mutual, slack):
+    slack.users["UCAROL"]["is_owner"] = True
+    mutual.post(p.command("/mutual", "config", user="UCAROL"))
+    assert len(slack.calls_to("views.open")) == 1
+
+
+def test_valid_settings_are_saved(mutual, db):
+    answer = submit(mutual)
+    assert answer["response_action"] == "update"
+    ws = workspace(db)
+    assert (ws.nudge_channel, ws.summary_weekday, ws.summary_hour, ws.timezone) == (
+        "CTEAM", 2, 9, "Asia/Kolkata")
+    assert ws.digest_enabled is False and ws.thank_emoji == "pray,tada"
+    assert (ws.window_days, ws.one_sided_min, ws.intro_expiry_days) == (30, 2, 6)
+
+
+def test_errors_are_shown_in_the_modal_and_nothing_is_saved(mutual, db):
+    submit(mutual)
+    answer = submit(mutual,
+                    cfg_timezone={"type": "plain_text_input", "value": "Moon/Base"},
+                    cfg_window_days={"type": "number_input", "value": "1000"},
+                    cfg_summary_weekday={"type": "static_select", "selected_option": {"value": "2"}},
+                    cfg_thank_emoji={"type": "plain_text_input", "value": "<!channel>"})
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {"cfg_timezone", "cfg_window_days", "cfg_thank_emoji"}
+    assert "Europe/London" in answer["errors"]["cfg_timezone"]
+    ws = workspace(db)
+    assert (ws.timezone, ws.window_days, ws.thank_emoji) == ("Asia/Kolkata", 30, "pray,tada")
+
+
+def test_a_non_admin_submission_is_refused(mutual, db):
+    answer = submit(mutual, user="UBOB")
+    assert answer["response_action"] == "errors"
+    assert "Only workspace admins" in answer["errors"]["cfg_nudge_channel"]
+    ws = workspace(db)
+    assert ws is None or ws.timezone == "UTC"
+
+
+def test_new_thank_you_emoji_take_effect(mutual, db):
+    submit(mutual)
+    reaction = p.reaction("reaction_added", "UALICE", "UBOB", emoji="tada")
+    assert mutual.post_event(p.event(reaction)).status == 200
+    assert [(r.helper_id, r.receiver_id, r.source) for r in records(db)] == [
+        ("UBOB", "UALICE", "reaction")]
