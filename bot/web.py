@@ -74,8 +74,9 @@ class WebApp:
         try:
             request = SlackRequest(body=raw, query=environ.get("QUERY_STRING", ""),
                                    headers=dict(headers))
-        except (ValueError, TypeError, KeyError):
-            # Unreadable body: unsigned garbage is unauthorised, signed garbage is a bad request.
+        except (ValueError, TypeError, KeyError, AttributeError):
+            # Unreadable body (AttributeError: JSON that is not an object, which Bolt reads as
+            # one): unsigned garbage is unauthorised, signed garbage is a bad request.
             if self.verifier and not self.verifier.is_valid_request(raw, headers):
                 return _reply(start_response, 401, {"ok": False, "error": "invalid_signature"})
             return _reply(start_response, 400, {"ok": False, "error": "bad_request"})
