@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.blocks.kit import escape
 from bot.blocks.nudges import build_controls_error, build_nudges_set, build_snooze_reply
 from bot.listeners.deps import Deps
 from bot.services import nudges as controls
@@ -19,7 +20,7 @@ DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?)?$", re.I)
 def nudges(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
     choice = rest.strip().lower()
     if choice not in ("on", "off"):
-        said = f" (not `{rest.strip()}`)" if rest.strip() else ""
+        said = f" (not `{_shown(rest)}`)" if rest.strip() else ""
         return build_controls_error(f"Say `on` or `off`{said} — for example `/mutual nudges off`.")
     profile = _profile(deps, client, team_id, command)
     if profile is None:
@@ -34,7 +35,7 @@ def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
     raw = rest.strip()
     match = DAYS.match(raw)
     if match is None:
-        what = f"`{raw}` isn't a number of days" if raw else "How many days?"
+        what = f"`{_shown(raw)}` isn't a number of days" if raw else "How many days?"
         return build_controls_error(f"{what} — try `/mutual snooze 14`.")
     days = int(match.group(1))
     if days < 1:
@@ -52,6 +53,11 @@ def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
         state = controls.snooze(session, member, now, days)
     assert state.snoozed_until is not None
     return build_snooze_reply(state.snoozed_until)
+
+
+def _shown(typed: str) -> str:
+    """What the person typed, safe inside inline code."""
+    return escape(typed.strip().replace("`", "'"))[:40]
 
 
 def _profile(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> Profile | None:
