@@ -28,6 +28,7 @@ def render_week_chart(days: Sequence[Day], title: str) -> bytes:
     _matplotlib_ready()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(7.0, 3.2), dpi=110)
     FigureCanvasAgg(fig)
@@ -50,7 +51,7 @@ def render_week_chart(days: Sequence[Day], title: str) -> bytes:
     ax.set_title(title, fontsize=11, loc="left")
     ax.set_ylabel("help exchanged")
     ax.set_ylim(0, tallest * 1.2)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()

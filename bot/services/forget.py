@@ -45,8 +45,10 @@ def _records(session: Session, team_id: str, user_id: str, now: datetime) -> int
     session.execute(update(HelpRecord).where(*mine, HelpRecord.status == "pending")
                     .values(status="retracted", updated_at=now))
     count = session.execute(
+        # Where it happened goes too: a message or reaction there would point back to them.
         update(HelpRecord).where(*mine).values(
-            note="", dedupe_key=None, updated_at=now, expires_at=None)
+            note="", dedupe_key=None, channel_id=None, message_ts=None, updated_at=now,
+            expires_at=None)
     ).rowcount  # type: ignore[attr-defined]
     for column in (HelpRecord.helper_id, HelpRecord.receiver_id):
         session.execute(update(HelpRecord).where(HelpRecord.team_id == team_id, column == user_id)
@@ -64,6 +66,7 @@ def _intros(session: Session, team_id: str, user_id: str, now: datetime) -> int:
             # It cannot go ahead without them; nobody is chased about it any more.
             intro.status = "expired"
         intro.reason = ""
+        intro.group_channel_id = None  # its members would name them
         if intro.introducer_id == user_id:
             intro.introducer_id = None
         if intro.a_id == user_id:

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import HelpRecord, Intro, Workspace
 from bot.services.intros import deactivated, waiting_intros
@@ -132,7 +132,7 @@ def pair_counts(session: Session, team_id: str, since: datetime, until: datetime
                HelpRecord.helper_id.is_not(None), HelpRecord.receiver_id.is_not(None))
         .group_by(HelpRecord.helper_id, HelpRecord.receiver_id)
     ).all()
-    return {(h, r): n for h, r, n in rows if h != r}
+    return {(str(h), str(r)): int(n) for h, r, n in rows if h and r and h != r}
 
 
 def _people(pairs: Iterable[tuple[str, str]]) -> int:
@@ -191,11 +191,10 @@ def team_summary(session: Session, workspace: Workspace, now: datetime) -> TeamS
     )
 
 
-def _intros(session: Session, team_id: str, column: object, since: datetime,
+def _intros(session: Session, team_id: str, column: InstrumentedAttribute[Any], since: datetime,
             until: datetime) -> list[Intro]:
     return list(session.scalars(
-        select(Intro).where(Intro.team_id == team_id, column >= since, column < until)  # type: ignore[operator]
-    ))
+        select(Intro).where(Intro.team_id == team_id, column >= since, column < until)))
 
 
 def _intro_people(intros: list[Intro]) -> int:

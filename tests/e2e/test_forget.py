@@ -111,7 +111,12 @@ def test_forget_leaves_no_trace_and_keeps_the_other_partys_counts(mutual, slack,
 
     with db.session() as s:
         untouched = s.scalars(select(HelpRecord).where(HelpRecord.note == "carol and bob only")).all()
-        assert [(r.helper_id, r.receiver_id) for r in untouched] == [("UCAROL", "UBOB")]
+        assert [(r.helper_id, r.receiver_id, r.channel_id) for r in untouched] == [
+            ("UCAROL", "UBOB", "CGENERAL")]
+        theirs = s.scalars(select(HelpRecord).where(
+            (HelpRecord.helper_id.is_(None)) | (HelpRecord.receiver_id.is_(None)))).all()
+        assert len(theirs) == 4 and all(r.channel_id is r.message_ts is None for r in theirs), \
+            "where it happened could point back to them"
         assert {i.status for i in s.scalars(select(Intro))} == {"expired"}
         assert {r.status for r in s.scalars(select(IntroRequest))} == {"declined"}
         assert {n.status for n in s.scalars(select(Nudge))} == {"cancelled"}

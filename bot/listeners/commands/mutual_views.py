@@ -91,7 +91,7 @@ def summary(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]
     with deps.db.session() as session:
         workspace = ensure_workspace(session, team_id, now)
         figures = team_summary(session, workspace, now)
-        channel = workspace.nudge_channel or command.get("channel_id")
+        channel = str(workspace.nudge_channel or command.get("channel_id") or "")
     if not word:
         return build_team_summary(figures, ephemeral=True)
     if not fresh_admin(deps, client, team_id, command["user_id"]):
