@@ -34,7 +34,7 @@ def buttons(msg):
     return [e for b in msg.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
 
 
-def press(mutual, slack, action_id, value, user, channel=None, ts="1700000001.000100"):
+def press(mutual, slack, action_id, value, user, channel=None, ts="1600000000.000100"):
     reply = mutual.post(p.block_action(action_id, value, user=user, channel=channel or user,
                                        message_ts=ts, response_url=slack.response_url()))
     assert reply.status == 200, reply.body
@@ -184,6 +184,15 @@ def test_pressing_twice_or_the_other_button_is_harmless(mutual, slack, db):
     assert all("You said yes" in u["text"] for u in slack.calls_to("chat.update"))
 
 
+def test_answering_from_a_reminder_clears_the_first_dm_too(mutual, slack, db):
+    propose(mutual)
+    [intro] = intros(db)
+    press(mutual, slack, "intro_accept", str(intro.id), "UBOB", ts="1600000042.000100")
+    updated = {(u["channel"], u["ts"]) for u in slack.calls_to("chat.update")}
+    assert updated == {("UBOB", "1600000042.000100"), ("UBOB", intro.a_dm_ts)}
+    assert all(buttons(u) == [] for u in slack.calls_to("chat.update"))
+
+
 def test_someone_else_pressing_is_refused(mutual, slack, db):
     propose(mutual)
     value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
@@ -201,7 +210,7 @@ def test_accept_after_expiry_is_refused(mutual, slack, db):
     propose(mutual)
     value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
     mutual.clock.set(START + timedelta(days=7, minutes=1))
-    press(mutual, slack, "intro_accept", value, "UBOB")
+    press(mutual, slack, "intro_accept", value, "UBOB", ts=intros(db)[0].a_dm_ts)
     [update] = slack.calls_to("chat.update")
     assert "closed without going ahead" in update["text"] and buttons(update) == []
     [intro] = intros(db)
