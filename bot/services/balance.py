@@ -2,19 +2,21 @@
 `r` helped `h` not once. Found with one set-based query per workspace.
 
 The records are folded onto unordered pairs (the smaller id first) and both directions are
-counted in the same pass, so the cost is one GROUP BY over the window: no self-join, and no
-Python loop over records."""
+counted in the same pass, so the cost is one GROUP BY over the window, like a hand-written
+report's: no self-join, and no Python loop over records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, MutedPair, Nudge, Workspace
 from bot.services.nudges import LIVE, ONE_SIDED
+
+AGGREGATION_WORK_MEM = "64MB"  # PostgreSQL only, per detection transaction
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,17 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     `pair_cooldown_days`."""
     team = workspace.team_id
     hr = HelpRecord
-    forward = hr.helper_id < hr.receiver_id
-    low = case((forward, hr.helper_id), else_=hr.receiver_id)
-    high = case((forward, hr.receiver_id), else_=hr.helper_id)
-    low_gave = func.sum(case((forward, 1), else_=0))
-    high_gave = func.sum(case((forward, 0), else_=1))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        _tune_for_aggregation(session)
+    # Each record lands on its unordered pair (smaller id first); both directions are counted
+    # in the same pass. Any consistent order will do, so PostgreSQL compares bytes ("C").
+    ordered = (hr.helper_id.collate("C") < hr.receiver_id.collate("C") if postgres
+               else hr.helper_id < hr.receiver_id)
+    low = case((ordered, hr.helper_id), else_=hr.receiver_id)
+    high = case((ordered, hr.receiver_id), else_=hr.helper_id)
+    low_gave = func.sum(case((ordered, 1), else_=0))
+    high_gave = func.sum(case((ordered, 0), else_=1))
     minimum = workspace.one_sided_min
     pairs = (
         select(low.label("low"), high.label("high"), low_gave.label("low_gave"),
@@ -86,6 +94,13 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
         .where(ranked.c.rank == 1).order_by(ranked.c.receiver)
     ).all()
     return [OneSided(team, h, r, int(n), _aware(last)) for h, r, n, last in rows]
+
+
+def _tune_for_aggregation(session: Session) -> None:
+    """For this transaction only: room to aggregate a large window in memory rather than
+    spilling to disk, and no JIT (compiling this plan costs more than it saves)."""
+    session.execute(text(f"SET LOCAL work_mem = '{AGGREGATION_WORK_MEM}'"))
+    session.execute(text("SET LOCAL jit = off"))
 
 
 def _member_where(team: str, user_column: object, condition: object) -> object:
