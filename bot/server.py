@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -16,14 +17,21 @@ from bot.web import WebApp
 
 logger = logging.getLogger(__name__)
 THREADS = 8
+# Waitress warns "Task queue depth is N" whenever a request waits for a free thread: at 20
+# concurrent clients that is one log line per request, costing more CPU than the app's own work.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 def make_http_server(app: App, db: Database, settings: Settings, host: str = "0.0.0.0",
                      port: int | None = None, serve_events: bool = True):  # type: ignore[no-untyped-def]
     web = WebApp(app, db, settings.signing_secret, serve_events=serve_events)
-    return create_server(web, host=host, port=settings.port if port is None else port,
-                         threads=THREADS, ident="mutual", max_request_body_size=2 * 1024 * 1024,
-                         clear_untrusted_proxy_headers=True)
+    return wsgi_server(web, host, settings.port if port is None else port)
+
+
+def wsgi_server(wsgi_app: Any, host: str, port: int):  # type: ignore[no-untyped-def]
+    """Waitress with Mutual's options (the benchmarks serve their baseline app through it too)."""
+    return create_server(wsgi_app, host=host, port=port, threads=THREADS, ident="mutual",
+                         max_request_body_size=2 * 1024 * 1024, clear_untrusted_proxy_headers=True)
 
 
 def serve(settings: Settings, app: App, db: Database, stop: threading.Event) -> None:

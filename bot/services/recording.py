@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Insert, Table, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, ReactionMark, Workspace
-from bot.db.upsert import insert_ignore
 
 SOURCES = ("command", "reaction", "shortcut", "claim")
 STATUSES = ("confirmed", "pending", "declined", "expired", "retracted")
+_RECORDS = cast(Table, HelpRecord.__table__)
+_MARKS = cast(Table, ReactionMark.__table__)
+_INSERT_RECORD = insert(_RECORDS).returning(_RECORDS.c.id)
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,17 @@ def record_thanks(
     channel_id: str | None = None,
 ) -> list[Recorded]:
     """One confirmed record per helper: each helped the receiver (the person thanking)."""
-    records = [
-        _new_record(team_id, helper, receiver_id, now, source=source, status="confirmed",
-                    note=note, channel_id=channel_id)
-        for helper in helper_ids
-    ]
-    session.add_all(records)
-    session.flush()
-    return [_to_recorded(r) for r in records]
+    # A plain INSERT … RETURNING id: this is the /thanks hot path, and the ORM's unit of work
+    # costs more than the insert itself.
+    made = []
+    for helper in helper_ids:
+        record_id = session.execute(_INSERT_RECORD, {
+            "team_id": team_id, "helper_id": helper, "receiver_id": receiver_id,
+            "source": source, "status": "confirmed", "note": note, "channel_id": channel_id,
+            "created_at": now, "updated_at": now,
+        }).scalar_one()
+        made.append(Recorded(record_id, helper, receiver_id, note, "confirmed", source))
+    return made
 
 
 def record_for_message(
@@ -130,19 +138,23 @@ def reaction_added(
     if emoji not in workspace.thank_emoji_set:
         return ReactionResult.IGNORED, None
     team_id = workspace.team_id
-    insert_ignore(session, ReactionMark, {"team_id": team_id, "channel_id": channel_id,
-                                          "message_ts": message_ts, "user_id": reactor_id,
-                                          "emoji": emoji})
+    session.execute(_insert_or_skip(session, _MARKS), {
+        "team_id": team_id, "channel_id": channel_id, "message_ts": message_ts,
+        "user_id": reactor_id, "emoji": emoji,
+    })
     key = f"message:{channel_id}:{message_ts}:{reactor_id}"
-    inserted = insert_ignore(session, HelpRecord, {
+    # The record's natural key makes a repeat a no-op; RETURNING tells us which case we are in
+    # without reading the row back on the common path (a first thank-you).
+    new_id = session.execute(_insert_or_skip(session, _RECORDS, returning_id=True), {
         "team_id": team_id, "helper_id": author_id, "receiver_id": reactor_id,
         "source": "reaction", "status": "confirmed", "note": "", "channel_id": channel_id,
         "message_ts": message_ts, "dedupe_key": key, "created_at": now, "updated_at": now,
-    })
+    }).scalar()
+    if new_id is not None:
+        return ReactionResult.RECORDED, Recorded(new_id, author_id, reactor_id, "", "confirmed",
+                                                 "reaction")
     record = _by_key(session, team_id, key)
     assert record is not None
-    if inserted:
-        return ReactionResult.RECORDED, _to_recorded(record)
     if record.status == "retracted":
         record.status = "confirmed"
         record.updated_at = now
@@ -177,6 +189,19 @@ def reaction_removed(
     record.status = "retracted"
     record.updated_at = now
     return ReactionResult.RETRACTED
+
+
+def _insert_or_skip(session: Session, table: Table, returning_id: bool = False) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING [RETURNING id], built once per dialect and table so the
+    hot paths reuse one compiled statement (bot.db.upsert.insert_ignore builds it per call)."""
+    return _on_conflict_skip(session.get_bind().dialect.name, table, returning_id)
+
+
+@functools.cache
+def _on_conflict_skip(dialect: str, table: Table, returning_id: bool) -> Insert:
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = stmt.on_conflict_do_nothing()
+    return stmt.returning(table.c.id) if returning_id else stmt
 
 
 def _base_emoji(name: str) -> str:
