@@ -179,7 +179,9 @@ def build_consent_request(introducer_id: str, other_id: str, reason: str, intro_
 
 def build_consent_answered(intro: IntroView, viewer_id: str, expired: bool = False) -> dict[str, Any]:
     """Replaces a party's consent DM, so its buttons cannot be pressed again."""
-    other, who = mention(intro.other(viewer_id)), mention(intro.introducer_id)
+    # Someone who used `/mutual forget` is no longer named.
+    other = mention(intro.other(viewer_id)) if intro.other(viewer_id) else "someone"
+    who = mention(intro.introducer_id) if intro.introducer_id else "The person who suggested it"
     mine = intro.answer_of(viewer_id)
     if expired or intro.status == "expired":
         text = (f"This introduction to {other} has closed without going ahead, so nothing "

@@ -146,3 +146,8 @@ def test_scheduler_messages_are_gentle():
     for msg in (reminder, expired, nudge):
         words = all_text(msg).lower()
         assert "ignored" not in words and "failed" not in words
+
+
+def test_people_who_were_forgotten_are_not_shown_as_empty_mentions():
+    msg = b.build_consent_answered(view(status="expired", introducer_id="", b_id=""), "UBOB")
+    assert "<@>" not in all_text(msg) and "someone" in msg["text"]

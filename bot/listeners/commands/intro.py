@@ -53,13 +53,15 @@ def handle_intro(deps: Deps, client: WebClient, team_id: str, command: dict[str,
     people, reason, problem = parse_two(command.get("text", ""))
     if problem:
         return build_intro_error(problem + " Nothing was sent.")
-    refused = check_people_and_reason(invoker, people[0], people[1], reason)
+    a, b = people
+    refused = check_people_and_reason(invoker, a, b, reason)
     if refused is not None:
         return build_intro_refused(refused, len(reason))
+    assert a and b
     why_not = people_problem(deps, client, team_id, invoker, people, command.get("enterprise_id") or None)
     if why_not:
         return build_intro_error(why_not + " Nothing was sent.")
-    result = start_intro(deps, client, team_id, invoker, people[0], people[1], reason)
+    result = start_intro(deps, client, team_id, invoker, a, b, reason)
     if result.intro is None:
         assert result.refused is not None
         return build_intro_refused(result.refused, len(reason), result.existing, invoker)
