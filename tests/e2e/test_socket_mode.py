@@ -19,12 +19,13 @@ from bot.config import ConfigError
 from bot.db.session import Database
 from bot.listeners.deps import Deps
 from bot.server import connect_socket_mode, make_http_server
+from bot.slack.client import make_client
 from tests.support import payloads as p
 from tests.support.db_read import record_count, records
 from tests.support.live import settings_for
 from tests.support.outage import database_down
 from tests.support.procs import MutualProcess, free_port, http_get, http_post
-from tests.support.slack_double import SlackDouble
+from tests.support.slack_double import TEAM, SlackDouble
 from tests.support.socket_double import SocketDouble
 
 APP_TOKEN = "xapp-1-A0001-test"
@@ -67,15 +68,13 @@ def socket_mutual(slack: SlackDouble, sock: SocketDouble, db: Database,
 
 
 def close_quickly(handler: SocketModeHandler, sock: SocketDouble) -> None:
-    """handler.close(), without waiting out the SDK reader's 3-second blocking read: once
-    close() has turned reconnection off, the double hangs up, which ends that read at once."""
+    """handler.close(), without waiting out the SDK reader's 3-second blocking read: close()
+    waits for that read to end, and a ping from the double ends it at once."""
     closing = threading.Thread(target=handler.close)
     closing.start()
-    deadline = time.monotonic() + 5
-    while handler.client.auto_reconnect_enabled and time.monotonic() < deadline:
-        time.sleep(0.01)
-    sock.hang_up()
-    closing.join()
+    while closing.is_alive():
+        sock.ping()
+        closing.join(0.05)
 
 
 def test_connects_with_the_app_token(socket_mutual: SocketMutual, slack: SlackDouble) -> None:
@@ -127,8 +126,12 @@ def test_reaction_delivered_twice_records_once(socket_mutual: SocketMutual, db: 
 
 
 def test_same_event_on_two_envelopes_at_once_records_once(socket_mutual: SocketMutual,
-                                                          db: Database) -> None:
+                                                          slack: SlackDouble, db: Database) -> None:
     sock = socket_mutual.sock
+    # Both people already known, so the two deliveries race only on the event id.
+    client = make_client(slack.api_url, "xoxb-test")
+    for user in ("UBOB", "UCAROL"):
+        assert socket_mutual.deps.directory.get(client, TEAM, user) is not None
     body = p.event(p.reaction("reaction_added", user="UCAROL", author="UBOB"), event_id="EvSOCK2")
     envelopes = [sock.send_event(body), sock.send_event(body, retry_attempt=1,
                                                         retry_reason="http_timeout")]

@@ -6,6 +6,7 @@ Point the Web API double's `apps.connections.open` at it with `slack.socket_url 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -43,12 +44,13 @@ class SocketDouble:
         self._server.shutdown()
         self._thread.join(timeout=5)
 
-    def hang_up(self) -> None:
-        """Close every connection from the server side, as Slack does before a refresh."""
+    def ping(self) -> None:
+        """Ping every connection (the app answers with a pong)."""
         with self._cond:
             live = list(self._live)
         for conn in live:
-            conn.close()
+            with contextlib.suppress(ConnectionClosed):
+                conn.ping()
 
     def _handle(self, conn: ServerConnection) -> None:
         conn.send(json.dumps({"type": "hello", "num_connections": 1,
