@@ -8,7 +8,10 @@ from dataclasses import dataclass
 # <@U123>, <@U123|bob> (older clients), and <@W123> for Enterprise Grid users.
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # A leading run of mentions, with the separators people naturally type between them.
-LEADING = re.compile(r"^\s*(?:(?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>)(?:\s*(?:,|&|\band\b)?\s*))+", re.I)
+# Slack sends "&" as "&amp;"; a bare "&" is accepted too, but never the start of "&lt;".
+_ONE = r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>"
+_SEP = r"\s*(?:,|&amp;|&(?![a-z]+;)|\band\b)?\s*"
+LEADING = re.compile(rf"^\s*{_ONE}(?:{_SEP}{_ONE})*", re.I)
 BARE_HANDLE = re.compile(r"(?<![<\w])@[\w.\-]+")
 NOTE_MAX = 500
 
@@ -30,6 +33,7 @@ def split_mentions(text: str) -> Mentions:
     ids = list(dict.fromkeys(MENTION.findall(head)))
     rest = text[len(head) :].strip()
     if ids:
+        rest = rest.lstrip(",:;").strip()
         rest = re.sub(r"^for\b[:\s]*", "", rest, flags=re.I).strip()
     rest = unescape(rest)
     handles = BARE_HANDLE.findall(head if ids else text)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.db.models import Member
+from bot.db.upsert import insert_ignore
 
 PROFILE_TTL = timedelta(hours=12)
 # Slackbot is not flagged is_bot by users.info, but it is one.
@@ -88,8 +89,11 @@ def save_profile(session: Session, team_id: str, profile: Profile, now: datetime
     """Insert or refresh a member's cached profile; their personal settings are kept."""
     member = session.get(Member, (team_id, profile.user_id))
     if member is None:
-        member = Member(team_id=team_id, user_id=profile.user_id, nudges_enabled=True)
-        session.add(member)
+        # Two deliveries may meet the same new person at once: insert-or-nothing, then update.
+        insert_ignore(session, Member, {"team_id": team_id, "user_id": profile.user_id,
+                                        "fetched_at": now})
+        member = session.get(Member, (team_id, profile.user_id))
+        assert member is not None
     member.home_team_id = profile.home_team_id
     member.name = profile.name[:200]
     member.tz = profile.tz

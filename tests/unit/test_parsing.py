@@ -36,3 +36,18 @@ def test_first_word():
     assert first_word("Request <@U1> <@U2> why") == ("request", "<@U1> <@U2> why")
     assert first_word("  ") == ("", "")
     assert first_word("me") == ("me", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "rest"),
+    [
+        ("<@U1> &amp; <@U2> hi", ["U1", "U2"], "hi"),
+        ("<@U1> <@U2> &lt;3 for the cake", ["U1", "U2"], "<3 for the cake"),
+        ("<@U1> &gt; everyone", ["U1"], "> everyone"),
+        ("<@U1> &amp;&amp; more", ["U1"], "&& more"),
+        ("<@U1>and<@U2> hi", ["U1", "U2"], "hi"),
+    ],
+)
+def test_escaped_separators_and_notes(text, ids, rest):
+    parsed = split_mentions(text)
+    assert (parsed.user_ids, parsed.rest) == (ids, rest)
