@@ -90,6 +90,7 @@ INTRO_PROBLEMS = {
     Problem.SELF: "You can't introduce yourself — you'd be one of the two.",
     Problem.BOT: "{who} is a bot or an app, so there's no one to introduce there.",
     Problem.DEACTIVATED: "{who} is no longer active in this workspace.",
+    Problem.FORGOTTEN: "{who} has asked Mutual to forget them, so it won't introduce them.",
     Problem.OTHER_WORKSPACE: "{who} is from another workspace, and Mutual only makes "
                              "introductions within this one.",
 }

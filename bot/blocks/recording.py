@@ -125,6 +125,7 @@ PROBLEM_WORDS = {
     Problem.SELF: "You can't record help from yourself — it only counts between two people.",
     Problem.BOT: "{who} is a bot or an app, so there's no one to thank there.",
     Problem.DEACTIVATED: "{who} is no longer active in this workspace.",
+    Problem.FORGOTTEN: "{who} has asked Mutual to forget them, so it leaves them out.",
     Problem.OTHER_WORKSPACE: "{who} is from another workspace, and Mutual only records help "
                              "within this one.",
 }

@@ -246,3 +246,14 @@ class SchedulerLease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
+
+
+class ForgottenPerson(Base):
+    """Someone who used `/mutual forget`: only a one-way hash of who they were, so Mutual can
+    leave them alone (no new records, intros or nudges) until they use it again."""
+
+    __tablename__ = "forgotten_people"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    forgotten_at: Mapped[datetime]

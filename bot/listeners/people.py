@@ -20,6 +20,8 @@ def refuse_people(
             return problem_text(user_id, Problem.SELF), profiles
         profile = deps.directory.get(client, team_id, user_id)
         problem = problem_with(profile, invoker_id, team_id, enterprise_id)
+        if problem is None and deps.directory.is_forgotten(team_id, user_id):
+            problem = Problem.FORGOTTEN
         if problem is not None:
             return problem_text(user_id, problem), profiles
         assert profile is not None

@@ -14,6 +14,7 @@ def give_thanks(
     deps: Deps, client: WebClient, team_id: str, receiver_id: str, helper_ids: list[str],
     note: str, channel_id: str | None = None,
 ) -> list[Recorded]:
+    deps.directory.welcome_back(team_id, receiver_id)
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)

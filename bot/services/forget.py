@@ -6,6 +6,7 @@ emptied, and anything still waiting to be sent to or about them is cancelled."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,17 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, Intro, IntroRequest, Member, MutedPair, Nudge, ReactionMark
+from bot.db.models import (
+    ForgottenPerson,
+    HelpRecord,
+    Intro,
+    IntroRequest,
+    Member,
+    MutedPair,
+    Nudge,
+    ReactionMark,
+)
+from bot.db.upsert import insert_ignore
 
 
 @dataclass(frozen=True)
@@ -35,7 +46,25 @@ def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -
     session.execute(delete(MutedPair).where(
         MutedPair.team_id == team_id, or_(MutedPair.user_id == user_id, MutedPair.other_id == user_id)))
     session.execute(delete(Member).where(Member.team_id == team_id, Member.user_id == user_id))
+    insert_ignore(session, ForgottenPerson, {"team_id": team_id, "user_hash": person_hash(team_id, user_id),
+                                             "forgotten_at": now})
     return Forgotten(records, intros, requests, nudges)
+
+
+def person_hash(team_id: str, user_id: str) -> str:
+    """One-way: enough to recognise the person again, not to name them."""
+    return hashlib.sha256(f"mutual:{team_id}:{user_id}".encode()).hexdigest()
+
+
+def is_forgotten(session: Session, team_id: str, user_id: str) -> bool:
+    return session.get(ForgottenPerson, (team_id, person_hash(team_id, user_id))) is not None
+
+
+def welcome_back(session: Session, team_id: str, user_id: str) -> bool:
+    """They used Mutual again: it may record and nudge them again. True if they had left."""
+    result = session.execute(delete(ForgottenPerson).where(
+        ForgottenPerson.team_id == team_id, ForgottenPerson.user_hash == person_hash(team_id, user_id)))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _records(session: Session, team_id: str, user_id: str, now: datetime) -> int:

@@ -37,6 +37,7 @@ class Problem(enum.Enum):
     BOT = "bot"
     DEACTIVATED = "deactivated"
     OTHER_WORKSPACE = "other_workspace"
+    FORGOTTEN = "forgotten"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
 from bot.db.session import Database
-from bot.services import people
+from bot.services import forget, people
 from bot.services.people import Profile
 from bot.services.workspaces import ensure_workspace
 
@@ -45,6 +45,7 @@ class Directory:
         self.db = db
         self.clock = clock
         self._memory: dict[tuple[str, str], tuple[float, Profile | None]] = {}
+        self._forgotten: dict[tuple[str, str], tuple[float, bool]] = {}
         self._lock = threading.Lock()
 
     def get(self, client: WebClient, team_id: str, user_id: str) -> Profile | None:
@@ -74,8 +75,31 @@ class Directory:
             self._memory[(team_id, user_id)] = (time.monotonic(), profile)
 
     def forget(self, team_id: str, user_id: str) -> None:
+        """After `/mutual forget`: drop their profile and leave them out from now on."""
         with self._lock:
             self._memory.pop((team_id, user_id), None)
+            self._forgotten[(team_id, user_id)] = (time.monotonic(), True)
+
+    def is_forgotten(self, team_id: str, user_id: str) -> bool:
+        key = (team_id, user_id)
+        with self._lock:
+            hit = self._forgotten.get(key)
+        if hit is not None and time.monotonic() - hit[0] < MEMORY_TTL_SECONDS:
+            return hit[1]
+        with self.db.session() as session:
+            value = forget.is_forgotten(session, team_id, user_id)
+        with self._lock:
+            self._forgotten[key] = (time.monotonic(), value)
+        return value
+
+    def welcome_back(self, team_id: str, user_id: str) -> None:
+        """They used Mutual again, so it may record and nudge them again."""
+        if not self.is_forgotten(team_id, user_id):
+            return
+        with self.db.session() as session:
+            forget.welcome_back(session, team_id, user_id)
+        with self._lock:
+            self._forgotten[(team_id, user_id)] = (time.monotonic(), False)
 
     @staticmethod
     def _fetch(client: WebClient, user_id: str) -> Profile | None:

@@ -52,6 +52,7 @@ def handle_helped(deps: Deps, client: WebClient, team_id: str, command: dict[str
 def start_claim(deps: Deps, client: WebClient, team_id: str, helper_id: str, receiver_id: str,
                 note: str, channel_id: str | None = None) -> tuple[Recorded, int]:
     """Record a pending claim and ask the receiver to confirm it (also used by the modal)."""
+    deps.directory.welcome_back(team_id, helper_id)
     now = deps.clock()
     with deps.db.session() as session:
         workspace = ensure_workspace(session, team_id, now)

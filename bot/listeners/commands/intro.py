@@ -105,6 +105,7 @@ def people_problem(deps: Deps, client: WebClient, team_id: str, invoker: str,
 def start_intro(deps: Deps, client: WebClient, team_id: str, introducer: str, a_id: str,
                 b_id: str, reason: str, request_id: int | None = None) -> Proposed:
     """Store the intro and ask both people (shared by /intro and the intro modal)."""
+    deps.directory.welcome_back(team_id, introducer)
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)

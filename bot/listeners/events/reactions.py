@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.listeners.deps import Deps, team_of
 from bot.services.people import problem_with
-from bot.services.recording import reaction_added, reaction_removed
+from bot.services.recording import ReactionResult, reaction_added, reaction_removed
 from bot.services.workspaces import ensure_workspace, first_delivery
 
 
@@ -27,12 +27,17 @@ def register(app: App, deps: Deps) -> None:
             if problem_with(deps.directory.get(client, team_id, person), other, team_id,
                             context.enterprise_id):
                 return
+        if deps.directory.is_forgotten(team_id, author):
+            return
         now = deps.clock()
+        result = ReactionResult.IGNORED
         with deps.db.session() as session:
             workspace = ensure_workspace(session, team_id, now, context.enterprise_id)
             if first_delivery(session, team_id, body.get("event_id"), now):
-                reaction_added(session, workspace, reactor, author, event.get("reaction", ""),
-                               item["channel"], item["ts"], now)
+                result, _ = reaction_added(session, workspace, reactor, author,
+                                           event.get("reaction", ""), item["channel"], item["ts"], now)
+        if result is ReactionResult.RECORDED:
+            deps.directory.welcome_back(team_id, reactor)
 
     @app.event("reaction_removed")
     def on_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:

@@ -40,6 +40,7 @@ def register(app: App, deps: Deps) -> None:
         if why_not:
             ack(response_action="update", view=build_modal_done(why_not + " Nothing was saved."))
             return
+        deps.directory.welcome_back(team_id, invoker)
         now = deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now)
