@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.recording import build_thanked_dm
 from bot.listeners.deps import Deps
+from bot.listeners.events.home import refresh_homes
 from bot.services.recording import Recorded, record_thanks
 from bot.services.workspaces import ensure_workspace
 
@@ -20,6 +21,7 @@ def give_thanks(
         ensure_workspace(session, team_id, now)
         records = record_thanks(session, team_id, receiver_id, helper_ids, note, now,
                                 channel_id=channel_id)
+    refresh_homes(deps, client, team_id, receiver_id, *helper_ids)
     for record in records:
         deps.notifier.submit(send_dm, client, record.helper_id,
                              build_thanked_dm(receiver_id, note, "command"))

@@ -135,3 +135,24 @@ def test_records_stay_in_their_workspace(mutual, slack, db):
     reply = mutual.post(p.command("/thanks", "<@UZED> for the help", user="UYOU", team="T0002"))
     assert reply.status == 200
     assert [r.team_id for r in records(db)] == ["T0002"]
+
+
+def test_thanks_refreshes_both_home_tabs(mutual, slack):
+    thanks(mutual, "<@UBOB> for the review")
+    published = {c["user_id"] for c in slack.calls_to("views.publish")}
+    assert published == {"UALICE", "UBOB"}
+
+
+def test_a_burst_of_changes_publishes_each_home_at_most_once_per_burst(mutual, slack):
+    from threading import Event
+
+    gate = Event()
+    mutual.deps.notifier.submit(gate.wait, 5)  # hold one worker so the burst queues up
+    for n in range(4):
+        mutual.deps.notifier.submit(gate.wait, 5)
+        assert mutual.post(p.command("/thanks", f"<@UBOB> for thing {n}")).status == 200
+    gate.set()
+    mutual.settle()
+    publishes = [c["user_id"] for c in slack.calls_to("views.publish")]
+    assert sorted(set(publishes)) == ["UALICE", "UBOB"]
+    assert len(publishes) == 2, "queued refreshes of one Home are folded together"

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot import constants as ids
 from bot.blocks.recording import build_claim_answered, build_claim_confirmed_dm
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.listeners.thanking import send_dm
 from bot.services.recording import ClaimAnswer, answer_claim
 
@@ -20,8 +21,9 @@ def register(app: App, deps: Deps) -> None:
         value = str(action.get("value", ""))
         if not value.isdigit():
             return
+        claim_team = team_of(context, body)
         with deps.db.session() as session:
-            outcome, claim = answer_claim(session, team_of(context, body), int(value),
+            outcome, claim = answer_claim(session, claim_team, int(value),
                                           body["user"]["id"], confirm, deps.clock())
         if claim is None or outcome is ClaimAnswer.NOT_YOURS:
             return
@@ -31,6 +33,7 @@ def register(app: App, deps: Deps) -> None:
             # Pressing again, or the other button, shows the answer already given.
             client.chat_update(channel=channel, ts=ts,
                                **build_claim_answered(claim.helper_id, claim.note, claim.status))
+        refresh_homes(deps, client, claim_team, claim.receiver_id, claim.helper_id)
         if outcome is ClaimAnswer.CONFIRMED:
             deps.notifier.submit(send_dm, client, claim.helper_id,
                                  build_claim_confirmed_dm(claim.receiver_id, claim.note))

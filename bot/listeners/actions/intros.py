@@ -25,6 +25,7 @@ from bot.blocks.intros import (
     build_request_declined_notice,
 )
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.listeners.thanking import send_dm
 from bot.services import intros
 from bot.services.intros import Answer, Connect, IntroView, RequestAnswer
@@ -68,6 +69,7 @@ def register(app: App, deps: Deps) -> None:
             deps.notifier.submit(tell_declined, client, intro, user, result.inactive)
         elif result.outcome is Answer.OPENED:
             deps.notifier.submit(open_group, deps, client, intro, user, result.inactive)
+        refresh_homes(deps, client, team_id, *intro.parties, intro.introducer_id)
 
     @app.action(ids.INTRO_ACCEPT)
     def accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
@@ -106,6 +108,7 @@ def register(app: App, deps: Deps) -> None:
                 intro.introducer_id, intro.a_id, intro.b_id, intro.reason))
         if result.outcome is Connect.CONNECTED:
             deps.notifier.submit(tell_connected, client, intro, result.inactive)
+            refresh_homes(deps, client, intro.team_id, *intro.parties, intro.introducer_id)
 
     @app.action(ids.INTRO_REQUEST_MAKE)
     def make(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,

@@ -15,6 +15,7 @@ from bot.blocks.recording import (
     build_note_too_long,
 )
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import send_dm
 from bot.services.parsing import NOTE_MAX, split_mentions
@@ -60,4 +61,5 @@ def start_claim(deps: Deps, client: WebClient, team_id: str, helper_id: str, rec
         expiry_days = workspace.claim_expiry_days
     deps.notifier.submit(send_dm, client, receiver_id,
                          build_claim_request(helper_id, note, claim.id))
+    refresh_homes(deps, client, team_id, receiver_id)
     return claim, expiry_days

@@ -21,6 +21,7 @@ from bot.blocks.intros import (
     intro_problem_text,
 )
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import send_dm
 from bot.services import intros
@@ -115,6 +116,7 @@ def start_intro(deps: Deps, client: WebClient, team_id: str, introducer: str, a_
     if intro is None:
         return result
     requester = result.request.requester_id if result.request else None
+    refresh_homes(deps, client, team_id, introducer, *intro.parties)
     for party in intro.parties:
         deps.notifier.submit(send_consent, deps, client, intro, party, party == requester)
     if result.request is not None and requester not in intro.parties:

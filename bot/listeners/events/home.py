@@ -23,6 +23,13 @@ def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> N
     client.views_publish(user_id=user_id, view=build_home(view))
 
 
+def refresh_homes(deps: Deps, client: WebClient, team_id: str, *user_ids: str | None) -> None:
+    """After a change that shows on these people's Home tabs: re-publish each, in the
+    background, once per burst."""
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        deps.notifier.submit_once(("home", team_id, user_id), refresh_home, deps, client, team_id, user_id)
+
+
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def on_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient,

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.listeners.actions.intros import tell_connected
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.services import intros
 from bot.services.intros import Connect
 from bot.services.workspaces import first_delivery
@@ -34,3 +35,5 @@ def register(app: App, deps: Deps) -> None:
             result = intros.note_message(session, team_id, channel, user, now)
         if result.outcome is Connect.CONNECTED and result.intro is not None:
             deps.notifier.submit(tell_connected, client, result.intro, result.inactive)
+            intro = result.intro
+            refresh_homes(deps, client, team_id, *intro.parties, intro.introducer_id)

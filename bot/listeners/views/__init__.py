@@ -12,6 +12,7 @@ from bot import constants as ids
 from bot.blocks.recording import build_modal_done, build_thanked_dm
 from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks, send_dm
 from bot.listeners.views import config, intro
@@ -49,6 +50,7 @@ def register(app: App, deps: Deps) -> None:
         ack(response_action="update", view=build_modal_done(
             "Noted — thanks for recognising their help. I've let them know."
             if record.new else "Already noted — I've kept your latest note."))
+        refresh_homes(deps, client, team_id, invoker, record.helper_id)
         if record.new:
             deps.notifier.submit(send_dm, client, record.helper_id,
                                  build_thanked_dm(invoker, record.note, "shortcut"))
