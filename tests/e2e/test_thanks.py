@@ -147,9 +147,9 @@ def test_a_burst_of_changes_publishes_each_home_at_most_once_per_burst(mutual, s
     from threading import Event
 
     gate = Event()
-    mutual.deps.notifier.submit(gate.wait, 5)  # hold one worker so the burst queues up
-    for n in range(4):
+    for _ in range(4):  # hold every background worker so the burst queues up
         mutual.deps.notifier.submit(gate.wait, 5)
+    for n in range(4):
         assert mutual.post(p.command("/thanks", f"<@UBOB> for thing {n}")).status == 200
     gate.set()
     mutual.settle()
