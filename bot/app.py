@@ -40,8 +40,9 @@ def create_app(settings: Settings, db: Database, clock: Clock = system_clock) ->
     }
     if settings.oauth_mode:
         oauth = _oauth(settings, db)
+        # Bolt accepts an Authorize instance here (it checks isinstance); its hint says Callable.
         app = App(signing_secret=settings.signing_secret, oauth_settings=oauth,
-                  authorize=_cached_authorize(oauth, client), **common)
+                  authorize=_cached_authorize(oauth, client), **common)  # type: ignore[arg-type]
     elif settings.socket_mode:
         # The client carries the bot token; Socket Mode needs no signing secret.
         app = App(request_verification_enabled=False, signing_secret="", **common)
