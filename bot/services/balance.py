@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Exists, and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, MutedPair, Nudge, Workspace
@@ -103,11 +104,13 @@ def _tune_for_aggregation(session: Session) -> None:
     session.execute(text("SET LOCAL jit = off"))
 
 
-def _member_where(team: str, user_column: object, condition: object) -> object:
+def _member_where(team: str, user_column: ColumnElement[Any],
+                  condition: ColumnElement[bool]) -> Exists:
     return exists().where(Member.team_id == team, Member.user_id == user_column, condition)
 
 
-def _nudged_since(team: str, recipient: object, subject: object | None, since: datetime) -> object:
+def _nudged_since(team: str, recipient: ColumnElement[Any], subject: ColumnElement[Any] | None,
+                  since: datetime) -> Exists:
     """A one-sided nudge to `recipient` (about `subject`, if given) that is still to go out, or
     went out after `since` (exactly a cooldown ago is long enough)."""
     conditions = [Nudge.team_id == team, Nudge.kind == ONE_SIDED, Nudge.recipient_id == recipient,

@@ -137,15 +137,18 @@ class InstalledClients:
     def __init__(self, api_url: str, store: InstallationStore) -> None:
         self.api_url = api_url
         self.store = store
-        self._clients: dict[str, WebClient | None] = {}
+        self._clients: dict[str, WebClient] = {}
         self._lock = threading.Lock()
 
     def __call__(self, team_id: str) -> WebClient | None:
         with self._lock:
-            if team_id in self._clients:
-                return self._clients[team_id]
+            client = self._clients.get(team_id)
+        if client is not None:
+            return client
         bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
-        client = delivery_client(self.api_url, bot.bot_token) if bot and bot.bot_token else None
+        if bot is None or not bot.bot_token:
+            return None  # not installed (yet): ask again next time
+        client = delivery_client(self.api_url, bot.bot_token)
         with self._lock:
             self._clients[team_id] = client
         return client
