@@ -88,12 +88,16 @@ def _on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
     unreachable = isinstance(error, OperationalError | InterfaceError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     )
-    if not unreachable:
-        return None
     if body.get("command"):
-        # Slack never retries a command: say so, so the person can try again.
-        reply = build_error("Mutual couldn't reach its database just now, so nothing was saved. "
-                            "Please try again in a minute.")
+        # Slack never retries a command, and a bare 500 shows people a cryptic error: say
+        # what happened, so they can try again.
+        reply = build_error(
+            "Mutual couldn't reach its database just now, so nothing was saved. Please try again "
+            "in a minute." if unreachable else
+            "Something went wrong on Mutual's side. Please try again in a minute; if it keeps "
+            "happening, let your Slack admin know.")
         return BoltResponse(status=200, body=reply, headers={"content-type": "application/json"})
-    # Events: a 5xx makes Slack deliver again once the database is back.
-    return BoltResponse(status=503, body="")
+    if unreachable:
+        # Events: a 5xx makes Slack deliver again once the database is back.
+        return BoltResponse(status=503, body="")
+    return None

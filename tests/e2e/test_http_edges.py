@@ -186,3 +186,15 @@ def test_healthz_is_200_while_the_database_answers_and_503_when_not(mutual: Live
 def test_healthz_needs_no_signature(mutual: LiveMutual) -> None:
     """Load balancers do not sign; the health check must not depend on Slack at all."""
     assert mutual.request("GET", "/healthz", headers={"X-Slack-Signature": "v0=nonsense"}).status == 200
+
+
+def test_a_command_that_fails_unexpectedly_gets_a_kind_reply_not_a_500(mutual, db):
+    """A signed command without the fields Slack always sends trips a listener; the person
+    still sees words, not Slack's "failed with error" banner."""
+    from urllib.parse import urlencode
+
+    body = urlencode({"team_id": "T0001", "command": "/thanks", "text": "<@UBOB> hi",
+                      "channel_id": "C1"})  # no user_id
+    reply = mutual.post(body)
+    assert reply.status == 200
+    assert "went wrong on Mutual's side" in reply.json()["text"]

@@ -173,3 +173,15 @@ def test_events_are_still_signed_in_oauth_mode(oauth_mutual: LiveMutual, db: Dat
     reply = oauth_mutual.post(p.command("/thanks", "<@UBOB> for the review"), secret="wrong")
     assert reply.status == 401
     assert record_count(db) == 0
+
+
+def test_uninstall_deletes_the_installation_and_stops_the_workspace(oauth_mutual: LiveMutual,
+                                                                     db: Database) -> None:
+    install(oauth_mutual)
+    assert oauth_mutual.post(p.command("/thanks", "<@UBOB> for the help")).status == 200
+    reply = oauth_mutual.post_event(p.event({"type": "app_uninstalled"}))
+    assert reply.status == 200
+    assert installed_bot_tokens(db) == []
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT uninstalled_at FROM workspaces")).scalar() is not None
+    assert record_count(db) == 1, "records stay through the grace period"

@@ -13,19 +13,22 @@ from bot.slack.directory import profile_from_user
 
 
 def register(app: App, deps: Deps) -> None:
-    def stop_sending(team_id: str) -> None:
+    def stop_sending(team_id: str, enterprise_id: str | None) -> None:
         with deps.db.session() as session:
             mark_uninstalled(session, team_id, deps.clock())
+        if app.installation_store is not None:
+            # OAuth mode: the tokens are dead; a reinstall stores new ones.
+            app.installation_store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
     @app.event("app_uninstalled")
     def on_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
-        stop_sending(team_of(context, body))
+        stop_sending(team_of(context, body), context.enterprise_id)
 
     @app.event("tokens_revoked")
     def on_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         # A person revoking their own user token does not stop the bot.
         if (event.get("tokens") or {}).get("bot"):
-            stop_sending(team_of(context, body))
+            stop_sending(team_of(context, body), context.enterprise_id)
 
     @app.event("user_change")
     def on_user_change(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
