@@ -117,3 +117,26 @@ def test_mutual_run_starts_the_scheduler_unless_told_not_to(tmp_path: Path,
                                                  "deliver_nudges"}
         else:
             assert "scheduler started" not in log
+
+
+def test_two_runners_started_together_send_each_nudge_once(tmp_path: Path, slack: SlackDouble,
+                                                           db) -> None:
+    import subprocess
+
+    from tests.support.procs import clean_env, mutual_command
+
+    with db.session() as s:
+        workspace(s, START)
+        for i in range(30):
+            member(s, f"UR{i:03d}", START)
+            helped(s, f"UH{i:03d}", f"UR{i:03d}", START - days(2), times=3)
+    command = [*mutual_command(), "jobs", "run", "--now", "2026-11-17T10:00:00Z"]
+    procs = [subprocess.Popen(command, env=clean_env(env(slack, db.url)), cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
+    keys = [c["metadata"]["event_payload"]["key"] for c in slack.calls_to("chat.postMessage")]
+    assert len(keys) == 30 and len(set(keys)) == 30
+    assert sorted(r.recipient_id for r in nudge_rows(db)) == sorted(f"UR{i:03d}" for i in range(30))
+    assert {r.status for r in nudge_rows(db)} == {"sent"}

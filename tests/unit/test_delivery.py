@@ -335,3 +335,42 @@ def test_a_dead_local_runner_is_recovered_without_waiting(db, history_slack):
         outbox.claim_next(s, NOW, dead, timedelta(minutes=10))
     report = deliver(db, clients, NOW)
     assert report.recovered == 1 and report.sent == 1
+
+
+class FakeInstallations:
+    """The part of an installation store the scheduler uses."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
+
+    def find_bot(self, *, enterprise_id, team_id, is_enterprise_install=False):
+        from types import SimpleNamespace
+
+        token = self.tokens.get(team_id)
+        return SimpleNamespace(bot_token=token) if token else None
+
+
+def test_oauth_mode_sends_with_each_workspaces_installed_token(db, slack):
+    from bot.slack.sender import InstalledClients
+
+    store = FakeInstallations()
+    clients = InstalledClients(slack.api_url, store)
+    assert clients("T0001") is None  # not installed yet
+    store.tokens["T0001"] = "xoxb-installed-here"
+    one_nudge(db)
+    assert deliver(db, clients).sent == 1
+    [call] = [c for c in slack.calls if c.method == "chat.postMessage"]
+    assert call.headers["authorization"] == "Bearer xoxb-installed-here"
+
+
+def test_scheduler_clients_follow_the_settings(db, slack):
+    from bot.jobs.scheduler import scheduler_clients
+    from bot.slack.sender import InstalledClients
+    from tests.support.live import settings_for
+
+    single = scheduler_clients(settings_for(slack, db.url), db)
+    assert single is not None and single("T0001").token == "xoxb-test"
+    oauth = scheduler_clients(settings_for(slack, db.url, bot_token=None, client_id="1.2",
+                                           client_secret="s"), db)
+    assert isinstance(oauth, InstalledClients)
+    assert scheduler_clients(settings_for(slack, db.url, bot_token=None), db) is None

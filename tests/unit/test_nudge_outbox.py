@@ -202,3 +202,30 @@ def test_job_lock_one_holder_at_a_time(db):
             assert other_job
     with job_lock(db, "deliver_nudges", "r2", NOW) as after:
         assert after
+
+
+def test_two_planners_at_once_write_one_row_per_message(db):
+    """Without the job lock (two replicas whose lock failed), the unique keys still hold."""
+    from bot.jobs.nudges import plan_claim_reminders, plan_one_sided
+    from tests.support.nudging import days, helped
+
+    with db.session() as s:
+        workspace(s, NOW)
+        for i in range(20):
+            helped(s, f"UH{i:02d}", f"UR{i:02d}", NOW - days(1), times=3)
+            helped(s, f"UR{i:02d}", f"UH{i:02d}", NOW - days(4), source="claim", status="pending")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def plan() -> None:
+        barrier.wait()
+        results.append(plan_one_sided(db, NOW) + plan_claim_reminders(db, NOW))
+
+    threads = [threading.Thread(target=plan) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(results) == 40
+    rows = nudge_rows(db)
+    assert len(rows) == 40 and len({r.key for r in rows}) == 40
