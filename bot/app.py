@@ -25,7 +25,7 @@ from bot.slack.notify import Notifier
 
 logger = logging.getLogger(__name__)
 
-BOT_SCOPES = ["commands", "chat:write", "reactions:read", "users:read", "im:write",
+BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "reactions:read", "users:read", "im:write",
               "mpim:write", "mpim:history", "channels:read", "files:write"]
 
 
