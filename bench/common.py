@@ -32,14 +32,16 @@ class Candidate:
     server: str
     workers: int = 1
     threads: int = 0  # 0: bot.server.THREADS, the production setting
+    extra: tuple[str, ...] = ()
 
     def args(self) -> list[str]:
         return ["--server", self.server, "--workers", str(self.workers),
-                "--threads", str(self.threads)]
+                "--threads", str(self.threads), *self.extra]
 
 
 CANDIDATES = {
     "waitress": Candidate("waitress", "waitress"),
+    "waitress-stock": Candidate("waitress-stock", "waitress", extra=("--stock-channel",)),
     "waitress-4": Candidate("waitress-4", "waitress", threads=4),
     "waitress-2": Candidate("waitress-2", "waitress", threads=2),
     "gunicorn-1x8": Candidate("gunicorn-1x8", "gunicorn", workers=1, threads=8),

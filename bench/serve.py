@@ -70,12 +70,18 @@ def build_wsgi(kind: str, s: Settings) -> Any:
     return mutual_wsgi(s) if kind == "mutual" else bare_wsgi(s)
 
 
-def serve_waitress(kind: str, s: Settings, threads: int, stop: threading.Event) -> None:
+def serve_waitress(kind: str, s: Settings, threads: int, stock: bool,
+                   stop: threading.Event) -> None:
     import bot.server
     from bot.server import make_http_server, wsgi_server
 
     if threads:
         bot.server.THREADS = threads
+    if stock:
+        # Waitress's own channel instead of bot.server.QuietChannel, for comparison.
+        from waitress.channel import HTTPChannel
+
+        bot.server.QuietChannel = HTTPChannel  # type: ignore[misc]
 
     if kind == "mutual":
         from bot.app import create_app
@@ -156,10 +162,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="threads per worker (0: bot.server.THREADS, as in production)")
     p.add_argument("--max-seconds", type=float, default=600.0)
     p.add_argument("--profile", help="waitress only: write a yappi CPU profile (pstats) here")
+    p.add_argument("--stock-channel", action="store_true",
+                   help="waitress only: waitress's HTTPChannel instead of bot.server.QuietChannel")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if os.environ.get("BENCH_SWITCH"):
-        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     s = settings(args.api_url, args.database, args.port)
     if not args.threads:
         from bot.server import THREADS
@@ -175,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     timer.start()
     if args.server == "waitress":
         with cpu_profile(args.profile):
-            serve_waitress(args.app, s, args.threads, stop)
+            serve_waitress(args.app, s, args.threads, args.stock_channel, stop)
     else:
         serve_cheroot(args.app, s, args.threads, stop)
     return 0
