@@ -126,16 +126,18 @@ def run(settings: Settings, scheduler: bool = True) -> int:
 def jobs_run(settings: Settings, now: datetime) -> int:
     from bot.db.migrate import upgrade
     from bot.db.session import Database
-    from bot.jobs.scheduler import run_all, scheduler_clients
+    from bot.jobs.scheduler import FAILED, run_all, scheduler_clients
 
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
-        for job_id, result in run_all(db, now, scheduler_clients(settings, db)).items():
-            print(f"{job_id}: {result}")
+        results = run_all(db, now, scheduler_clients(settings, db))
     finally:
         db.dispose()
-    return 0
+    for job_id, result in results.items():
+        print(f"{job_id}: {result}")
+    # A failed job makes the exit status say so (cron, CI); the others have still run.
+    return 1 if any(str(r).startswith(FAILED) for r in results.values()) else 0
 
 
 def export(settings: Settings, team_id: str, fmt: str) -> int:

@@ -54,6 +54,7 @@ INTERRUPTED = ("interrupted while sending and Slack could not confirm it arrived
                "not sent again so it can never arrive twice")
 
 SEND, DONE, NEEDS_PROFILE = "send", "done", "needs_profile"
+LATER = object()
 
 
 class Timer(Protocol):
@@ -192,7 +193,9 @@ class _Run:
         self.report.recovered += 1
         logger.warning("nudge %s was in flight when %s stopped; checking Slack", row.key,
                        row.previous_holder)
-        found = sender.was_delivered(client, row.recipient_id, row.key)
+        found = self._check(client, row)
+        if found is LATER:
+            return DONE
         if found is True:
             self._finish(row, lambda s: outbox.mark_sent(s, row.id, self.runner, self.current()), "sent")
             return DONE
@@ -201,6 +204,17 @@ class _Run:
             return DONE
         with self.db.session() as session:
             return self._gate(session, row)
+
+    def _check(self, client: WebClient, row: Outgoing) -> bool | None | object:
+        """Did this row's message reach Slack? LATER when Slack can't say yet: the row stays
+        in flight (not pending, so it is never sent unchecked) and is checked again later."""
+        try:
+            return sender.was_delivered(client, row.recipient_id, row.key)
+        except sender.CheckLater as later:
+            until = self.current() + timedelta(seconds=later.retry_after)
+            self._finish(row, lambda s: outbox.extend_claim(
+                s, row.id, self.runner, until, "delivery unknown; checking again"), "held")
+            return LATER
 
     def _refresh_profile(self, client: WebClient, row: Outgoing) -> str:
         """users.info for someone whose time zone Mutual doesn't know yet, then gate again."""
@@ -227,7 +241,9 @@ class _Run:
     def _record(self, client: WebClient, row: Outgoing, method: str, outcome: Outcome) -> None:
         now = self.current()
         if outcome.status == sender.UNKNOWN:
-            found = sender.was_delivered(client, row.recipient_id, row.key)
+            found = self._check(client, row)
+            if found is LATER:
+                return
             if found is None:
                 self._finish(row, lambda s: outbox.mark_failed(s, row.id, self.runner, INTERRUPTED), "failed")
                 return

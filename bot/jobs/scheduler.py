@@ -44,6 +44,7 @@ DELIVER = "deliver_nudges"
 PLAN_EVERY = timedelta(minutes=10)
 DELIVER_EVERY = timedelta(minutes=1)
 SKIPPED = "skipped: another runner holds the lock"
+FAILED = "failed: "
 
 
 def scheduler_clients(settings: Settings, db: Database) -> ClientForTeam | None:
@@ -66,19 +67,30 @@ def run_locked(db: Database, name: str, runner: str, now: datetime,
         return work()
 
 
+def _guarded(name: str, work: Callable[[], object]) -> object:
+    """One job's failure is logged and reported; the other jobs still run."""
+    try:
+        return work()
+    except Exception as e:
+        logger.exception("job %s failed", name)
+        return f"{FAILED}{type(e).__name__}: {e}".splitlines()[0][:300]
+
+
 def run_all(db: Database, now: datetime, clients: ClientForTeam | None = None, *,
             runner: str | None = None, timer: Timer | None = None) -> dict[str, object]:
     """Every job once as of `now`, then delivery of what is due (`mutual jobs run`).
-    Without `clients` nothing is sent; the planned messages wait for the next run."""
+    Without `clients` nothing is sent; the planned messages wait for the next run. A job that
+    fails reports "failed: …" and the others still run."""
     runner = runner or runner_id()
     results: dict[str, object] = {}
-    for job_id, job in JOBS.items():
-        results[job_id] = run_locked(db, job_id, runner, now, lambda job=job: job(db, now))  # type: ignore[misc]
+    work: dict[str, Job] = dict(JOBS)
+    if clients is not None:
+        work[DELIVER] = lambda db_, now_: deliver_due(db_, now_, clients, runner=runner, timer=timer)
+    for job_id, job in work.items():
+        results[job_id] = _guarded(job_id, lambda job_id=job_id, job=job: run_locked(  # type: ignore[misc]
+            db, job_id, runner, now, lambda: job(db, now)))
     if clients is None:
         results[DELIVER] = "skipped: no Slack token to send with"
-    else:
-        results[DELIVER] = run_locked(db, DELIVER, runner, now, lambda: deliver_due(
-            db, now, clients, runner=runner, timer=timer))
     return results
 
 

@@ -148,6 +148,13 @@ def hold(session: Session, nudge_id: int, runner: str, until: datetime,
                    attempts=Nudge.attempts - 1, last_error=reason)
 
 
+def extend_claim(session: Session, nudge_id: int, runner: str, until: datetime,
+                 reason: str) -> bool:
+    """Keep a row in flight (its outcome unknown) until `until`; then it is recovered again."""
+    return _finish(session, nudge_id, runner, status=SENDING, claimed_by=runner,
+                   claimed_until=until, attempts=Nudge.attempts - 1, last_error=reason[:ERROR_MAX])
+
+
 def retry_later(session: Session, nudge: Outgoing, runner: str, now: datetime,
                 reason: str) -> bool:
     """A transient failure: try again after a growing pause, failing for good after

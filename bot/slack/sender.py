@@ -100,9 +100,18 @@ def _retry_after(headers: Any) -> float:
     return DEFAULT_RETRY_AFTER
 
 
+class CheckLater(Exception):
+    """Slack could not answer the delivery check just now (rate limit, outage): ask again."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"check again in {retry_after:g} s")
+        self.retry_after = retry_after
+
+
 def was_delivered(client: WebClient, recipient: str, key: str) -> bool | None:
     """Whether the message with outbox `key` is in the conversation: True, False, or None when
-    Slack cannot tell us (no `im:history`/`channels:history` scope, or another error)."""
+    Slack cannot tell us (no `im:history`/`channels:history` scope, or another refusal).
+    Raises CheckLater when the answer may come later (429, 5xx, no connection)."""
     try:
         channel = recipient
         if recipient[:1] in ("U", "W"):
@@ -110,8 +119,15 @@ def was_delivered(client: WebClient, recipient: str, key: str) -> bool | None:
             channel = opened["channel"]["id"]
         history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT,
                                                include_all_metadata=True)
-    except (SlackApiError, URLError, OSError, http.client.HTTPException, KeyError, TypeError) as e:
-        logger.info("cannot check whether %s was delivered: %s", key, e)
+    except SlackApiError as e:
+        outcome = _from_error(e)
+        if outcome.status in (RATE_LIMITED, TRANSIENT):
+            raise CheckLater(outcome.retry_after or DEFAULT_RETRY_AFTER) from None
+        logger.info("cannot check whether %s was delivered: %s", key, outcome.error)
+        return None
+    except (URLError, OSError, http.client.HTTPException):
+        raise CheckLater(DEFAULT_RETRY_AFTER) from None
+    except (KeyError, TypeError):
         return None
     messages = history.get("messages")
     if not isinstance(messages, list):

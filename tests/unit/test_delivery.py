@@ -374,3 +374,58 @@ def test_scheduler_clients_follow_the_settings(db, slack):
                                            client_secret="s"), db)
     assert isinstance(oauth, InstalledClients)
     assert scheduler_clients(settings_for(slack, db.url, bot_token=None), db) is None
+
+
+def test_when_slack_cannot_answer_the_check_yet_the_row_stays_in_flight(db, history_slack):
+    clients = single_workspace_clients(history_slack.api_url, "xoxb-test")
+    crashed_in_flight(db)
+    history_slack.rate_limit("conversations.history", times=1, retry_after=30)
+    later = NOW + timedelta(seconds=60)
+    report = deliver(db, clients, later)
+    assert report.recovered == 1 and report.sent == 0 and report.failed == 0
+    [row] = nudge_rows(db)
+    assert row.status == "sending" and row.claimed_until == later + timedelta(seconds=30)
+    assert history_slack.dms_to("UALICE") == []  # never sent unchecked
+    assert deliver(db, clients, later + timedelta(seconds=29)).recovered == 0
+    report = deliver(db, clients, later + timedelta(seconds=30))
+    assert report.recovered == 1 and report.sent == 1
+    assert len(history_slack.dms_to("UALICE")) == 1
+    assert nudge_rows(db)[0].attempts == 2  # the interrupted try, then this one
+
+
+def test_a_connection_that_broke_after_sending_is_checked_not_resent(db, history_slack, monkeypatch):
+    from bot.slack import sender
+
+    clients = single_workspace_clients(history_slack.api_url, "xoxb-test")
+    one_nudge(db)
+    real_post = sender.post_message
+
+    def post_then_break(client, channel, message, key):
+        real_post(client, channel, message, key)  # Slack got it …
+        return sender.Outcome(sender.UNKNOWN, "connection broke: RemoteDisconnected")  # … we didn't hear
+
+    monkeypatch.setattr(sender, "post_message", post_then_break)
+    from bot.jobs import kinds
+
+    monkeypatch.setitem(kinds.KINDS, "one_sided", kinds.Kind(
+        "one_sided", kinds.KINDS["one_sided"].render,
+        send=lambda client, row, msg: sender.post_message(client, row.recipient_id, msg, row.key)))
+    report = deliver(db, clients)
+    assert report.sent == 1 and len(history_slack.dms_to("UALICE")) == 1
+    assert nudge_rows(db)[0].status == "sent"
+
+
+def test_a_failing_job_is_reported_and_the_others_still_run(db, slack, clients, monkeypatch):
+    from bot.jobs import scheduler
+
+    def broken(db_, now_):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(scheduler.JOBS, "claim_reminders", broken)
+    with db.session() as s:
+        workspace(s, NOW)
+        member(s, "UALICE", NOW)
+        helped(s, "UBOB", "UALICE", NOW - days(2), times=3)
+    results = run_all(db, NOW, clients, timer=FakeTimer())
+    assert results["claim_reminders"] == "failed: RuntimeError: boom"
+    assert results["one_sided_nudges"] == 1 and len(slack.dms_to("UALICE")) == 1
