@@ -210,11 +210,37 @@ class Measured:
         return 1000 * self.server_cpu_s / max(1, self.figures["requests"])
 
 
+def busy_seconds() -> tuple[float, float]:
+    """(CPU seconds all cores spent busy since boot, wall seconds), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK, time.monotonic()
+
+
+def wait_for_quiet(max_wait: float = 120.0, threshold: float = 0.3) -> float:
+    """Wait (at most `max_wait` s) until the machine's other work keeps less than `threshold`
+    of a core busy over 2 s: the cores are shared with other people's jobs. Returns that load."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        b0, t0 = busy_seconds()
+        time.sleep(2.0)
+        b1, t1 = busy_seconds()
+        load = (b1 - b0) / (t1 - t0)
+        if load < threshold or time.monotonic() > deadline:
+            return load
+
+
 def measure(server: Server, double: Double, requests: list[tuple[str, dict[str, str]]],
             concurrency: int, expect: str | None = None) -> Measured:
     s0, d0 = server.cpu_seconds(), process_tree_cpu(double.proc.pid)
+    b0, t0 = busy_seconds()
     figures = load(server.port, requests, concurrency, expect)
-    return Measured(figures, server.cpu_seconds() - s0, process_tree_cpu(double.proc.pid) - d0)
+    b1, t1 = busy_seconds()
+    server_s, double_s = server.cpu_seconds() - s0, process_tree_cpu(double.proc.pid) - d0
+    loadgen_s = figures["loadgen_process_cpu_s"]
+    # What other people's jobs took from the two cores meanwhile (in cores, 1.0 = one core).
+    others = max(0.0, (b1 - b0) - server_s - double_s - loadgen_s) / (t1 - t0)
+    return Measured(figures, server_s, double_s, {"others_cores": round(others, 2)})
 
 
 def median_run(runs: list[dict[str, float]]) -> dict[str, float]:

@@ -146,6 +146,7 @@ async def run(host: str, port: int, requests: list[bytes], concurrency: int, war
         "p99_ms": round(percentile(lat, 99) * 1000, 2),
         "max_ms": round((lat[-1] if lat else float("nan")) * 1000, 2),
         "loadgen_cpu_pct": round(100 * cpu / wall, 1) if wall else 0.0,
+        "loadgen_process_cpu_s": round(time.process_time(), 3),  # start-up and reading too
     }
 
 
