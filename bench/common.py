@@ -230,17 +230,40 @@ def wait_for_quiet(max_wait: float = 120.0, threshold: float = 0.3) -> float:
             return load
 
 
+def postgres_backends_cpu(database_url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving `database_url`'s database (the server is
+    on this machine: its work for us shares the same two cores)."""
+    if not database_url.startswith("postgresql"):
+        return {}
+    from sqlalchemy import make_url
+
+    needle = f" {make_url(database_url).database} ".encode()
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+                if cmdline.startswith(b"postgres:") and needle in cmdline:
+                    found[int(entry)] = process_tree_cpu(int(entry))
+            except OSError:
+                continue
+    return found
+
+
 def measure(server: Server, double: Double, requests: list[tuple[str, dict[str, str]]],
-            concurrency: int, expect: str | None = None) -> Measured:
+            concurrency: int, expect: str | None = None, database_url: str = "") -> Measured:
     s0, d0 = server.cpu_seconds(), process_tree_cpu(double.proc.pid)
+    pg0 = postgres_backends_cpu(database_url)
     b0, t0 = busy_seconds()
     figures = load(server.port, requests, concurrency, expect)
     b1, t1 = busy_seconds()
     server_s, double_s = server.cpu_seconds() - s0, process_tree_cpu(double.proc.pid) - d0
+    pg_s = sum(cpu - pg0.get(pid, 0.0) for pid, cpu in postgres_backends_cpu(database_url).items())
     loadgen_s = figures["loadgen_process_cpu_s"]
     # What other people's jobs took from the two cores meanwhile (in cores, 1.0 = one core).
-    others = max(0.0, (b1 - b0) - server_s - double_s - loadgen_s) / (t1 - t0)
-    return Measured(figures, server_s, double_s, {"others_cores": round(others, 2)})
+    others = max(0.0, (b1 - b0) - server_s - double_s - pg_s - loadgen_s) / (t1 - t0)
+    return Measured(figures, server_s, double_s,
+                    {"others_cores": round(others, 2), "postgres_cpu_s": pg_s})
 
 
 def median_run(runs: list[dict[str, float]]) -> dict[str, float]:

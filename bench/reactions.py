@@ -119,13 +119,14 @@ def one_app(app: str, candidate: Candidate, double: Double, workdir: Path, args:
             measured, distinct = deliveries(warm_distinct, events, tag, args.duplicates, rng)
             w = measure(server, double, warm, args.concurrency)
             quiet = 0.0 if args.no_wait else wait_for_quiet()
-            m = measure(server, double, measured, args.concurrency)
+            m = measure(server, double, measured, args.concurrency, database_url=database)
             errors = server.errors_logged()
         f = m.figures
         row: dict[str, float] = {
             "eps": f["rps"], "p50_ms": f["p50_ms"], "p95_ms": f["p95_ms"], "p99_ms": f["p99_ms"],
             "errors": f["errors"] + w.figures["errors"],
             "server_cpu_ms": m.server_cpu_ms_per_request, "loadgen_cpu_pct": f["loadgen_cpu_pct"],
+            "postgres_cpu_ms": 1000 * m.extra["postgres_cpu_s"] / f["requests"],
             "others_cores": m.extra["others_cores"], "quiet_before": quiet,
             "deliveries": f["requests"], "duplicates": f["requests"] - distinct,
             "logged_errors": len(errors),
@@ -147,8 +148,10 @@ def one_app(app: str, candidate: Candidate, double: Double, workdir: Path, args:
 
 def _fmt(row: dict[str, float]) -> str:
     return (f"{row['eps']:6.0f} events/s  p50 {row['p50_ms']:5.1f}  p95 {row['p95_ms']:5.1f}  "
-            f"p99 {row['p99_ms']:5.1f} ms  errors {row['errors']:.0f} | server CPU "
-            f"{row['server_cpu_ms']:.2f} ms/event | loadgen {row['loadgen_cpu_pct']:.0f}% of a core"
+            f"p99 {row['p99_ms']:5.1f} ms  errors {row['errors']:.0f} | CPU ms/event: server "
+            f"{row['server_cpu_ms']:.2f}"
+            + (f", PostgreSQL {row['postgres_cpu_ms']:.2f}" if row["postgres_cpu_ms"] else "")
+            + f" | loadgen {row['loadgen_cpu_pct']:.0f}% of a core"
             f" | others {row['others_cores']:.2f} cores")
 
 

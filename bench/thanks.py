@@ -72,7 +72,7 @@ def one_app(app: str, candidate: Candidate, double: Double, workdir: Path, args:
             warm = measure(server, double, thanks_requests(args.warmup), args.concurrency)
             quiet = 0.0 if args.no_wait else wait_for_quiet()
             m = measure(server, double, thanks_requests(requests), args.concurrency,
-                        expect=RECEIPT if app == "mutual" else None)
+                        expect=RECEIPT if app == "mutual" else None, database_url=database)
             drain = 0.0
             if app == "mutual":
                 # The DMs go out after the ack; the run is only done when they have.
@@ -83,6 +83,7 @@ def one_app(app: str, candidate: Candidate, double: Double, workdir: Path, args:
                "p99_ms": f["p99_ms"], "errors": f["errors"] + warm.figures["errors"],
                "server_cpu_ms": m.server_cpu_ms_per_request,
                "double_cpu_ms": 1000 * m.double_cpu_s / f["requests"],
+               "postgres_cpu_ms": 1000 * m.extra["postgres_cpu_s"] / f["requests"],
                "loadgen_cpu_pct": f["loadgen_cpu_pct"], "others_cores": m.extra["others_cores"],
                "quiet_before": quiet, "dm_drain_s": drain,
                "rps_with_dms": f["requests"] / (f["seconds"] + drain),
@@ -99,7 +100,9 @@ def one_app(app: str, candidate: Candidate, double: Double, workdir: Path, args:
 def _fmt(row: dict[str, float]) -> str:
     text = (f"{row['rps']:6.0f} req/s  p50 {row['p50_ms']:5.1f}  p95 {row['p95_ms']:5.1f}  "
             f"p99 {row['p99_ms']:5.1f} ms  errors {row['errors']:.0f} | CPU ms/req: server "
-            f"{row['server_cpu_ms']:.2f}, double {row['double_cpu_ms']:.2f} | loadgen "
+            f"{row['server_cpu_ms']:.2f}, double {row['double_cpu_ms']:.2f}"
+            + (f", PostgreSQL {row['postgres_cpu_ms']:.2f}" if row["postgres_cpu_ms"] else "")
+            + " | loadgen "
             f"{row['loadgen_cpu_pct']:.0f}% of a core | others {row['others_cores']:.2f} cores")
     if "records" in row:
         text += (f" | DMs out +{row['dm_drain_s']:.2f} s after the last ack | records "
