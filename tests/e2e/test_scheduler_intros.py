@@ -117,9 +117,15 @@ def test_a_silent_party_gets_one_nudge(mutual, slack, db, jobs):
     assert intro(db).status == "open" and intro(db).group_channel_id == GROUP
     reply = mutual.post_event(p.event(p.mpim_message("UBOB", GROUP)))
     assert reply.status == 200
-    jobs(START + 5 * DAY)
+    jobs(START + 5 * DAY)  # silent for exactly 5 days: not yet
+    assert nudge_rows(db) == []
+    jobs(START + 5 * DAY + SECOND)  # just over, but a Saturday: planned and held
+    [row] = nudge_rows(db)
+    assert (row.recipient_id, row.status) == ("UCAROL", "pending")
     assert [m for m in slack.dms_to("UCAROL") if ids.INTRO_CONNECTED in buttons(m)] == []
-    jobs(START + 7 * DAY + SECOND)  # more than 5 days, on a weekday
+    monday_morning = START + 7 * DAY - timedelta(hours=1)
+    assert row.due_at == monday_morning
+    jobs(monday_morning)
     [nudge] = [m for m in slack.dms_to("UCAROL") if ids.INTRO_CONNECTED in buttons(m)]
     assert "<@UBOB>" in nudge["text"] and "<@UALICE>" in nudge["text"]
     assert [m for m in slack.dms_to("UBOB") if ids.INTRO_CONNECTED in buttons(m)] == []
