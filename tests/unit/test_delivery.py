@@ -429,3 +429,21 @@ def test_a_failing_job_is_reported_and_the_others_still_run(db, slack, clients, 
     results = run_all(db, NOW, clients, timer=FakeTimer())
     assert results["claim_reminders"] == "failed: RuntimeError: boom"
     assert results["one_sided_nudges"] == 1 and len(slack.dms_to("UALICE")) == 1
+
+
+def test_the_scheduler_runs_each_job_under_its_id_as_of_the_clock(db, slack, clients, clock):
+    from bot.jobs.scheduler import DELIVER, JOBS, build_scheduler
+
+    scheduler = build_scheduler(db, clock, clients)
+    jobs = scheduler.get_jobs()
+    assert sorted(j.id for j in jobs) == sorted([*JOBS, DELIVER])
+    with db.session() as s:
+        workspace(s, NOW)
+        member(s, "UALICE", NOW)
+        helped(s, "UBOB", "UALICE", NOW - days(2), times=3)
+    clock.set(NOW + days(1))
+    for job in jobs:  # what each tick does, without waiting for it
+        job.func(*job.args)
+    [dm] = slack.dms_to("UALICE")
+    assert nudge_rows(db)[0].sent_at >= NOW + days(1)
+    assert build_scheduler(db, clock, None).get_job(DELIVER) is None  # nothing to send with
