@@ -167,6 +167,8 @@ class _Run:
     # -- sending ----------------------------------------------------------------------------
 
     def _handle(self, row: Outgoing, verdict: str | None) -> None:
+        if verdict == DONE:
+            return
         client = self.clients(row.team_id)
         if client is None:
             self._finish(row, lambda s: outbox.mark_failed(
@@ -186,7 +188,12 @@ class _Run:
             reason = f"could not render: {type(e).__name__}"
             self._finish(row, lambda s: outbox.mark_failed(s, row.id, self.runner, reason), "failed")
             return
-        self._record(client, row, kind.method, kind.send(client, row, msg))
+        try:
+            outcome = kind.send(client, row, msg)
+        except Exception as e:  # a kind's own sender broke: never retried blindly
+            logger.exception("sending nudge %s failed", row.key)
+            outcome = Outcome(sender.REFUSED, f"send failed: {type(e).__name__}")
+        self._record(client, row, kind.method, outcome)
 
     def _recover(self, client: WebClient, row: Outgoing) -> str:
         """A row left in flight by a runner that died: find out whether it went out."""

@@ -447,3 +447,18 @@ def test_the_scheduler_runs_each_job_under_its_id_as_of_the_clock(db, slack, cli
     [dm] = slack.dms_to("UALICE")
     assert nudge_rows(db)[0].sent_at >= NOW + days(1)
     assert build_scheduler(db, clock, None).get_job(DELIVER) is None  # nothing to send with
+
+
+def test_a_kind_whose_sender_breaks_fails_that_row_only(db, slack, clients, monkeypatch):
+    from bot.jobs import kinds
+
+    def broken(client, row, msg):
+        raise ValueError("bad upload")
+
+    many(db, 2)
+    kind = kinds.KINDS["claim_reminder"]
+    monkeypatch.setitem(kinds.KINDS, "claim_reminder", kinds.Kind(kind.name, kind.render,
+                                                                  send=broken))
+    report = deliver(db, clients)
+    assert report.failed == 2
+    assert {r.last_error for r in nudge_rows(db)} == {"send failed: ValueError"}
