@@ -25,8 +25,8 @@ from bot.slack.notify import Notifier
 
 logger = logging.getLogger(__name__)
 
-BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "reactions:read", "users:read", "im:write",
-              "mpim:write", "mpim:history", "channels:read", "files:write"]
+BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "reactions:read", "users:read",
+              "im:write", "im:history", "mpim:write", "mpim:history", "channels:read", "files:write"]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock = system_clock) -> tuple[App, Deps]:
