@@ -45,3 +45,18 @@ def test_revoked_user_tokens_do_not_stop_the_bot_but_bot_tokens_do(mutual, db):
     mutual.post_event(p.event({"type": "tokens_revoked", "tokens": {"bot": ["UMUTUAL"]}}))
     with db.session() as s:
         assert s.get(Workspace, "T0001").uninstalled_at is not None
+
+
+def test_jobs_run_purges_a_workspace_uninstalled_30_days_ago(mutual, db, clock):
+    from datetime import timedelta
+
+    from bot.jobs.scheduler import run_all
+
+    mutual.post(p.command("/thanks", "<@UBOB> for the help"))
+    mutual.post_event(p.event({"type": "app_uninstalled"}))
+    run_all(db, clock() + timedelta(days=29))
+    assert record_count(db) == 1
+    run_all(db, clock() + timedelta(days=30, minutes=1))
+    assert record_count(db) == 0
+    with db.session() as s:
+        assert s.get(Workspace, "T0001") is None
