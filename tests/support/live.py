@@ -12,8 +12,7 @@ from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.session import Database
-from bot.listeners.deps import Deps
-from bot.server import make_http_server
+from bot.server import make_http_server, stop_http_server
 from tests.support.payloads import SECRET, signed_headers
 from tests.support.slack_double import SlackDouble
 
@@ -46,13 +45,9 @@ class LiveMutual:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
-    @property
-    def deps_(self) -> Deps:
-        return self.deps
-
     def close(self) -> None:
         self.deps.notifier.drain()
-        self.server.close()
+        stop_http_server(self.server, self.thread)
         self.deps.notifier.shutdown()
 
     def request(self, method: str, path: str, body: str = "",
