@@ -9,6 +9,7 @@ after its message, with the files v2 flow."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -72,34 +73,43 @@ def _key_taken(session: Session, team_id: str, key: str) -> bool:
 
 def queue_team_summaries(db: Database, now: datetime) -> int:
     """The week's team summary for every workspace whose moment has come; new rows written."""
-    written = 0
-    with db.session() as session:
-        for workspace in active_workspaces(session):
-            if not workspace.nudge_channel or not _due(workspace, now, workspace.summary_weekday,
-                                                       workspace.summary_hour):
-                continue
-            key = f"summary:{period_ending(now, workspace.timezone).key}"
-            if _key_taken(session, workspace.team_id, key):
-                continue
-            figures = team_summary(session, workspace, now)
-            written += _write(session, workspace, key, TEAM_SUMMARY, summary_payload(figures),
-                              now, worth_posting=not figures.quiet)
-    return written
+    def build(session: Session, workspace: Workspace) -> tuple[dict[str, Any], bool]:
+        figures = team_summary(session, workspace, now)
+        return summary_payload(figures), not figures.quiet
+
+    return _queue_weekly(db, now, "summary", TEAM_SUMMARY, build,
+                         lambda w: (w.summary_weekday, w.summary_hour) if w.nudge_channel else None)
 
 
 def queue_channel_digests(db: Database, now: datetime) -> int:
+    """The week's channel digest, Mondays 09:00 workspace time, where it is switched on."""
+    def build(session: Session, workspace: Workspace) -> tuple[dict[str, Any], bool]:
+        digest = channel_digest(session, workspace, now)
+        return digest_payload(digest), not digest.empty
+
+    return _queue_weekly(db, now, "digest", CHANNEL_DIGEST, build,
+                         lambda w: (DIGEST_WEEKDAY, DIGEST_HOUR)
+                         if w.nudge_channel and w.digest_enabled else None)
+
+
+def _queue_weekly(
+    db: Database, now: datetime, prefix: str, kind: str,
+    build: Callable[[Session, Workspace], tuple[dict[str, Any], bool]],
+    moment: Callable[[Workspace], tuple[int, int] | None],
+) -> int:
+    """One row per workspace and week, keyed `<prefix>:<ISO week>`, once its moment has come
+    (`moment` gives weekday and hour, or None where the post is not wanted)."""
     written = 0
     with db.session() as session:
         for workspace in active_workspaces(session):
-            if (not workspace.nudge_channel or not workspace.digest_enabled
-                    or not _due(workspace, now, DIGEST_WEEKDAY, DIGEST_HOUR)):
+            when = moment(workspace)
+            if when is None or not _due(workspace, now, *when):
                 continue
-            key = f"digest:{period_ending(now, workspace.timezone).key}"
+            key = f"{prefix}:{period_ending(now, workspace.timezone).key}"
             if _key_taken(session, workspace.team_id, key):
                 continue
-            digest = channel_digest(session, workspace, now)
-            written += _write(session, workspace, key, CHANNEL_DIGEST, digest_payload(digest),
-                              now, worth_posting=not digest.empty)
+            payload, worth_posting = build(session, workspace)
+            written += _write(session, workspace, key, kind, payload, now, worth_posting)
     return written
 
 
