@@ -40,6 +40,7 @@ class LiveMutual:
         self.db = db
         self.clock = clock
         self.app, self.deps = create_app(settings, db, clock=clock)
+        self.deps.notifier.settle_seconds = 0.05  # Home refreshes: short, so settle() is quick
         self.server = make_http_server(self.app, db, settings, host="127.0.0.1", port=0)
         self.port = self.server.effective_port  # type: ignore[attr-defined]
         self.thread = threading.Thread(target=self.server.run, daemon=True)
