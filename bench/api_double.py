@@ -66,8 +66,12 @@ class Double:
                                                                  if close else b"") + body)
                 await writer.drain()
                 if close:
+                    # Let the client close first, as it would with Slack: the TIME_WAIT then
+                    # stays with the client, which may reuse it, instead of piling up here and
+                    # making every new connect() on this machine hunt for a free port.
+                    await asyncio.wait_for(reader.read(), 5.0)
                     break
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
             pass
         finally:
             writer.close()

@@ -217,7 +217,7 @@ def busy_seconds() -> tuple[float, float]:
     return (user + nice + system + irq + softirq + steal) / CLK_TCK, time.monotonic()
 
 
-def wait_for_quiet(max_wait: float = 120.0, threshold: float = 0.3) -> float:
+def wait_for_quiet(max_wait: float = 45.0, threshold: float = 0.3) -> float:
     """Wait (at most `max_wait` s) until the machine's other work keeps less than `threshold`
     of a core busy over 2 s: the cores are shared with other people's jobs. Returns that load."""
     deadline = time.monotonic() + max_wait

@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--concurrency", type=int, default=20)
     p.add_argument("--no-bare", action="store_true", help="skip the bare-app baseline")
     p.add_argument("--no-wait", action="store_true",
-                   help="do not wait (up to 2 min) for other jobs to quiet down before each run")
+                   help="do not wait (up to 45 s) for other jobs to quiet down before each run")
     p.add_argument("--pg", metavar="URL", help="run Mutual on a fresh database on this PostgreSQL "
                    "server instead of SQLite (the target is for SQLite)")
     args = p.parse_args(argv)

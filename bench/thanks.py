@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warmup", type=int, default=300, help="unmeasured requests first")
     p.add_argument("--concurrency", type=int, default=20)
     p.add_argument("--no-wait", action="store_true",
-                   help="do not wait (up to 2 min) for other jobs to quiet down before each run")
+                   help="do not wait (up to 45 s) for other jobs to quiet down before each run")
     p.add_argument("--pg", metavar="URL", help="run Mutual on a fresh database on this PostgreSQL "
                    "server (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres)")
     args = p.parse_args(argv)
