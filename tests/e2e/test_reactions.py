@@ -101,3 +101,15 @@ def test_command_while_database_down_says_nothing_was_saved(mutual, db):
         assert reply.status == 200
         assert "nothing was saved" in reply.json()["text"]
     assert record_count(db) == 0
+
+
+def test_thank_you_reactions_refresh_both_home_tabs(mutual, slack, db):
+    react(mutual)
+    mutual.settle()
+    assert {c["user_id"] for c in slack.calls_to("views.publish")} == {"UALICE", "UBOB"}
+
+
+def test_nudge_settings_refresh_the_home_tab(mutual, slack):
+    assert mutual.post(p.command("/mutual", "nudges off")).status == 200
+    mutual.settle()
+    assert [c["user_id"] for c in slack.calls_to("views.publish")] == ["UALICE"]

@@ -12,6 +12,7 @@ from bot import constants as ids
 from bot.blocks.nudges import SNOOZE_DAYS, build_pair_muted, build_snoozed
 from bot.blocks.recording import build_helped_modal, build_thank_someone_modal
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.services import nudges
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -58,6 +59,7 @@ def register(app: App, deps: Deps) -> None:
             controls = nudges.snooze(session, member, now, days)
         assert controls.snoozed_until is not None
         _replace(client, body, build_snoozed(controls.snoozed_until))
+        refresh_homes(deps, client, team_id, user_id)
 
     @app.action(ids.NUDGE_MUTE_PAIR)
     def mute(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,

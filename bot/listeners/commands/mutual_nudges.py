@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.kit import escape
 from bot.blocks.nudges import build_controls_error, build_nudges_set, build_snooze_reply
 from bot.listeners.deps import Deps
+from bot.listeners.events.home import refresh_homes
 from bot.services import nudges as controls
 from bot.services.people import Profile
 
@@ -28,6 +29,7 @@ def nudges(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
     with deps.db.session() as session:
         member = controls.member_for(session, team_id, profile, deps.clock())
         state = controls.set_nudges(session, member, choice == "on")
+    refresh_homes(deps, client, team_id, profile.user_id)
     return build_nudges_set(state.nudges_enabled)
 
 
@@ -51,6 +53,7 @@ def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
     with deps.db.session() as session:
         member = controls.member_for(session, team_id, profile, now)
         state = controls.snooze(session, member, now, days)
+    refresh_homes(deps, client, team_id, profile.user_id)
     assert state.snoozed_until is not None
     return build_snooze_reply(state.snoozed_until)
 

@@ -8,6 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.deps import Deps, team_of
+from bot.listeners.events.home import refresh_homes
 from bot.services.people import problem_with
 from bot.services.recording import ReactionResult, reaction_added, reaction_removed
 from bot.services.workspaces import ensure_workspace, first_delivery
@@ -38,9 +39,11 @@ def register(app: App, deps: Deps) -> None:
                                            event.get("reaction", ""), item["channel"], item["ts"], now)
         if result is ReactionResult.RECORDED:
             deps.directory.welcome_back(team_id, reactor)
+            refresh_homes(deps, client, team_id, reactor, author)
 
     @app.event("reaction_removed")
-    def on_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    def on_removed(body: dict[str, Any], event: dict[str, Any], client: WebClient,
+                   context: BoltContext) -> None:
         item, reactor = event.get("item") or {}, event.get("user")
         if item.get("type") != "message" or not reactor:
             return
@@ -48,6 +51,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.clock()
         with deps.db.session() as session:
             workspace = ensure_workspace(session, team_id, now, context.enterprise_id)
-            if first_delivery(session, team_id, body.get("event_id"), now):
-                reaction_removed(session, workspace, reactor, event.get("reaction", ""),
-                                 item["channel"], item["ts"], now)
+            removed = first_delivery(session, team_id, body.get("event_id"), now) and reaction_removed(
+                session, workspace, reactor, event.get("reaction", ""), item["channel"], item["ts"], now)
+        if removed is ReactionResult.RETRACTED:
+            refresh_homes(deps, client, team_id, reactor)
