@@ -32,6 +32,7 @@ def test_time_zone_changes_are_kept(mutual, slack, db):
 def test_uninstall_marks_the_workspace_and_keeps_its_data(mutual, db):
     mutual.post(p.command("/thanks", "<@UBOB> for the help"))
     assert mutual.post_event(p.event({"type": "app_uninstalled"})).status == 200
+    mutual.settle()  # the Home refresh /thanks queued runs after the uninstall: it must not revive it
     with db.session() as s:
         assert s.get(Workspace, "T0001").uninstalled_at is not None
     assert record_count(db) == 1, "data stays until the 30-day grace period ends"

@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.home import build_home
+from bot.db.models import Workspace
 from bot.listeners.deps import Deps, team_of
 from bot.services.views import personal_view
 from bot.services.workspaces import ensure_workspace
@@ -18,7 +19,10 @@ def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> N
     """Publish the person's Home tab as it is now."""
     now = deps.clock()
     with deps.db.session() as session:
-        workspace = ensure_workspace(session, team_id, now)
+        # Background work must not revive a workspace that was uninstalled meanwhile.
+        workspace = session.get(Workspace, team_id)
+        if workspace is None or workspace.uninstalled_at is not None:
+            return
         view = personal_view(session, workspace, user_id, now)
     client.views_publish(user_id=user_id, view=build_home(view))
 
@@ -37,4 +41,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = event.get("user")
         if event.get("tab") != "home" or not user_id:
             return
-        deps.notifier.submit(refresh_home, deps, client, team_of(context, body), user_id)
+        team_id = team_of(context, body)
+        with deps.db.session() as session:  # an event from the workspace: it is installed
+            ensure_workspace(session, team_id, deps.clock(), context.enterprise_id)
+        deps.notifier.submit(refresh_home, deps, client, team_id, user_id)
