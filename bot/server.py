@@ -72,21 +72,6 @@ def serve(settings: Settings, app: App, db: Database, stop: threading.Event) -> 
     finally:
         if socket_handler is not None:
             socket_handler.close()
-        stop_http_server(server, http)
-
-
-def stop_http_server(server: Any, thread: threading.Thread, timeout: float = 10.0) -> None:
-    """Stop waitress from inside its own loop: closing its sockets from another thread can leave
-    the loop polling a file descriptor that is already gone. In-flight requests finish first."""
-    if not thread.is_alive():  # its loop has ended: everything it served is closed
-        return
-    try:
-        server.trigger.pull_trigger(server.close)
-    except OSError:  # the loop is closing its trigger on the way out
-        server.close()
-        return
-    thread.join(timeout)
-    if thread.is_alive():  # the loop did not answer: close from here after all
         server.close()
 
 

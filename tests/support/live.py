@@ -12,7 +12,7 @@ from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.session import Database
-from bot.server import make_http_server, stop_http_server
+from bot.server import make_http_server
 from tests.support.payloads import SECRET, signed_headers
 from tests.support.slack_double import SlackDouble
 
@@ -48,7 +48,7 @@ class LiveMutual:
 
     def close(self) -> None:
         self.deps.notifier.drain()
-        stop_http_server(self.server, self.thread)
+        self.server.close()
         self.deps.notifier.shutdown()
 
     def request(self, method: str, path: str, body: str = "",
