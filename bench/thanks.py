@@ -112,14 +112,19 @@ def _fmt(row: dict[str, float]) -> str:
 
 def judge(name: str, bare_runs: list[dict[str, float]],
           mutual_runs: list[dict[str, float]]) -> bool:
-    bare, mutual = median_run(bare_runs), median_run(mutual_runs)
-    share = mutual["rps"] / bare["rps"]
-    p99_ratio = mutual["p99_ms"] / bare["p99_ms"]
-    checks = [
-        (f"throughput {mutual['rps']:.0f} vs bare {bare['rps']:.0f} req/s = {share:.0%} (>= 60%)",
-         share >= 0.60),
-        (f"p99 {mutual['p99_ms']:.1f} vs bare {bare['p99_ms']:.1f} ms = {p99_ratio:.1f}x (<= 3x)",
-         p99_ratio <= 3.0),
+    mutual = median_run(mutual_runs)
+    checks = []
+    if bare_runs:
+        bare = median_run(bare_runs)
+        share = mutual["rps"] / bare["rps"]
+        p99_ratio = mutual["p99_ms"] / bare["p99_ms"]
+        checks += [
+            (f"throughput {mutual['rps']:.0f} vs bare {bare['rps']:.0f} req/s = {share:.0%} "
+             "(>= 60%)", share >= 0.60),
+            (f"p99 {mutual['p99_ms']:.1f} vs bare {bare['p99_ms']:.1f} ms = {p99_ratio:.1f}x "
+             "(<= 3x)", p99_ratio <= 3.0),
+        ]
+    checks += [
         (f"p99 {mutual['p99_ms']:.1f} ms (< 300 ms)", mutual["p99_ms"] < 300),
         (f"errors in all runs: bare {sum(r['errors'] for r in bare_runs):.0f}, Mutual "
          f"{sum(r['errors'] for r in mutual_runs):.0f} (0)",
@@ -128,7 +133,8 @@ def judge(name: str, bare_runs: list[dict[str, float]],
          all(r["records"] == r["records_expected"] for r in mutual_runs)),
     ]
     print(f"{name}:")
-    print(f"  bare   (median) {_fmt(bare)}")
+    if bare_runs:
+        print(f"  bare   (median) {_fmt(median_run(bare_runs))}")
     print(f"  Mutual (median) {_fmt(mutual)}")
     for text, ok in checks:
         print(f"  {verdict(ok)}  {text}")
@@ -144,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="measured requests per bare run (it is faster: similar durations)")
     p.add_argument("--warmup", type=int, default=300, help="unmeasured requests first")
     p.add_argument("--concurrency", type=int, default=20)
+    p.add_argument("--no-bare", action="store_true",
+                   help="skip the bare app (compare servers on Mutual alone; no ratio targets)")
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait (up to 45 s) for other jobs to quiet down before each run")
     p.add_argument("--pg", metavar="URL", help="run Mutual on a fresh database on this PostgreSQL "
@@ -157,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         for run in range(1, args.repeat + 1):
             for name in args.servers:
                 per = results.setdefault(name, {"bare": [], "mutual": []})
-                for app in ("bare", "mutual"):
+                for app in ("mutual",) if args.no_bare else ("bare", "mutual"):
                     per[app].append(one_app(app, CANDIDATES[name], double, Path(tmp), args, run))
     print()
     passed = [judge(name, r["bare"], r["mutual"]) for name, r in results.items()]
