@@ -7,12 +7,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# Shipped inside the package, so a wheel or `pip install .` carries them.
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def alembic_config(url: str) -> Config:
     if not MIGRATIONS.is_dir():
-        raise RuntimeError(f"migrations folder not found at {MIGRATIONS}; install with pip -e")
+        raise RuntimeError(f"migrations folder not found at {MIGRATIONS}: a broken install")
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
