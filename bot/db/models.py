@@ -58,6 +58,8 @@ class Workspace(Base):
     intro_reminder_days: Mapped[int] = mapped_column(Integer, default=3)
     intro_expiry_days: Mapped[int] = mapped_column(Integer, default=7)
     intro_silent_days: Mapped[int] = mapped_column(Integer, default=5)
+    # A message Slack keeps refusing for a passing reason is retried this long, then failed.
+    delivery_retry_hours: Mapped[int] = mapped_column(Integer, default=24)
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:
@@ -158,11 +160,6 @@ class Intro(Base):
     b_answer: Mapped[str | None] = mapped_column(String(16))
     a_answered_at: Mapped[datetime | None]
     b_answered_at: Mapped[datetime | None]
-    # Where each party's consent DM is, so its buttons can be replaced in place.
-    a_dm_channel: Mapped[str | None] = mapped_column(String(32))
-    a_dm_ts: Mapped[str | None] = mapped_column(String(32))
-    b_dm_channel: Mapped[str | None] = mapped_column(String(32))
-    b_dm_ts: Mapped[str | None] = mapped_column(String(32))
     group_channel_id: Mapped[str | None] = mapped_column(String(32))
     opened_at: Mapped[datetime | None]
     a_spoke_at: Mapped[datetime | None]
@@ -189,25 +186,24 @@ class IntroRequest(Base):
     target_id: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    dm_channel: Mapped[str | None] = mapped_column(String(32))
-    dm_ts: Mapped[str | None] = mapped_column(String(32))
     intro_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
 
-class Nudge(Base):
-    """Every scheduled message, written with a unique key before it is sent (an outbox).
+class OutboxItem(Base):
+    """Everything Mutual sends to Slack: written in the same transaction as the change that
+    causes it, with a unique key, then claimed, sent and marked by a deliverer (bot/delivery).
 
     status: pending → sending (claimed by a runner until `claimed_until`) → sent | failed;
     or cancelled (no longer wanted, e.g. the intro was answered)."""
 
-    __tablename__ = "nudges"
+    __tablename__ = "outbox"
     __table_args__ = (
         ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
         UniqueConstraint("team_id", "key"),
-        Index("ix_nudges_status_due", "status", "due_at"),
-        Index("ix_nudges_team_recipient", "team_id", "recipient_id"),
+        Index("ix_outbox_status_due", "status", "due_at"),
+        Index("ix_outbox_team_recipient", "team_id", "recipient_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -216,14 +212,22 @@ class Nudge(Base):
     kind: Mapped[str] = mapped_column(String(32))
     recipient_id: Mapped[str | None] = mapped_column(String(32))  # a user, or a channel for posts
     subject: Mapped[str | None] = mapped_column(String(64))  # a user id, intro id, record id …
-    payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON the builder renders from
+    payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the message, or what renders it
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    # 0: the answer to something a person just did; 1: planned (nudges, summaries).
+    priority: Mapped[int] = mapped_column(Integer, default=1)
     due_at: Mapped[datetime]
+    not_after: Mapped[datetime | None]  # no use after this (a response_url lives 30 minutes)
+    after_key: Mapped[str | None] = mapped_column(String(200))  # sent only once that row is done
     sent_at: Mapped[datetime | None]
+    sent_channel: Mapped[str | None] = mapped_column(String(32))  # where it landed, to update it
+    sent_ts: Mapped[str | None] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
+    # A coalescing row asked for again while in flight: back to pending once this send is done.
+    requeue: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
@@ -25,6 +25,18 @@ class Database:
         self._lock: contextlib.AbstractContextManager[Any] = (
             threading.RLock() if self.is_sqlite else contextlib.nullcontext()
         )
+        self._commit_hooks: list[Callable[[dict[str, Any]], None]] = []
+        event.listen(self._sessions, "after_commit", self._after_commit)
+
+    def after_commit(self, hook: Callable[[dict[str, Any]], None]) -> None:
+        """Call `hook(session.info)` after every successful commit (e.g. to wake the outbox's
+        deliverer when the transaction wrote to it)."""
+        self._commit_hooks.append(hook)
+
+    def _after_commit(self, session: Session) -> None:
+        for hook in self._commit_hooks:
+            hook(session.info)
+        session.info.clear()
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

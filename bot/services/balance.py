@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Exists, and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, Member, MutedPair, Nudge, Workspace
-from bot.services.nudges import LIVE, ONE_SIDED
+from bot.db.models import HelpRecord, Member, MutedPair, OutboxItem, Workspace
+from bot.services.nudges import ONE_SIDED
+from bot.services.outbox import LIVE
 
 AGGREGATION_WORK_MEM = "64MB"  # PostgreSQL only, per detection transaction
 
@@ -113,10 +114,10 @@ def _nudged_since(team: str, recipient: ColumnElement[Any], subject: ColumnEleme
                   since: datetime) -> Exists:
     """A one-sided nudge to `recipient` (about `subject`, if given) that is still to go out, or
     went out after `since` (exactly a cooldown ago is long enough)."""
-    conditions = [Nudge.team_id == team, Nudge.kind == ONE_SIDED, Nudge.recipient_id == recipient,
-                  or_(Nudge.status.in_(LIVE), and_(Nudge.status == "sent", Nudge.sent_at > since))]
+    conditions = [OutboxItem.team_id == team, OutboxItem.kind == ONE_SIDED, OutboxItem.recipient_id == recipient,
+                  or_(OutboxItem.status.in_(LIVE), and_(OutboxItem.status == "sent", OutboxItem.sent_at > since))]
     if subject is not None:
-        conditions.append(Nudge.subject == subject)
+        conditions.append(OutboxItem.subject == subject)
     return exists().where(*conditions)
 
 

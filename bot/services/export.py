@@ -7,12 +7,14 @@ import io
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, Nudge
+from bot.db.models import HelpRecord, OutboxItem
 from bot.services import intros
+from bot.services.outbox import PLANNED
 
+EXPORT = "export"  # outbox kind: a person's records as a CSV file, by DM (`/mutual export`)
 RECORD_FIELDS = ("id", "helper", "receiver", "source", "status", "note", "channel",
                  "message_ts", "created_at")
 
@@ -41,6 +43,12 @@ def record_rows(session: Session, team_id: str, user_id: str | None = None) -> l
     ]
 
 
+def count_records(session: Session, team_id: str, user_id: str) -> int:
+    return int(session.scalar(select(func.count()).select_from(HelpRecord).where(
+        HelpRecord.team_id == team_id,
+        (HelpRecord.helper_id == user_id) | (HelpRecord.receiver_id == user_id))) or 0)
+
+
 def intro_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
     return [
         {
@@ -58,8 +66,10 @@ def intro_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
 
 
 def nudge_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
-    """The outbox: every scheduled message and what became of it."""
-    query = select(Nudge).where(Nudge.team_id == team_id).order_by(Nudge.id)
+    """The planned messages in the outbox (nudges, reminders, summaries) and what became of
+    them; replies to what people did are theirs to see in Slack, not a record."""
+    query = select(OutboxItem).where(OutboxItem.team_id == team_id,
+                                     OutboxItem.priority == PLANNED).order_by(OutboxItem.id)
     return [
         {
             "id": n.id,

@@ -21,7 +21,7 @@ from bot.db.models import (
     IntroRequest,
     Member,
     MutedPair,
-    Nudge,
+    OutboxItem,
     ReactionMark,
 )
 from bot.db.upsert import insert_ignore
@@ -54,6 +54,16 @@ def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -
 def person_hash(team_id: str, user_id: str) -> str:
     """One-way: enough to recognise the person again, not to name them."""
     return hashlib.sha256(f"mutual:{team_id}:{user_id}".encode()).hexdigest()
+
+
+def forgotten_among(session: Session, team_id: str, user_ids: list[str]) -> set[str]:
+    """Those of `user_ids` who asked Mutual to forget them (and have not used it since)."""
+    hashes = {person_hash(team_id, u): u for u in user_ids}
+    if not hashes:
+        return set()
+    found = session.scalars(select(ForgottenPerson.user_hash).where(
+        ForgottenPerson.team_id == team_id, ForgottenPerson.user_hash.in_(list(hashes))))
+    return {hashes[h] for h in found}
 
 
 def is_forgotten(session: Session, team_id: str, user_id: str) -> bool:
@@ -100,10 +110,8 @@ def _intros(session: Session, team_id: str, user_id: str, now: datetime) -> int:
             intro.introducer_id = None
         if intro.a_id == user_id:
             intro.a_id = None
-            intro.a_dm_channel = intro.a_dm_ts = None
         if intro.b_id == user_id:
             intro.b_id = None
-            intro.b_dm_channel = intro.b_dm_ts = None
         intro.updated_at = now
     return len(rows)
 
@@ -124,7 +132,6 @@ def _requests(session: Session, team_id: str, user_id: str, now: datetime) -> in
             request.target_id = None
         if request.connector_id == user_id:
             request.connector_id = None
-            request.dm_channel = request.dm_ts = None
         request.updated_at = now
     return len(rows)
 
@@ -153,19 +160,22 @@ def _nudges(session: Session, team_id: str, user_id: str, notes: set[str]) -> in
         needles |= {json.dumps(note), json.dumps(note, ensure_ascii=False)}
         if len(note) >= 12:
             needles |= {note, json.dumps(note)[1:-1]}
-    candidates = session.scalars(select(Nudge).where(Nudge.team_id == team_id)).all()
-    rows = [n for n in candidates
-            if n.recipient_id == user_id or n.subject == user_id
-            or any(needle in n.key or needle in n.payload for needle in needles)]
-    for nudge in rows:
-        if nudge.status in ("pending", "sending", "failed"):
-            nudge.status = "cancelled"
-        # The key only has to stay unique; it must no longer spell their id.
-        nudge.key = f"forgotten:{nudge.id}"
-        nudge.payload = "{}"
-        nudge.last_error = None
-        if nudge.recipient_id == user_id:
-            nudge.recipient_id = None
-        if nudge.subject == user_id:
-            nudge.subject = None
+    rows = session.scalars(select(OutboxItem).where(
+        OutboxItem.team_id == team_id,
+        or_(OutboxItem.recipient_id == user_id, OutboxItem.subject == user_id,
+            OutboxItem.key.contains(user_id, autoescape=True),
+            *(OutboxItem.payload.contains(needle, autoescape=True) for needle in needles)))).all()
+    for item in rows:
+        if item.status in ("pending", "sending", "failed"):
+            item.status = "cancelled"
+        # The key only has to stay unique; it must no longer spell their id, nor the row say
+        # where a message to them landed (their DM).
+        item.key = f"forgotten:{item.id}"
+        item.payload = "{}"
+        item.last_error = None
+        item.sent_channel = item.sent_ts = None
+        if item.recipient_id == user_id:
+            item.recipient_id = None
+        if item.subject == user_id:
+            item.subject = None
     return len(rows)

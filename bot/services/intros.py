@@ -20,6 +20,7 @@ from bot.db.models import Intro, IntroRequest, Member, Workspace
 from bot.services.parsing import NOTE_MAX
 
 STATUSES = ("proposed", "declined", "expired", "open", "connected")
+INTRO_GROUP = "intro_group"  # outbox kind: open the group DM of an intro (bot/delivery/intros.py)
 ACTIVE = ("proposed", "open")
 REASON_MAX = NOTE_MAX
 
@@ -45,8 +46,6 @@ class IntroView:
     a_spoke_at: datetime | None = None
     b_spoke_at: datetime | None = None
     group_channel_id: str | None = None
-    a_dm: tuple[str, str] | None = None  # (channel, ts) of a's consent DM
-    b_dm: tuple[str, str] | None = None
     request_id: int | None = None
 
     @property
@@ -60,11 +59,6 @@ class IntroView:
         if user_id == self.a_id:
             return self.a_answer
         return self.b_answer if user_id == self.b_id else None
-
-    def dm_of(self, user_id: str) -> tuple[str, str] | None:
-        if user_id == self.a_id:
-            return self.a_dm
-        return self.b_dm if user_id == self.b_id else None
 
     @property
     def waiting_on(self) -> list[str]:
@@ -105,7 +99,6 @@ class RequestView:
     target_id: str
     reason: str
     status: str
-    dm: tuple[str, str] | None
     intro_id: int | None
     created_at: datetime
 
@@ -117,8 +110,6 @@ def _view(intro: Intro) -> IntroView:
         a_answer=intro.a_answer, b_answer=intro.b_answer, created_at=intro.created_at,
         opened_at=intro.opened_at, connected_at=intro.connected_at, a_spoke_at=intro.a_spoke_at,
         b_spoke_at=intro.b_spoke_at, group_channel_id=intro.group_channel_id,
-        a_dm=(intro.a_dm_channel, intro.a_dm_ts) if intro.a_dm_channel and intro.a_dm_ts else None,
-        b_dm=(intro.b_dm_channel, intro.b_dm_ts) if intro.b_dm_channel and intro.b_dm_ts else None,
         request_id=intro.request_id,
     )
 
@@ -127,7 +118,7 @@ def _request_view(req: IntroRequest) -> RequestView:
     return RequestView(
         id=req.id, team_id=req.team_id, requester_id=req.requester_id or "",
         connector_id=req.connector_id or "", target_id=req.target_id or "", reason=req.reason,
-        status=req.status, dm=(req.dm_channel, req.dm_ts) if req.dm_channel and req.dm_ts else None,
+        status=req.status,
         intro_id=req.intro_id, created_at=req.created_at,
     )
 
@@ -240,18 +231,6 @@ def propose_intro(session: Session, team_id: str, introducer_id: str, a_id: str,
         request.updated_at = now
         session.flush()
     return Proposed(_view(intro), request=_request_view(request) if request is not None else None)
-
-
-def record_consent_dm(session: Session, team_id: str, intro_id: int, user_id: str,
-                      channel: str, ts: str) -> None:
-    """Where a party's consent DM landed, so its buttons can be replaced in place later."""
-    intro = session.get(Intro, intro_id)
-    if intro is None or intro.team_id != team_id:
-        return
-    if user_id == intro.a_id:
-        intro.a_dm_channel, intro.a_dm_ts = channel, ts
-    elif user_id == intro.b_id:
-        intro.b_dm_channel, intro.b_dm_ts = channel, ts
 
 
 def get_intro(session: Session, team_id: str, intro_id: int) -> IntroView | None:
@@ -459,12 +438,6 @@ def request_intro(session: Session, team_id: str, requester_id: str, connector_i
     session.add(request)
     session.flush()
     return Requested(_request_view(request))
-
-
-def record_request_dm(session: Session, team_id: str, request_id: int, channel: str, ts: str) -> None:
-    request = session.get(IntroRequest, request_id)
-    if request is not None and request.team_id == team_id:
-        request.dm_channel, request.dm_ts = channel, ts
 
 
 class RequestAnswer(enum.Enum):

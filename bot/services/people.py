@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Member
@@ -64,12 +65,15 @@ def problem_with(
     return None
 
 
-def cached_profile(session: Session, team_id: str, user_id: str, now: datetime) -> Profile | None:
-    """A fresh cached profile, or None when it must be fetched again."""
-    member = session.get(Member, (team_id, user_id))
-    if member is None or now - member.fetched_at > PROFILE_TTL:
-        return None
-    return to_profile(member)
+def cached_profiles(session: Session, team_id: str, user_ids: list[str],
+                    now: datetime) -> dict[str, Profile]:
+    """The fresh cached profiles among `user_ids` (anyone missing must be fetched again)."""
+    if not user_ids:
+        return {}
+    members = session.scalars(select(Member).where(
+        Member.team_id == team_id, Member.user_id.in_(user_ids),
+        Member.fetched_at >= now - PROFILE_TTL))
+    return {m.user_id: to_profile(m) for m in members}
 
 
 def to_profile(member: Member) -> Profile:

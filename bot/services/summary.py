@@ -18,8 +18,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import HelpRecord, Intro, Workspace
 from bot.services.intros import deactivated, waiting_intros
+from bot.services.outbox import NOW, PLANNED, enqueue
 
 PRIVACY_FLOOR = 5
+# Outbox kinds: the summary and digest posts, and the summary's chart (it follows its post).
+TEAM_SUMMARY = "team_summary"
+CHANNEL_DIGEST = "channel_digest"
+SUMMARY_CHART = "summary_chart"
 PairCounts = dict[tuple[str, str], int]
 
 
@@ -287,3 +292,17 @@ def digest_from(data: dict[str, Any]) -> ChannelDigest:
                          waiting=[Waiting(**w) for w in data["waiting"]],
                          one_sided=_figure(data["one_sided"]),
                          new_two_way=_figure(data["new_two_way"]))
+
+
+def queue_summary(session: Session, figures: TeamSummary, channel: str, key: str, now: datetime,
+                  admin: str | None = None) -> bool:
+    """The summary post and, when the week's figure may be shown, its chart after it. An
+    admin's `/mutual summary post` goes out at once, and its failure is told to them."""
+    payload = summary_payload(figures)
+    priority = NOW if admin else PLANNED
+    new = enqueue(session, figures.team_id, key, TEAM_SUMMARY, channel,
+                  {**payload, "admin": admin} if admin else payload, now, now, priority=priority)
+    if new and figures.help.shown:
+        enqueue(session, figures.team_id, f"{key}:chart", SUMMARY_CHART, channel, payload, now,
+                now, priority=priority, after=key)
+    return new

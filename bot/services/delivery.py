@@ -1,0 +1,237 @@
+"""The deliverer's side of the outbox: claim one due row at a time, then record what Slack
+said. Also what `mutual outbox` shows and re-queues.
+
+A claim lasts until `claimed_until`; a runner that dies leaves its row in `sending`, and the
+next runner recovers it (bot/delivery/run.py decides what happens to that one message)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.db.models import OutboxItem
+from bot.services.outbox import CANCELLED, DONE, FAILED, PENDING, SENDING, SENT, written
+
+ERROR_MAX = 200
+# Waits before trying a transiently failed send again; the last one repeats until the
+# workspace's retry window (24 h by default) is over.
+BACKOFF = (timedelta(seconds=5), timedelta(seconds=15), timedelta(minutes=1),
+           timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed row, detached from its session."""
+
+    id: int
+    team_id: str
+    key: str
+    kind: str
+    recipient_id: str
+    subject: str | None
+    payload: dict[str, Any]
+    due_at: datetime
+    attempts: int
+    created_at: datetime
+    priority: int = 1
+    not_after: datetime | None = None
+    after_key: str | None = None
+    # True when a runner died while this row was in flight: it may or may not have been sent.
+    interrupted: bool = False
+    previous_holder: str | None = field(default=None, compare=False)
+
+
+def _claimable(now: datetime, orphaned_by: Iterable[str]) -> Any:
+    orphaned = list(orphaned_by)
+    stale = [OutboxItem.claimed_until <= now]
+    if orphaned:
+        stale.append(OutboxItem.claimed_by.in_(orphaned))
+    # A row that follows another waits until that one is done (sent, failed or cancelled).
+    target = aliased(OutboxItem)
+    ready = or_(OutboxItem.after_key.is_(None), exists().where(
+        target.team_id == OutboxItem.team_id, target.key == OutboxItem.after_key,
+        target.status.in_(DONE)))
+    return or_(and_(OutboxItem.status == PENDING, OutboxItem.due_at <= now, ready),
+               and_(OutboxItem.status == SENDING, or_(*stale)))
+
+
+def claim_next(session: Session, now: datetime, runner: str, ttl: timedelta, *,
+               orphaned_by: Iterable[str] = (), skip: Iterable[tuple[str, str]] = ()) -> Outgoing | None:
+    """Claim the next due row for `runner` until `now + ttl`, or None when nothing is due.
+
+    Answers to what people just did go first, then the oldest due. A `sending` row whose claim
+    lapsed (or whose holder is known to be dead: `orphaned_by`) is recovered. On PostgreSQL
+    the row is locked with SKIP LOCKED so concurrent runners pass over each other; on SQLite
+    the write transaction (BEGIN IMMEDIATE) already serialises them. `skip` leaves out
+    (team_id, kind) pairs that are waiting for a rate limit."""
+    query = select(OutboxItem).where(_claimable(now, orphaned_by))
+    for team_id, kind in skip:
+        query = query.where(~and_(OutboxItem.team_id == team_id, OutboxItem.kind == kind))
+    row = session.scalars(query.order_by(OutboxItem.priority, OutboxItem.due_at, OutboxItem.id)
+                          .limit(1).with_for_update(skip_locked=True, of=OutboxItem)).first()
+    if row is None:
+        return None
+    interrupted = row.status == SENDING
+    previous = row.claimed_by
+    row.status = SENDING
+    row.claimed_by = runner
+    row.claimed_until = now + ttl
+    row.attempts += 1
+    session.flush()
+    return Outgoing(id=row.id, team_id=row.team_id, key=row.key, kind=row.kind,
+                    recipient_id=row.recipient_id or "", subject=row.subject,
+                    payload=json.loads(row.payload or "{}"), due_at=row.due_at,
+                    attempts=row.attempts, created_at=row.created_at, priority=row.priority,
+                    not_after=row.not_after, after_key=row.after_key, interrupted=interrupted,
+                    previous_holder=previous)
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the earliest pending row falls due (a deliverer sleeps until then)."""
+    return session.scalar(select(func.min(OutboxItem.due_at)).where(OutboxItem.status == PENDING))
+
+
+def holders_in_flight(session: Session, now: datetime) -> list[str]:
+    """Runners holding unexpired claims (to find the ones that died)."""
+    return list(session.scalars(select(OutboxItem.claimed_by).where(
+        OutboxItem.status == SENDING, OutboxItem.claimed_until > now,
+        OutboxItem.claimed_by.is_not(None)).distinct()))
+
+
+def _finish(session: Session, item_id: int, runner: str, **values: Any) -> bool:
+    """Update a row this runner still holds; False when the claim was lost meanwhile."""
+    values.setdefault("claimed_by", None)
+    values.setdefault("claimed_until", None)
+    done = session.execute(
+        update(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.status == SENDING,
+                                 OutboxItem.claimed_by == runner)
+        .values(**values).returning(OutboxItem.id)
+    ).first()
+    return done is not None
+
+
+def mark_sent(session: Session, item_id: int, runner: str, now: datetime,
+              channel: str | None = None, ts: str | None = None) -> bool:
+    """Sent. The payload (notes, names) is no longer needed and is not kept; where the message
+    landed is, so it can be updated later. A coalescing row asked for again meanwhile goes
+    straight back to pending."""
+    requeued = OutboxItem.requeue.is_(True)
+    changed = _finish(session, item_id, runner,
+                      status=case((requeued, PENDING), else_=SENT), sent_at=now,
+                      due_at=case((requeued, now), else_=OutboxItem.due_at),
+                      payload=case((requeued, OutboxItem.payload), else_="{}"),
+                      sent_channel=channel, sent_ts=ts, last_error=None, requeue=False)
+    if changed:
+        written(session)  # rows waiting for this one may go now
+    return changed
+
+
+def mark_failed(session: Session, item_id: int, runner: str, reason: str) -> bool:
+    changed = _finish(session, item_id, runner, status=FAILED, last_error=reason[:ERROR_MAX])
+    if changed:
+        written(session)  # rows waiting for this one are cancelled now
+    return changed
+
+
+def cancel(session: Session, item_id: int, runner: str, reason: str) -> bool:
+    return _finish(session, item_id, runner, status=CANCELLED, last_error=reason[:ERROR_MAX])
+
+
+def hold(session: Session, item_id: int, runner: str, until: datetime,
+         reason: str | None = None) -> bool:
+    """Back to pending until `until`, not counted as an attempt (outside working hours, or
+    Slack asked us to wait: the wait is remembered in the row, not in a runner)."""
+    return _finish(session, item_id, runner, status=PENDING, due_at=until,
+                   attempts=OutboxItem.attempts - 1, last_error=reason)
+
+
+def extend_claim(session: Session, item_id: int, runner: str, until: datetime,
+                 reason: str) -> bool:
+    """Keep a row in flight (its outcome unknown) until `until`; then it is recovered again."""
+    return _finish(session, item_id, runner, status=SENDING, claimed_by=runner,
+                   claimed_until=until, attempts=OutboxItem.attempts - 1,
+                   last_error=reason[:ERROR_MAX])
+
+
+def retry_later(session: Session, item: Outgoing, runner: str, now: datetime, reason: str,
+                window: timedelta) -> bool:
+    """A passing failure: try again after a growing pause, for `window` from the first failure
+    (the workspace's retry window; a response_url's own life ends sooner); then failed, with
+    the reason. True when it will be tried again."""
+    give_up_at = item.not_after or now + window
+    delay = BACKOFF[min(item.attempts, len(BACKOFF)) - 1]
+    if now + delay > give_up_at:
+        mark_failed(session, item.id, runner,
+                    f"gave up after {item.attempts} attempts: {reason}")
+        return False
+    _finish(session, item.id, runner, status=PENDING, due_at=now + delay, not_after=give_up_at,
+            last_error=reason[:ERROR_MAX])
+    return True
+
+
+def sent_at(session: Session, team_id: str, key: str) -> tuple[str | None, str | None, str | None]:
+    """(status, channel, ts) of the row keyed `key`, or Nones when there is no such row."""
+    row = session.execute(select(OutboxItem.status, OutboxItem.sent_channel, OutboxItem.sent_ts)
+                          .where(OutboxItem.team_id == team_id, OutboxItem.key == key)).first()
+    return (row[0], row[1], row[2]) if row is not None else (None, None, None)
+
+
+# -- for operators: `mutual outbox` ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Waiting:
+    id: int
+    team_id: str
+    kind: str
+    state: str  # pending (due), held (due later), sending, failed
+    age: timedelta
+    attempts: int
+    reason: str | None
+
+
+def overview(session: Session, now: datetime, limit: int = 200) -> list[Waiting]:
+    """Rows that are not done, and failed ones: oldest first."""
+    rows = session.scalars(select(OutboxItem).where(OutboxItem.status.in_((PENDING, SENDING, FAILED)))
+                           .order_by(OutboxItem.created_at, OutboxItem.id).limit(limit)).all()
+    return [Waiting(r.id, r.team_id, r.kind, _state(r, now), now - r.created_at, r.attempts,
+                    r.last_error) for r in rows]
+
+
+def _state(row: OutboxItem, now: datetime) -> str:
+    if row.status == PENDING and row.due_at > now:
+        return "held"
+    return row.status
+
+
+def requeue(session: Session, now: datetime, *, item_id: int | None = None,
+            failed: bool = False) -> int:
+    """Send these again now: one row (pending, held or failed), or every failed row. Each gets
+    a fresh retry window (a response_url reply, past its 30 minutes, is then dropped as too
+    late)."""
+    conditions = []
+    if item_id is not None:
+        conditions.append(and_(OutboxItem.id == item_id, OutboxItem.status.in_((PENDING, FAILED))))
+    if failed:
+        conditions.append(OutboxItem.status == FAILED)
+    if not conditions:
+        return 0
+    rows = session.execute(update(OutboxItem).where(or_(*conditions)).values(
+        status=PENDING, due_at=now, attempts=0, last_error=None, not_after=None,
+        claimed_by=None, claimed_until=None).returning(OutboxItem.id)).all()
+    if rows:
+        written(session)
+    return len(rows)
+
+
+def due_now(session: Session, now: datetime, skip: Iterable[tuple[str, str]] = ()) -> bool:
+    """Whether any row could be claimed at `now` (a deliverer is idle when none can)."""
+    query = select(OutboxItem.id).where(_claimable(now, ()))
+    for team_id, kind in skip:
+        query = query.where(~and_(OutboxItem.team_id == team_id, OutboxItem.kind == kind))
+    return session.scalar(query.limit(1)) is not None
