@@ -17,11 +17,12 @@ from bot.blocks.recording import build_error
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.db.session import Database
+from bot.delivery.worker import Deliverer
+from bot.jobs.scheduler import scheduler_clients
 from bot.listeners import register_listeners
 from bot.listeners.deps import Deps
 from bot.slack.client import make_client
 from bot.slack.directory import Directory
-from bot.slack.notify import Notifier
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "reactions:read", "
 
 
 def create_app(settings: Settings, db: Database, clock: Clock = system_clock) -> tuple[App, Deps]:
-    deps = Deps(db=db, clock=clock, directory=Directory(db, clock), notifier=Notifier())
+    deps = Deps(db=db, clock=clock, directory=Directory(db, clock))
     client = make_client(settings.api_url, settings.bot_token)
     common: dict[str, Any] = {
         "client": client,
@@ -51,6 +52,15 @@ def create_app(settings: Settings, db: Database, clock: Clock = system_clock) ->
     register_listeners(app, deps)
     app.error(_on_error)
     return app, deps
+
+
+def create_deliverer(settings: Settings, db: Database, clock: Clock = system_clock,
+                     **options: Any) -> Deliverer:
+    """The outbox's deliverer for these settings (not started): every `mutual run` keeps one
+    going, so what a request writes is sent at once."""
+    clients = scheduler_clients(settings, db)
+    assert clients is not None, "settings were validated: a bot token or OAuth"
+    return Deliverer(db, clients, clock, **options)
 
 
 def _oauth(settings: Settings, db: Database) -> OAuthSettings:

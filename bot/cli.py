@@ -1,4 +1,4 @@
-"""`mutual` (also `python -m bot`): run, db upgrade, jobs run, export."""
+"""`mutual` (also `python -m bot`): run, db upgrade, jobs run, outbox, export."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bot.cli_outbox import add_parser as add_outbox_parser
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 
 logger = logging.getLogger("mutual")
@@ -55,6 +56,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.verb == "jobs":
         return jobs_run(settings, args.now or datetime.now(UTC))
+    if args.verb == "outbox":
+        from bot.cli_outbox import outbox
+
+        return outbox(settings, args)
     return export(settings, args.team, args.format)
 
 
@@ -74,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     jobs_p = verbs.add_parser("jobs", help="scheduled jobs")
     jobs_p.add_argument("action", choices=["run"])
     jobs_p.add_argument("--now", help="run as of this ISO 8601 instant (default: now)")
+    add_outbox_parser(verbs)
     exp = verbs.add_parser("export", help="print a workspace's records")
     exp.add_argument("--team", required=True, help="workspace id, T…")
     exp.add_argument("--format", choices=["json", "csv"], default="json")
@@ -91,10 +97,10 @@ def _parse_now(raw: str) -> datetime:
 def run(settings: Settings, scheduler: bool = True) -> int:
     from slack_bolt.error import BoltError
 
-    from bot.app import create_app
+    from bot.app import create_app, create_deliverer
     from bot.db.migrate import upgrade
     from bot.db.session import Database
-    from bot.jobs.scheduler import build_scheduler, scheduler_clients
+    from bot.jobs.scheduler import build_scheduler
     from bot.server import serve
 
     upgrade(settings.database_url)
@@ -105,7 +111,10 @@ def run(settings: Settings, scheduler: bool = True) -> int:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {e}") from None
     except OSError as e:  # URLError included: nothing answers at SLACK_API_URL
         raise ConfigError(f"SLACK_API_URL {settings.api_url} does not answer: {e}") from None
-    jobs = build_scheduler(db, deps.clock, scheduler_clients(settings, db)) if scheduler else None
+    # Every process delivers what its own requests write (and any other due row); only the
+    # planning jobs are left to the scheduler.
+    deliverer = create_deliverer(settings, db, deps.clock).start()
+    jobs = build_scheduler(db, deps.clock) if scheduler else None
     if jobs is not None:
         jobs.start()
         logger.info("scheduler started: %s", ", ".join(job.id for job in jobs.get_jobs()))
@@ -118,7 +127,7 @@ def run(settings: Settings, scheduler: bool = True) -> int:
     finally:
         if jobs is not None:
             jobs.shutdown(wait=False)
-        deps.notifier.shutdown()
+        deliverer.stop()
         db.dispose()
     return 0
 

@@ -15,7 +15,8 @@ from bot.blocks.intros import (
 )
 from bot.db.models import Intro, Workspace
 from bot.db.session import Database
-from bot.jobs.kinds import Kind, register_kind
+from bot.delivery.kinds import Kind, from_payload, register_kind
+from bot.services.delivery import Outgoing
 from bot.services.intros import (
     IntroDue,
     expire_intro,
@@ -23,7 +24,8 @@ from bot.services.intros import (
     intros_to_expire,
     silent_parties,
 )
-from bot.services.nudges import INTRO_EXPIRED, INTRO_REMINDER, INTRO_SILENT, Outgoing, enqueue
+from bot.services.nudges import INTRO_EXPIRED, INTRO_REMINDER, INTRO_SILENT
+from bot.services.outbox import enqueue
 
 
 def _payload(due: IntroDue) -> dict[str, Any]:
@@ -87,11 +89,11 @@ def _silent_wanted(session: Session, workspace: Workspace, row: Outgoing, now: d
     return "already wrote" if spoke is not None else None
 
 
-register_kind(Kind(INTRO_REMINDER, lambda p: build_intro_reminder(
-    int(p["intro_id"]), p["introducer"], p["other"], p.get("reason", "")),
-    still_wanted=_reminder_wanted))
-register_kind(Kind(INTRO_EXPIRED, lambda p: build_intro_expired_notice(
-    p.get("a") or p["other"], p.get("b") or "", p.get("reason", ""))))
-register_kind(Kind(INTRO_SILENT, lambda p: build_intro_silent_nudge(
-    int(p["intro_id"]), p["introducer"], p["other"], p.get("group")),
-    still_wanted=_silent_wanted))
+register_kind(Kind(INTRO_REMINDER, from_payload(lambda p: build_intro_reminder(
+    int(p["intro_id"]), p["introducer"], p["other"], p.get("reason", ""))),
+    nudge=True, still_wanted=_reminder_wanted))
+register_kind(Kind(INTRO_EXPIRED, from_payload(lambda p: build_intro_expired_notice(
+    p.get("a") or p["other"], p.get("b") or "", p.get("reason", ""))), nudge=True))
+register_kind(Kind(INTRO_SILENT, from_payload(lambda p: build_intro_silent_nudge(
+    int(p["intro_id"]), p["introducer"], p["other"], p.get("group"))),
+    nudge=True, still_wanted=_silent_wanted))

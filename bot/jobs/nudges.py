@@ -1,7 +1,7 @@
 """Planning private nudges: one-sided relationships and unconfirmed claims.
 
-Planning only writes outbox rows (bot/services/nudges.py) with their unique keys; delivery
-(bot/jobs/deliver.py) sends them in the recipient's working hours."""
+Planning only writes outbox rows (bot/services/outbox.py) with their unique keys; delivery
+(bot/delivery/run.py) sends them in the recipient's working hours."""
 
 from __future__ import annotations
 
@@ -14,16 +14,11 @@ from sqlalchemy.orm import Session
 from bot.blocks.nudges import build_claim_reminder, build_one_sided_nudge
 from bot.db.models import HelpRecord, Member, Workspace
 from bot.db.session import Database
-from bot.jobs.kinds import Kind, register_kind
+from bot.delivery.kinds import Kind, from_payload, register_kind
 from bot.services.balance import one_sided_pairs, recent_notes, still_one_sided, window_start
-from bot.services.nudges import (
-    CLAIM_REMINDER,
-    ONE_SIDED,
-    Outgoing,
-    active_workspaces,
-    enqueue,
-    is_muted,
-)
+from bot.services.delivery import Outgoing
+from bot.services.nudges import CLAIM_REMINDER, ONE_SIDED, active_workspaces, is_muted
+from bot.services.outbox import enqueue
 
 
 def plan_one_sided(db: Database, now: datetime) -> int:
@@ -100,5 +95,7 @@ def _claim_wanted(session: Session, workspace: Workspace, row: Outgoing, now: da
     return None
 
 
-register_kind(Kind(ONE_SIDED, _render_one_sided, still_wanted=_one_sided_wanted))
-register_kind(Kind(CLAIM_REMINDER, _render_claim_reminder, still_wanted=_claim_wanted))
+register_kind(Kind(ONE_SIDED, from_payload(_render_one_sided), nudge=True,
+                   still_wanted=_one_sided_wanted))
+register_kind(Kind(CLAIM_REMINDER, from_payload(_render_claim_reminder), nudge=True,
+                   still_wanted=_claim_wanted))

@@ -1,10 +1,11 @@
 """Every scheduled job, registered in one place with explicit ids.
 
 Jobs in `JOBS` plan: they take the database and one instant ("now", from the app's single
-clock) and write outbox rows or change states; they never call Slack. Delivery
-(`deliver_nudges`) then sends whatever is due, through a client for the row's workspace. Each
-job runs under a database lock named after it, so across replicas one runs it at a time; the
-outbox's unique keys make a second runner harmless even so."""
+clock) and write outbox rows or change states; they never call Slack. The deliverer every
+`mutual run` keeps going (bot/delivery/worker.py) sends what they write as it falls due;
+`mutual jobs run` delivers once itself (`deliver_nudges`). Each job runs under a database lock
+named after it, so across replicas one runs it at a time; the outbox's unique keys make a
+second runner harmless even so."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.session import Database
+from bot.delivery.run import Timer
+from bot.delivery.worker import deliver_due
 from bot.jobs.claims import expire_stale_claims
-from bot.jobs.deliver import Timer, deliver_due
 from bot.jobs.intros import expire_intros, plan_intro_reminders, plan_silent_nudges
 from bot.jobs.lease import job_lock
 from bot.jobs.nudges import plan_claim_reminders, plan_one_sided
@@ -44,7 +46,6 @@ JOBS: dict[str, Job] = {
 }
 DELIVER = "deliver_nudges"
 PLAN_EVERY = timedelta(minutes=10)
-DELIVER_EVERY = timedelta(minutes=1)
 SKIPPED = "skipped: another runner holds the lock"
 FAILED = "failed: "
 
@@ -96,8 +97,8 @@ def run_all(db: Database, now: datetime, clients: ClientForTeam | None = None, *
     return results
 
 
-def build_scheduler(db: Database, clock: Clock, clients: ClientForTeam | None) -> BackgroundScheduler:
-    """`mutual run`'s scheduler: planning jobs every 10 minutes, delivery every minute."""
+def build_scheduler(db: Database, clock: Clock) -> BackgroundScheduler:
+    """`mutual run`'s scheduler: the planning jobs, every 10 minutes."""
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
     runner = runner_id()
@@ -106,13 +107,6 @@ def build_scheduler(db: Database, clock: Clock, clients: ClientForTeam | None) -
         scheduler.add_job(_tick, "interval", seconds=PLAN_EVERY.total_seconds(), id=job_id,
                           replace_existing=True, next_run_time=first,
                           args=[db, clock, job_id, runner, job])
-    if clients is not None:
-        scheduler.add_job(_tick, "interval", seconds=DELIVER_EVERY.total_seconds(), id=DELIVER,
-                          replace_existing=True, next_run_time=first + timedelta(seconds=15),
-                          args=[db, clock, DELIVER, runner,
-                                lambda db_, now: deliver_due(db_, now, clients, runner=runner)])
-    else:
-        logger.warning("no Slack token to send with: nudges are planned but not delivered")
     return scheduler
 
 

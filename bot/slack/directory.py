@@ -1,11 +1,15 @@
-"""Looking people up: users.info behind the members table, behind a short in-process cache."""
+"""Looking people up for a request: the members table first (profiles fetched in the last 12
+hours), users.info for anyone else, within the request's budget. Nothing is kept in memory:
+every replica reads the same table, so a deactivation or a `/mutual forget` seen by one is
+seen by all on the next request."""
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
+import http.client
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,10 +19,9 @@ from bot.db.session import Database
 from bot.services import forget, people
 from bot.services.people import Profile
 from bot.services.workspaces import ensure_workspace
+from bot.slack.budget import Budget, SlackBusy
 
-logger = logging.getLogger(__name__)
-MEMORY_TTL_SECONDS = 300.0
-_MISSING = object()
+UNKNOWN_USER = ("user_not_found", "user_not_visible")
 
 
 def profile_from_user(user: dict[str, Any]) -> Profile:
@@ -37,76 +40,59 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
     )
 
 
-class Directory:
-    """Profiles by (team, user). A hot path (every reaction) must not call Slack or even the
-    database each time, so recent answers are kept in memory for a few minutes."""
+@dataclass(frozen=True)
+class People:
+    """The people a request names: a profile each (None: Slack does not know them), and which
+    of them asked Mutual to forget them."""
 
+    profiles: dict[str, Profile | None]
+    forgotten: frozenset[str]
+
+
+class Directory:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self._memory: dict[tuple[str, str], tuple[float, Profile | None]] = {}
-        self._forgotten: dict[tuple[str, str], tuple[float, bool]] = {}
-        self._lock = threading.Lock()
 
-    def get(self, client: WebClient, team_id: str, user_id: str) -> Profile | None:
-        """The person's profile, or None when Slack does not know them."""
-        key = (team_id, user_id)
-        with self._lock:
-            hit = self._memory.get(key)
-        if hit is not None and time.monotonic() - hit[0] < MEMORY_TTL_SECONDS:
-            return hit[1]
+    def lookup(self, client: WebClient, team_id: str, user_ids: Iterable[str],
+               budget: Budget) -> People:
+        """Profiles of `user_ids`; raises SlackBusy when Slack could not say in time."""
+        wanted = list(dict.fromkeys(user_ids))
         now = self.clock()
         with self.db.session() as session:
-            profile = people.cached_profile(session, team_id, user_id, now)
-        if profile is None:
-            profile = self._fetch(client, user_id)
-            if profile is not None:
-                with self.db.session() as session:
-                    ensure_workspace(session, team_id, now)
+            known: dict[str, Profile | None] = dict(people.cached_profiles(session, team_id, wanted, now))
+            gone = forget.forgotten_among(session, team_id, wanted)
+        fetched = []
+        for user_id in wanted:
+            if user_id not in known:
+                known[user_id] = profile = self._fetch(budget.client(client), user_id)
+                if profile is not None:
+                    fetched.append(profile)
+        if fetched:
+            with self.db.session() as session:
+                ensure_workspace(session, team_id, now)
+                for profile in fetched:
                     people.save_profile(session, team_id, profile, now)
-        self.remember(team_id, user_id, profile)
+        return People(known, frozenset(gone))
+
+    def fresh(self, client: WebClient, team_id: str, user_id: str, budget: Budget) -> Profile | None:
+        """Straight from Slack, never the cache (is this person an admin right now?)."""
+        profile = self._fetch(budget.client(client), user_id)
+        if profile is not None:
+            now = self.clock()
+            with self.db.session() as session:
+                ensure_workspace(session, team_id, now)
+                people.save_profile(session, team_id, profile, now)
         return profile
-
-    def get_many(self, client: WebClient, team_id: str, user_ids: list[str]) -> dict[str, Profile | None]:
-        return {uid: self.get(client, team_id, uid) for uid in user_ids}
-
-    def remember(self, team_id: str, user_id: str, profile: Profile | None) -> None:
-        with self._lock:
-            self._memory[(team_id, user_id)] = (time.monotonic(), profile)
-
-    def forget(self, team_id: str, user_id: str) -> None:
-        """After `/mutual forget`: drop their profile and leave them out from now on."""
-        with self._lock:
-            self._memory.pop((team_id, user_id), None)
-            self._forgotten[(team_id, user_id)] = (time.monotonic(), True)
-
-    def is_forgotten(self, team_id: str, user_id: str) -> bool:
-        key = (team_id, user_id)
-        with self._lock:
-            hit = self._forgotten.get(key)
-        if hit is not None and time.monotonic() - hit[0] < MEMORY_TTL_SECONDS:
-            return hit[1]
-        with self.db.session() as session:
-            value = forget.is_forgotten(session, team_id, user_id)
-        with self._lock:
-            self._forgotten[key] = (time.monotonic(), value)
-        return value
-
-    def welcome_back(self, team_id: str, user_id: str) -> None:
-        """They used Mutual again, so it may record and nudge them again."""
-        if not self.is_forgotten(team_id, user_id):
-            return
-        with self.db.session() as session:
-            forget.welcome_back(session, team_id, user_id)
-        with self._lock:
-            self._forgotten[(team_id, user_id)] = (time.monotonic(), False)
 
     @staticmethod
     def _fetch(client: WebClient, user_id: str) -> Profile | None:
         try:
             response = client.users_info(user=user_id)
         except SlackApiError as e:
-            if e.response.get("error") in ("user_not_found", "user_not_visible"):
+            if e.response.get("error") in UNKNOWN_USER:
                 return None
-            raise
+            raise SlackBusy(str(e.response.get("error") or "error")) from None
+        except (URLError, OSError, http.client.HTTPException) as e:
+            raise SlackBusy(type(e).__name__) from None
         return profile_from_user(response["user"])

@@ -1,6 +1,6 @@
-"""The Web API edge for scheduled messages: send one message and say plainly what happened.
+"""The Web API edge for the outbox: make one call and say plainly what happened.
 
-The delivery loop (bot/jobs/deliver.py) decides what to do with each outcome; this module only
+The delivery loop (bot/delivery/run.py) decides what to do with each outcome; this module only
 classifies Slack's answer:
 - `sent`
 - `rate_limited`: HTTP 429; wait `retry_after` seconds before this workspace's next call
@@ -14,6 +14,7 @@ in the conversation after a crash and tell a message that went out from one that
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import logging
 import threading
@@ -23,7 +24,7 @@ from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.oauth.installation_store import InstallationStore
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Outcome:
     retry_after: float = 0.0
     channel: str | None = None
     ts: str | None = None
+    data: dict[str, Any] | None = None  # what a call learned, for the kind's after_sent
 
 
 def delivery_client(api_url: str, token: str | None) -> WebClient:
@@ -54,14 +56,82 @@ def delivery_client(api_url: str, token: str | None) -> WebClient:
     return WebClient(token=token, base_url=api_url, timeout=10, retry_handlers=[])
 
 
+def metadata_key(key: str) -> str:
+    """What a message carries to be found again after a crash: a digest of its outbox key, so
+    the key's words (`intro_declined:42`, a person's id) never travel with the message."""
+    return hashlib.sha256(f"mutual-outbox:{key}".encode()).hexdigest()[:24]
+
+
 def post_message(client: WebClient, channel: str, message: dict[str, Any], key: str) -> Outcome:
     """chat.postMessage to a user id (the app's DM with them) or a channel id."""
-    metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+    metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": metadata_key(key)}}
     return call(lambda: client.chat_postMessage(channel=channel, metadata=metadata, **message))
 
 
-def call(send: Callable[[], Any]) -> Outcome:
-    """Run one Web API call and classify the result."""
+def update_message(client: WebClient, channel: str, ts: str, message: dict[str, Any]) -> Outcome:
+    """chat.update: replace a message (sending it twice is harmless)."""
+    return call(lambda: client.chat_update(channel=channel, ts=ts, **message))
+
+
+def publish_view(client: WebClient, user_id: str, view: dict[str, Any]) -> Outcome:
+    """views.publish: a person's App Home (the latest publish wins)."""
+    return call(lambda: client.views_publish(user_id=user_id, view=view))
+
+
+def open_conversation(client: WebClient, user_ids: list[str]) -> Outcome:
+    """conversations.open: a DM (one person) or group DM (2–8); the same people always get the
+    same conversation, so opening it again is harmless. Outcome.channel is its id."""
+    return call(lambda: client.conversations_open(users=",".join(user_ids)),
+                read=lambda data: ((data.get("channel") or {}).get("id"), None))
+
+
+# Answers that mean "Mutual is not in that channel": joining a public one fixes it.
+NOT_A_MEMBER = frozenset({"not_in_channel"})
+# Answers to conversations.join that mean the channel is private (someone must invite Mutual).
+PRIVATE = frozenset({"method_not_supported_for_channel_type", "channel_not_found", "is_private"})
+PRIVATE_CHANNEL = "private_channel"
+
+
+def in_channel(client: WebClient, channel: str, attempt: Callable[[], Outcome]) -> Outcome:
+    """`attempt()` a post or upload in a channel; if Slack says Mutual is not a member, join
+    the channel (a public one; `channels:join`) and try once more. A private channel Mutual
+    was not invited to fails as PRIVATE_CHANNEL, which people can be told how to fix."""
+    outcome = attempt()
+    if outcome.status != REFUSED or outcome.error not in NOT_A_MEMBER:
+        return outcome
+    joined = call(lambda: client.conversations_join(channel=channel), read=lambda data: (channel, None))
+    if joined.status == REFUSED:
+        return Outcome(REFUSED, PRIVATE_CHANNEL if joined.error in PRIVATE else joined.error)
+    if joined.status != SENT:
+        return joined
+    return attempt()
+
+
+def post_to_response_url(url: str, body: dict[str, Any], timeout: int = 10) -> Outcome:
+    """A post to an interaction's response_url. Slack answers "ok", or 404 once the URL has
+    expired or been used five times (final), or a 5xx/429 (later)."""
+    from slack_sdk.webhook import WebhookClient
+
+    try:
+        response = WebhookClient(url, timeout=timeout).send_dict(body)
+    except URLError as e:
+        return Outcome(TRANSIENT, f"connection failed: {e.reason}")
+    except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
+        return Outcome(UNKNOWN, f"connection broke: {type(e).__name__}")
+    if response.status_code == 200:
+        return Outcome(SENT)
+    error = (response.body or f"http_{response.status_code}").strip()[:100]
+    if response.status_code == 429:
+        return Outcome(RATE_LIMITED, "ratelimited", retry_after=_retry_after(response.headers))
+    if response.status_code >= 500:
+        return Outcome(TRANSIENT, error)
+    return Outcome(REFUSED, error)
+
+
+def call(send: Callable[[], Any],
+         read: Callable[[dict[str, Any]], tuple[str | None, str | None]] | None = None) -> Outcome:
+    """Run one Web API call and classify the result; `read` picks (channel, ts) out of a
+    successful answer (default: its `channel` and `ts`)."""
     try:
         response = send()
     except SlackApiError as e:
@@ -71,8 +141,12 @@ def call(send: Callable[[], Any]) -> Outcome:
         return Outcome(TRANSIENT, f"connection failed: {e.reason}")
     except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
         return Outcome(UNKNOWN, f"connection broke: {type(e).__name__}")
+    except SlackRequestError as e:  # a file's bytes were not accepted by the upload URL
+        return Outcome(TRANSIENT, f"upload failed: {str(e)[:80]}")
     data = response.data if isinstance(response.data, dict) else {}
-    return Outcome(SENT, channel=data.get("channel"), ts=data.get("ts"))
+    channel, ts = read(data) if read is not None else (data.get("channel"), data.get("ts"))
+    return Outcome(SENT, channel=channel if isinstance(channel, str) else None,
+                   ts=ts if isinstance(ts, str) else None, data=data)
 
 
 def _from_error(e: SlackApiError) -> Outcome:
@@ -134,7 +208,8 @@ def was_delivered(client: WebClient, recipient: str, key: str) -> bool | None:
         return None
     for msg in messages:
         meta = msg.get("metadata") or {}
-        if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+        if (meta.get("event_type") == METADATA_EVENT
+                and (meta.get("event_payload") or {}).get("key") == metadata_key(key)):
             return True
     return False
 

@@ -1,0 +1,86 @@
+"""The kinds a request writes (bot/services/outbox.py): a rendered message, an update of a
+message Mutual sent or a button sits on, a reply through a response_url, and an App Home
+publish rendered from the database when it goes out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.blocks.home import build_forgotten_home, build_home
+from bot.db.models import OutboxItem
+from bot.delivery.kinds import Call, Kind, Rendering, Skip, register_kind
+from bot.services.delivery import Outgoing, sent_at
+from bot.services.forget import is_forgotten
+from bot.services.outbox import HOME, MESSAGE, RESPOND, SENT, UPDATE
+from bot.services.views import personal_view
+from bot.slack.sender import Outcome, post_to_response_url, publish_view, update_message
+
+
+def _message(r: Rendering) -> Call:
+    call: dict[str, Any] = dict(r.payload["message"])
+    channel_of = r.payload.get("channel_of")
+    if channel_of:
+        status, channel, _ = sent_at(r.session, r.row.team_id, channel_of)
+        if status != SENT or not channel:
+            raise Skip("the conversation it was for was never opened")
+        call["channel"] = channel
+    return call
+
+
+def _update(r: Rendering) -> Call:
+    channel, ts = r.payload.get("channel"), r.payload.get("ts")
+    of = r.payload.get("of")
+    if of:
+        status, channel, ts = sent_at(r.session, r.row.team_id, of)
+        if status != SENT:
+            raise Skip("the message to update was never sent")
+    if not channel or not ts:
+        raise Skip("nowhere to update")
+    return {"channel": channel, "ts": ts, **r.payload["message"]}
+
+
+def _send_update(client: WebClient, row: Outgoing, call: Call) -> Outcome:
+    rest = dict(call)
+    return update_message(client, rest.pop("channel"), rest.pop("ts"), rest)
+
+
+def _respond(r: Rendering) -> Call:
+    return {"url": r.payload["url"], "body": r.payload["message"]}
+
+
+def _send_response(client: WebClient, row: Outgoing, call: Call) -> Outcome:
+    return post_to_response_url(call["url"], call["body"])
+
+
+def _home(r: Rendering) -> Call:
+    user_id = r.row.recipient_id
+    if is_forgotten(r.session, r.row.team_id, user_id):
+        return {"view": build_forgotten_home()}
+    return {"view": build_home(personal_view(r.session, r.workspace, user_id, r.now))}
+
+
+def _send_home(client: WebClient, row: Outgoing, call: Call) -> Outcome:
+    return publish_view(client, row.recipient_id, call["view"])
+
+
+def _after_home(session: Session, row: Outgoing, outcome: Outcome, now: datetime) -> None:
+    """Someone who asked Mutual to forget them has now seen so on their Home tab; the row that
+    showed it must not name them either."""
+    if is_forgotten(session, row.team_id, row.recipient_id):
+        session.execute(update(OutboxItem).where(OutboxItem.id == row.id).values(
+            key=f"forgotten:{row.id}", recipient_id=None))
+
+
+register_kind(Kind(MESSAGE, _message))
+register_kind(Kind(UPDATE, _update, send=_send_update, method="chat.update", idempotent=True,
+                   checkable=False))
+# A response_url post cannot be looked up afterwards: one cut off mid-send is not sent again.
+register_kind(Kind(RESPOND, _respond, send=_send_response, method="response_url",
+                   checkable=False))
+register_kind(Kind(HOME, _home, send=_send_home, method="views.publish", idempotent=True,
+                   checkable=False, after_sent=_after_home))

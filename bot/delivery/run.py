@@ -1,0 +1,358 @@
+"""Delivering the outbox: claim one due row at a time, check it is still wanted (and, for a
+nudge, that it is working time for the recipient), render it, send it, record what happened.
+
+Exactly once, and the one message in flight
+-------------------------------------------
+Every message is an outbox row with a unique key, written with the change that causes it, and
+a runner claims a row (status `sending`, `claimed_by`, `claimed_until`) in its own transaction
+before calling Slack, so two runners never send the same row. A runner holds one row at a time
+per thread, so at most that one message is "in flight": claimed, its result not yet recorded.
+If the runner dies then, the next runner finds the row still `sending` (at once when the dead
+runner was on the same machine, else when its claim lapses). An idempotent call (an update, a
+Home publish, opening a conversation) is simply made again. A message carries its outbox key
+as message metadata, so the recovering runner looks for it in the conversation
+(`conversations.history`): found, it is marked sent; not there, it is sent now. Where Slack
+cannot tell (no history scope, a response_url, a file), Mutual chooses **at most once**: the
+row is marked failed ("interrupted"), never sent twice. The same check settles a send whose
+connection broke after the request went out."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.db.models import Member, Workspace
+from bot.db.session import Database
+from bot.delivery.kinds import KINDS, Call, Kind, Rendering, Skip
+from bot.services import delivery as outbox
+from bot.services.delivery import Outgoing
+from bot.services.hours import is_working_time, next_working_instant
+from bot.services.nudges import why_not_nudge
+from bot.services.outbox import SENT
+from bot.services.people import save_profile
+from bot.slack import sender
+from bot.slack.directory import profile_from_user
+from bot.slack.sender import ClientForTeam, Outcome
+
+logger = logging.getLogger(__name__)
+
+CLAIM_TTL = timedelta(seconds=60)  # far longer than one Web API call (10 s timeout)
+MAX_SLEEP = 60.0  # the longest a run-once waits out a rate limit; longer waits end the run
+MAX_RUN = 600.0  # a run-once stops after this many seconds; the next one carries on
+PROFILE_RETRY = timedelta(minutes=1)
+NEEDS_PROFILE = "needs_profile"
+INTERRUPTED = ("interrupted while sending and Slack could not confirm it arrived; "
+               "not sent again so it can never arrive twice")
+
+
+class Timer(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class RealTimer:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+@dataclass
+class Delivery:
+    """What a run did."""
+
+    sent: int = 0
+    held: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    recovered: int = 0
+
+    def __str__(self) -> str:
+        return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self))
+
+    def add(self, counter: str) -> None:
+        setattr(self, counter, getattr(self, counter) + 1)
+
+
+class RateLimits:
+    """Web API methods a workspace must not call until Slack's Retry-After has passed. Shared by
+    a deliverer's threads; each waiting row also remembers its own wait in `due_at`."""
+
+    def __init__(self, timer: Timer) -> None:
+        self.timer = timer
+        self._until: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+
+    def block(self, team_id: str, method: str, seconds: float) -> None:
+        with self._lock:
+            self._until[(team_id, method)] = self.timer.monotonic() + seconds
+
+    def blocked_kinds(self) -> list[tuple[str, str]]:
+        """(team, kind) pairs whose method is waiting out a 429."""
+        now = self.timer.monotonic()
+        with self._lock:
+            self._until = {k: until for k, until in self._until.items() if until > now}
+            methods = list(self._until)
+        return [(team, kind.name) for team, method in methods
+                for kind in KINDS.values() if kind.method == method]
+
+    def next_free(self) -> float | None:
+        """Seconds until the earliest block lifts, or None when nothing is blocked."""
+        with self._lock:
+            if not self._until:
+                return None
+            return max(0.0, min(self._until.values()) - self.timer.monotonic())
+
+
+@dataclass(frozen=True)
+class _Ready:
+    kind: Kind
+    call: Call
+    retry_window: timedelta
+
+
+class Runner:
+    """Claims and sends rows, one at a time, as one runner (`runner` is its claim name)."""
+
+    def __init__(self, db: Database, clients: ClientForTeam, runner: str, clock: Callable[[], datetime],
+                 limits: RateLimits, ttl: timedelta = CLAIM_TTL) -> None:
+        self.db, self.clients, self.runner, self.clock = db, clients, runner, clock
+        self.limits, self.ttl = limits, ttl
+        self.report = Delivery()
+        self.refreshed: set[tuple[str, str]] = set()
+        self.orphaned: list[str] = []
+
+    def find_orphans(self, is_dead: Callable[[str | None], bool]) -> None:
+        with self.db.session() as session:
+            self.orphaned = [h for h in outbox.holders_in_flight(session, self.clock()) if is_dead(h)]
+
+    def step(self) -> bool:
+        """Claim one due row and deal with it; False when nothing is due."""
+        with self.db.session() as session:
+            row = outbox.claim_next(session, self.clock(), self.runner, self.ttl,
+                                    orphaned_by=self.orphaned, skip=self.limits.blocked_kinds())
+            ready = self._prepare(session, row) if row and not row.interrupted else None
+        if row is None:
+            return False
+        try:
+            self._handle(row, ready)
+        except Exception:
+            # Never leave a claimed row behind because of a bug in one kind: its claim lapses
+            # and the row is recovered like any interrupted one.
+            logger.exception("delivering %s (%s) failed unexpectedly", row.key, row.kind)
+        return True
+
+    # -- before sending ---------------------------------------------------------------------
+
+    def _prepare(self, session: Session, row: Outgoing) -> _Ready | str | None:
+        """Cancel, hold or fail the row here (None), or render it for sending, or say that the
+        recipient's profile is needed first (NEEDS_PROFILE)."""
+        now = self.clock()
+        kind = KINDS.get(row.kind)
+        if kind is None:
+            self._done(outbox.mark_failed(session, row.id, self.runner,
+                                                 f"unknown kind {row.kind!r}"), "failed")
+            return None
+        workspace = session.get(Workspace, row.team_id)
+        if workspace is None or workspace.uninstalled_at is not None:
+            self._cancel(session, row, "workspace uninstalled")
+            return None
+        if row.after_key is not None:
+            status = outbox.sent_at(session, row.team_id, row.after_key)[0]
+            if status != SENT:
+                self._cancel(session, row, f"follows {row.after_key}, which was not sent")
+                return None
+        if row.not_after is not None and now > row.not_after:
+            self._done(outbox.mark_failed(session, row.id, self.runner,
+                                                 f"too late to send ({row.kind})"), "failed")
+            return None
+        window = timedelta(hours=workspace.delivery_retry_hours)
+        if kind.nudge:
+            member = session.get(Member, (row.team_id, row.recipient_id))
+            why_not = why_not_nudge(member, now)
+            if why_not:
+                self._cancel(session, row, why_not)
+                return None
+            known = member is not None and member.tz is not None
+            if not known and (row.team_id, row.recipient_id) not in self.refreshed:
+                return NEEDS_PROFILE
+            offset = member.tz_offset if member is not None else 0
+            if not is_working_time(now, offset):
+                outbox.hold(session, row.id, self.runner, next_working_instant(now, offset))
+                self._done(True, "held")
+                return None
+        if kind.still_wanted is not None:
+            reason = kind.still_wanted(session, workspace, row, now)
+            if reason:
+                self._cancel(session, row, reason)
+                return None
+        try:
+            call = kind.render(Rendering(session, workspace, row, now))
+        except Skip as skip:
+            self._cancel(session, row, str(skip))
+            return None
+        except Exception as e:  # a bad payload must not stop the other messages
+            logger.exception("could not render %s", row.key)
+            self._done(outbox.mark_failed(session, row.id, self.runner,
+                                                 f"could not render: {type(e).__name__}"), "failed")
+            return None
+        return _Ready(kind, call, window)
+
+    def _cancel(self, session: Session, row: Outgoing, reason: str) -> None:
+        self._done(outbox.cancel(session, row.id, self.runner, reason), "cancelled")
+
+    def _done(self, changed: bool, counter: str) -> None:
+        if changed:
+            self.report.add(counter)
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def _handle(self, row: Outgoing, ready: _Ready | str | None) -> None:
+        client = self.clients(row.team_id)
+        if client is None:
+            self._finish(row, lambda s: outbox.mark_failed(
+                s, row.id, self.runner, "no Slack token for this workspace"), "failed")
+            return
+        if row.interrupted:
+            ready = self._recover(client, row)
+        if ready == NEEDS_PROFILE:
+            ready = self._refresh_profile(client, row)
+        if not isinstance(ready, _Ready):
+            return
+        try:
+            outcome = ready.kind.send(client, row, ready.call)
+        except Exception as e:  # a kind's own sender broke: never retried blindly
+            logger.exception("sending %s failed", row.key)
+            outcome = Outcome(sender.REFUSED, f"send failed: {type(e).__name__}")
+        self._record(client, row, ready, outcome)
+
+    def _recover(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
+        """A row left in flight by a runner that died: find out whether it went out."""
+        self.report.recovered += 1
+        kind = KINDS.get(row.kind)
+        logger.warning("%s was in flight when %s stopped; recovering", row.key, row.previous_holder)
+        if kind is not None and not kind.idempotent:
+            found = self._check(client, row, kind, None)
+            if found is _LATER:
+                return None
+            if found is True:
+                self._finish(row, lambda s: outbox.mark_sent(s, row.id, self.runner, self.clock()), "sent")
+                return None
+            if found is None:
+                self._finish(row, lambda s: outbox.mark_failed(s, row.id, self.runner, INTERRUPTED), "failed")
+                return None
+        with self.db.session() as session:
+            return self._prepare(session, row)
+
+    def _check(self, client: WebClient, row: Outgoing, kind: Kind, call: Call | None) -> object:
+        """Did this row's message reach Slack? True, False, None (Slack can't say), or _LATER
+        when Slack can't answer yet: the row stays in flight (never sent unchecked) and is
+        checked again later."""
+        if not kind.checkable:
+            return None
+        channel = (call or {}).get("channel") or row.recipient_id
+        if not channel:
+            return None
+        try:
+            return sender.was_delivered(client, channel, row.key)
+        except sender.CheckLater as later:
+            until = self.clock() + timedelta(seconds=later.retry_after)
+            self._finish(row, lambda s: outbox.extend_claim(
+                s, row.id, self.runner, until, "delivery unknown; checking again"), "held")
+            return _LATER
+
+    def _refresh_profile(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
+        """users.info for someone whose time zone Mutual doesn't know yet, then gate again."""
+        self.refreshed.add((row.team_id, row.recipient_id))
+        try:
+            user = client.users_info(user=row.recipient_id)["user"]
+        except SlackApiError as e:
+            error = str(e.response.get("error", ""))
+            if error in ("user_not_found", "user_not_visible"):
+                self._finish(row, lambda s: outbox.mark_failed(s, row.id, self.runner, error), "failed")
+                return None
+            self._hold_briefly(row, f"users.info: {error}")
+            return None
+        except OSError as e:
+            self._hold_briefly(row, f"users.info: {type(e).__name__}")
+            return None
+        with self.db.session() as session:
+            save_profile(session, row.team_id, profile_from_user(user), self.clock())
+            return self._prepare(session, row)
+
+    def _hold_briefly(self, row: Outgoing, reason: str) -> None:
+        until = self.clock() + PROFILE_RETRY
+        self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, reason), "held")
+
+    def _record(self, client: WebClient, row: Outgoing, ready: _Ready, outcome: Outcome) -> None:
+        now = self.clock()
+        kind = ready.kind
+        if outcome.status == sender.UNKNOWN:
+            found = True if kind.idempotent else self._check(client, row, kind, ready.call)
+            if found is _LATER:
+                return
+            if found is None:
+                self._fail(row, kind, INTERRUPTED)
+                return
+            # An idempotent call is simply made again; a message not found is sent again.
+            outcome = (Outcome(sender.TRANSIENT, outcome.error) if kind.idempotent or not found
+                       else Outcome(sender.SENT))
+        if outcome.status == sender.SENT:
+            self._sent(row, kind, outcome, now)
+        elif outcome.status == sender.RATE_LIMITED:
+            # This send and the rest to the same method in this workspace wait; none is dropped.
+            self.limits.block(row.team_id, kind.method, outcome.retry_after)
+            until = now + timedelta(seconds=outcome.retry_after)
+            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, "rate limited"),
+                         "rate_limited")
+        elif outcome.status == sender.REFUSED:
+            logger.info("Slack refused %s: %s", row.key, outcome.error)
+            self._fail(row, kind, outcome.error or "refused")
+        else:
+            error = outcome.error or "transient error"
+            with self.db.session() as session:
+                again = outbox.retry_later(session, row, self.runner, now, error, ready.retry_window)
+                if not again and kind.on_failed is not None:
+                    kind.on_failed(session, row, error, now)
+            self.report.add("retried" if again else "failed")
+
+    def _sent(self, row: Outgoing, kind: Kind, outcome: Outcome, now: datetime) -> None:
+        with self.db.session() as session:
+            if not outbox.mark_sent(session, row.id, self.runner, now, outcome.channel, outcome.ts):
+                logger.warning("lost the claim on %s before recording it was sent", row.key)
+                return
+            if kind.after_sent is not None:
+                kind.after_sent(session, row, outcome, now)
+        self.report.add("sent")
+
+    def _fail(self, row: Outgoing, kind: Kind, reason: str) -> None:
+        with self.db.session() as session:
+            if not outbox.mark_failed(session, row.id, self.runner, reason):
+                logger.warning("lost the claim on %s before recording it failed", row.key)
+                return
+            if kind.on_failed is not None:
+                kind.on_failed(session, row, reason, self.clock())
+        self.report.add("failed")
+
+    def _finish(self, row: Outgoing, change: Callable[[Session], bool], counter: str) -> None:
+        with self.db.session() as session:
+            if change(session):
+                self.report.add(counter)
+            else:
+                logger.warning("lost the claim on %s before recording its outcome", row.key)
+
+
+_LATER = object()

@@ -1,0 +1,202 @@
+"""The deliverer every `mutual run` keeps going (with or without the scheduler), and the
+run-once `deliver_due` of `mutual jobs run`.
+
+A row written by a request is sent at once: the transaction that writes it wakes this process's
+deliverer when it commits (Database.after_commit), and on PostgreSQL a NOTIFY, sent by the
+server only if that transaction commits, wakes every replica's (LISTEN). Otherwise a deliverer
+sleeps until the next row falls due, a rate limit lifts, or a short poll comes round (rows
+written by another process on SQLite, or a lost notification)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from bot.db.session import Database
+
+# Every kind registers itself when its module is imported; these are all of them.
+from bot.delivery import exports, intros, messages, reactions  # noqa: F401
+from bot.delivery.run import (
+    CLAIM_TTL,
+    MAX_RUN,
+    MAX_SLEEP,
+    Delivery,
+    RateLimits,
+    RealTimer,
+    Runner,
+    Timer,
+)
+from bot.jobs import intros as _intro_kinds  # noqa: F401
+from bot.jobs import nudges as _nudge_kinds  # noqa: F401
+from bot.jobs import summary as _summary_kinds  # noqa: F401
+from bot.jobs.runner import holder_is_dead, runner_id
+from bot.services.delivery import due_now, next_due
+from bot.services.outbox import NOTIFY_CHANNEL
+from bot.slack.sender import ClientForTeam
+
+logger = logging.getLogger(__name__)
+
+WORKERS = 4  # Web API calls in flight at once per process; each waits on the network
+POLL = 2.0  # seconds between looks when nothing wakes a deliverer
+LISTEN_POLL = 10.0  # the same, when PostgreSQL notifications wake it
+ORPHAN_CHECK = 60.0
+
+
+def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: str | None = None,
+                timer: Timer | None = None, ttl: timedelta = CLAIM_TTL,
+                max_sleep: float = MAX_SLEEP, max_run: float = MAX_RUN) -> Delivery:
+    """Send every row due at `now` and return (time moves on from `now` as the run takes
+    time); waits out a rate limit of up to `max_sleep` seconds."""
+    timer = timer or RealTimer()
+    started = timer.monotonic()
+    limits = RateLimits(timer)
+    run = Runner(db, clients, runner or runner_id(),
+                 lambda: now + timedelta(seconds=timer.monotonic() - started), limits, ttl)
+    run.find_orphans(holder_is_dead)
+    while timer.monotonic() - started < max_run:
+        if run.step():
+            continue
+        wait = limits.next_free()
+        if wait is None or wait > max_sleep:
+            break
+        timer.sleep(wait)
+    return run.report
+
+
+class Deliverer:
+    """Background threads that send the outbox as rows fall due."""
+
+    def __init__(self, db: Database, clients: ClientForTeam, clock: Callable[[], datetime], *,
+                 workers: int = WORKERS, listen: bool = True, poll: float | None = None) -> None:
+        self.db, self.clients, self.clock = db, clients, clock
+        self.listen = listen and db.engine.dialect.name == "postgresql"
+        self.poll = poll if poll is not None else (LISTEN_POLL if self.listen else POLL)
+        self.workers = workers
+        self.limits = RateLimits(RealTimer())
+        self._wake = threading.Condition()
+        self._generation = 0
+        self._busy = 0
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        db.after_commit(self._on_commit)
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> Deliverer:
+        for index in range(self.workers):
+            self._spawn(self._work, f"deliver-{index}")
+        if self.listen:
+            self._spawn(self._listen, "deliver-listen")
+        return self
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Finish the sends under way (each is one Web API call) and stop."""
+        self._stop.set()
+        self.wake()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    @property
+    def running(self) -> bool:
+        return bool(self._threads) and not self._stop.is_set()
+
+    def wake(self) -> None:
+        with self._wake:
+            self._generation += 1
+            self._wake.notify_all()
+
+    def _on_commit(self, info: dict[str, Any]) -> None:
+        if info.get("outbox"):
+            self.wake()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Until nothing is due now and no send is under way (tests, the sandbox)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._wake:
+                busy = self._busy
+            if not busy:
+                with self.db.session() as session:
+                    due = due_now(session, self.clock(), skip=self.limits.blocked_kinds())
+                if not due:
+                    with self._wake:
+                        if not self._busy:
+                            return True
+            self.wake()
+            time.sleep(0.01)
+        return False
+
+    # -- the threads ------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        runner = Runner(self.db, self.clients, runner_id(), self.clock, self.limits)
+        last_orphan_check = 0.0
+        while not self._stop.is_set():
+            with self._wake:
+                seen = self._generation
+                self._busy += 1
+            try:
+                if time.monotonic() - last_orphan_check > ORPHAN_CHECK:
+                    runner.find_orphans(holder_is_dead)
+                    last_orphan_check = time.monotonic()
+                did = runner.step()
+            except DBAPIError:
+                logger.warning("outbox: the database did not answer; trying again shortly")
+                did = False
+                self._stop.wait(1.0)
+            except Exception:
+                logger.exception("outbox: delivery step failed")
+                did = False
+                self._stop.wait(1.0)
+            finally:
+                with self._wake:
+                    self._busy -= 1
+            if did:
+                continue
+            self._sleep(seen)
+
+    def _sleep(self, seen: int) -> None:
+        timeout = self.poll
+        free = self.limits.next_free()
+        if free is not None:
+            timeout = min(timeout, free + 0.01)
+        try:
+            with self.db.session() as session:
+                due = next_due(session)
+        except DBAPIError:
+            due = None
+        if due is not None:
+            timeout = max(0.0, min(timeout, (due - self.clock()).total_seconds() + 0.01))
+        with self._wake:
+            if self._generation == seen and not self._stop.is_set():
+                self._wake.wait(timeout)
+
+    def _listen(self) -> None:
+        """PostgreSQL LISTEN on its own connection: any replica's commit wakes this one."""
+        import psycopg
+
+        url = make_url(self.db.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=1.0, stop_after=1):
+                            self.wake()
+            except psycopg.Error as e:
+                logger.warning("outbox: LISTEN connection lost (%s); polling until it is back",
+                               type(e).__name__)
+                self._stop.wait(5.0)
