@@ -263,6 +263,15 @@ def build_intro_opened_notice(a_id: str, b_id: str) -> dict[str, Any]:
     return message(text, [section(f":tada: {text}")])
 
 
+def build_group_failed_notice(a_id: str, b_id: str) -> dict[str, Any]:
+    """To the introducer when Slack would not open the group chat, even after retrying."""
+    text = (f"{mention(a_id)} and {mention(b_id)} both said yes, but Slack wouldn't let me start "
+            "the group chat. Could you put them in touch directly?")
+    blocks = [section(f":warning: {text}"),
+              context("Their yes still stands — nothing else is needed from them.")]
+    return message(text, blocks)
+
+
 def build_connected_notice(a_id: str, b_id: str) -> dict[str, Any]:
     """To the introducer: the feedback introducers rarely get."""
     text = f"{mention(a_id)} and {mention(b_id)} connected"

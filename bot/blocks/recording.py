@@ -135,6 +135,17 @@ def problem_text(user_id: str, problem: Problem) -> str:
     return PROBLEM_WORDS[problem].format(who=mention(user_id))
 
 
+SLACK_BUSY = "Slack is busy just now, so nothing was saved — please try again in a minute."
+FORM_BUSY = ("Slack was busy, so the form didn't open and nothing was saved — please try again "
+             "in a minute.")
+
+
+def build_busy(text: str = SLACK_BUSY) -> dict[str, Any]:
+    """Slack could not answer in time: nothing was saved, and the person can simply retry."""
+    return {"response_type": "ephemeral",
+            **message(text, [section(f":hourglass: {text}")])}
+
+
 def build_error(text: str, hint: str | None = None) -> dict[str, Any]:
     """An ephemeral refusal: what went wrong and how to do it right. Nothing was saved."""
     blocks: list[Block] = [section(f":information_source: {text}")]

@@ -114,6 +114,12 @@ def build_summary_posting(channel_id: str) -> dict[str, Any]:
 
 
 def build_post_failed(channel_id: str, error: str) -> dict[str, Any]:
-    text = (f"I couldn't post the summary in <#{channel_id}> (Slack said `{error}`). If it's a "
-            "private channel, invite me there first with `/invite @Mutual`.")
+    """To the admin whose `/mutual summary post` could not be posted at all."""
+    if error == "private_channel":  # bot.slack.sender.PRIVATE_CHANNEL
+        text = (f"I couldn't post the summary in <#{channel_id}>: it's a private channel I "
+                "haven't been invited to, so nothing was posted. Invite me there with "
+                "`/invite @Mutual`, then try again.")
+    else:
+        text = (f"I couldn't post the summary in <#{channel_id}> (Slack said `{error}`), so "
+                "nothing was posted. Please try again in a while.")
     return message(text, [section(f":warning: {text}")])

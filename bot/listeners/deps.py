@@ -8,7 +8,6 @@ from typing import Any
 from bot.clock import Clock
 from bot.db.session import Database
 from bot.slack.directory import Directory
-from bot.slack.notify import Notifier
 
 
 @dataclass
@@ -16,7 +15,6 @@ class Deps:
     db: Database
     clock: Clock
     directory: Directory
-    notifier: Notifier
 
 
 def team_of(context: Any, body: dict[str, Any]) -> str:

@@ -2,28 +2,61 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from slack_sdk import WebClient
 
-from bot.blocks.recording import problem_text
+from bot.blocks.recording import SLACK_BUSY, problem_text
 from bot.listeners.deps import Deps
-from bot.services.people import Problem, Profile, problem_with
+from bot.services.people import Problem, Profile, Refusal, problem_with
+from bot.slack.budget import Budget, SlackBusy
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The first person who cannot take part, or that Slack could not tell us in time."""
+
+    refusal: Refusal | None = None
+    busy: bool = False
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None and not self.busy
+
+
+def check_people(deps: Deps, client: WebClient, team_id: str, invoker_id: str,
+                 user_ids: list[str], enterprise_id: str | None = None,
+                 budget: Budget | None = None) -> Checked:
+    for user_id in user_ids:
+        if user_id == invoker_id:
+            return Checked(Refusal(user_id, Problem.SELF))
+    try:
+        people = deps.directory.lookup(client, team_id, user_ids, budget or Budget())
+    except SlackBusy:
+        return Checked(busy=True)
+    profiles: dict[str, Profile] = {}
+    for user_id in user_ids:
+        profile = people.profiles.get(user_id)
+        problem = problem_with(profile, invoker_id, team_id, enterprise_id)
+        if problem is None and user_id in people.forgotten:
+            problem = Problem.FORGOTTEN
+        if problem is not None:
+            return Checked(Refusal(user_id, problem), profiles=profiles)
+        assert profile is not None
+        profiles[user_id] = profile
+    return Checked(profiles=profiles)
 
 
 def refuse_people(
     deps: Deps, client: WebClient, team_id: str, invoker_id: str, user_ids: list[str],
-    enterprise_id: str | None = None,
+    enterprise_id: str | None = None, budget: Budget | None = None,
 ) -> tuple[str | None, dict[str, Profile]]:
-    """(why not, profiles): the first person who cannot take part, worded for the invoker."""
-    profiles: dict[str, Profile] = {}
-    for user_id in user_ids:
-        if user_id == invoker_id:
-            return problem_text(user_id, Problem.SELF), profiles
-        profile = deps.directory.get(client, team_id, user_id)
-        problem = problem_with(profile, invoker_id, team_id, enterprise_id)
-        if problem is None and deps.directory.is_forgotten(team_id, user_id):
-            problem = Problem.FORGOTTEN
-        if problem is not None:
-            return problem_text(user_id, problem), profiles
-        assert profile is not None
-        profiles[user_id] = profile
-    return None, profiles
+    """(why not, profiles), worded for someone recording help (nothing is saved when there is
+    a reason; with Slack busy, they can simply try again)."""
+    checked = check_people(deps, client, team_id, invoker_id, user_ids, enterprise_id, budget)
+    if checked.busy:
+        return SLACK_BUSY, {}
+    if checked.refusal is not None:
+        return problem_text(checked.refusal.user_id, checked.refusal.problem), checked.profiles
+    return None, checked.profiles

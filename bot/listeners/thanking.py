@@ -1,33 +1,27 @@
-"""Saying thanks, shared by `/thanks` and the `thank_someone` modal: record, then DM."""
+"""Saying thanks, shared by `/thanks` and the `thank_someone` modal: the records, each helper's
+DM and the App Home refreshes, written in one transaction."""
 
 from __future__ import annotations
 
-from slack_sdk import WebClient
-
 from bot.blocks.recording import build_thanked_dm
 from bot.listeners.deps import Deps
-from bot.listeners.events.home import refresh_homes
+from bot.services import outbox
+from bot.services.forget import welcome_back
 from bot.services.recording import Recorded, record_thanks
 from bot.services.workspaces import ensure_workspace
 
 
-def give_thanks(
-    deps: Deps, client: WebClient, team_id: str, receiver_id: str, helper_ids: list[str],
-    note: str, channel_id: str | None = None,
-) -> list[Recorded]:
-    deps.directory.welcome_back(team_id, receiver_id)
+def give_thanks(deps: Deps, team_id: str, receiver_id: str, helper_ids: list[str], note: str,
+                channel_id: str | None = None) -> list[Recorded]:
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
+        welcome_back(session, team_id, receiver_id)
         records = record_thanks(session, team_id, receiver_id, helper_ids, note, now,
                                 channel_id=channel_id)
-    refresh_homes(deps, client, team_id, receiver_id, *helper_ids)
-    for record in records:
-        deps.notifier.submit(send_dm, client, record.helper_id,
-                             build_thanked_dm(receiver_id, note, "command"))
+        for record in records:
+            outbox.message(session, team_id, f"thanked:{record.id}", record.helper_id,
+                           build_thanked_dm(receiver_id, note, "command"), now,
+                           subject=str(record.id))
+        outbox.refresh_home(session, team_id, receiver_id, *helper_ids, now=now)
     return records
-
-
-def send_dm(client: WebClient, user_id: str, msg: dict[str, object]) -> None:
-    # Posting to a user id lands in the app's DM with them; no conversations.open needed.
-    client.chat_postMessage(channel=user_id, **msg)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -10,10 +11,12 @@ from slack_sdk import WebClient
 
 from bot import constants as ids
 from bot.blocks.nudges import SNOOZE_DAYS, build_pair_muted, build_snoozed
-from bot.blocks.recording import build_helped_modal, build_thank_someone_modal
+from bot.blocks.recording import FORM_BUSY, build_busy, build_helped_modal, build_thank_someone_modal
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.events.home import refresh_homes
+from bot.listeners.interaction import replace_here, reply
+from bot.listeners.settings import change_nudges
 from bot.services import nudges
+from bot.slack.modals import open_modal
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MAX_SNOOZE_DAYS = 365
@@ -24,25 +27,25 @@ def _helper(action: dict[str, Any]) -> str | None:
     return value if USER_ID.match(value) else None
 
 
-def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    return channel, container.get("message_ts")
-
-
 def register(app: App, deps: Deps) -> None:
+    def form(body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if open_modal(client, str(body.get("trigger_id", "")), view):
+            return
+        with deps.db.session() as session:
+            reply(session, team_of(context, body), body, build_busy(FORM_BUSY), deps.clock(), "busy")
+
     @app.action(ids.NUDGE_THANK)
-    def thank(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def thank(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+              context: BoltContext) -> None:
         ack()
         helper = _helper(action)
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=build_thank_someone_modal(initial_users=[helper] if helper else None))
+        form(body, build_thank_someone_modal(initial_users=[helper] if helper else None), context, client)
 
     @app.action(ids.NUDGE_HELPED)
-    def helped(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def helped(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+               context: BoltContext) -> None:
         ack()
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=build_helped_modal(initial_user=_helper(action)))
+        form(body, build_helped_modal(initial_user=_helper(action)), context, client)
 
     @app.action(ids.NUDGE_SNOOZE)
     def snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
@@ -50,32 +53,19 @@ def register(app: App, deps: Deps) -> None:
         ack()
         value = str(action.get("value", ""))
         days = int(value) if value.isdigit() and 0 < int(value) <= MAX_SNOOZE_DAYS else SNOOZE_DAYS
-        team_id, user_id, now = team_of(context, body), body["user"]["id"], deps.clock()
-        profile = deps.directory.get(client, team_id, user_id)
-        if profile is None:
-            return
-        with deps.db.session() as session:
-            member = nudges.member_for(session, team_id, profile, now)
-            controls = nudges.snooze(session, member, now, days)
-        assert controls.snoozed_until is not None
-        _replace(client, body, build_snoozed(controls.snoozed_until))
-        refresh_homes(deps, client, team_id, user_id)
+        team_id = team_of(context, body)
+        until = deps.clock() + timedelta(days=days)
+        change_nudges(deps, client, team_id, body["user"]["id"], body, days=days,
+                      then=lambda session, controls, now: replace_here(
+                          session, team_id, body, build_snoozed(controls.snoozed_until or until), now))
 
     @app.action(ids.NUDGE_MUTE_PAIR)
-    def mute(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-             context: BoltContext) -> None:
+    def mute(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
         helper = _helper(action)
         if helper is None:
             return
+        team_id, now = team_of(context, body), deps.clock()
         with deps.db.session() as session:
-            nudges.mute_pair(session, team_of(context, body), body["user"]["id"], helper,
-                             deps.clock())
-        _replace(client, body, build_pair_muted(helper))
-
-
-def _replace(client: WebClient, body: dict[str, Any], msg: dict[str, Any]) -> None:
-    """Swap the nudge for the answer, so its buttons can't be pressed again."""
-    channel, ts = _where(body)
-    if channel and ts:
-        client.chat_update(channel=channel, ts=ts, **msg)
+            nudges.mute_pair(session, team_id, body["user"]["id"], helper, now)
+            replace_here(session, team_id, body, build_pair_muted(helper), now)

@@ -4,27 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
 from bot.blocks.recording import build_receipt_shared, build_shared_thanks
 from bot.listeners.deps import Deps, team_of
+from bot.services import outbox
 from bot.services.recording import records_by_ids
 
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.THANKS_SHARE)
-    def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
-              context: BoltContext) -> None:
+    def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        user_id = body["user"]["id"]
-        wanted = [int(v) for v in str(action.get("value", "")).split(",") if v.isdigit()]
-        with deps.db.session() as session:
-            records = records_by_ids(session, team_of(context, body), wanted)
-        # Only the person who said thanks can share it, and only what still stands.
-        mine = [r for r in records if r.receiver_id == user_id and r.status == "confirmed"]
-        if not mine:
+        user_id, url = body["user"]["id"], body.get("response_url")
+        wanted = [int(v) for v in str(action.get("value", "")).split(",") if v.isdigit()][:20]
+        if not url or not wanted:
             return
-        helpers = [r.helper_id for r in mine]
-        respond(**build_shared_thanks(user_id, helpers, mine[0].note))
-        respond(**build_receipt_shared(helpers))
+        team_id, now = team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            records = records_by_ids(session, team_id, wanted)
+            # Only the person who said thanks can share it, and only what still stands.
+            mine = [r for r in records if r.receiver_id == user_id and r.status == "confirmed"]
+            if not mine:
+                return
+            helpers = [r.helper_id for r in mine]
+            # Keyed by the records: pressing Share twice posts once.
+            shared = ",".join(str(r.id) for r in mine)
+            outbox.respond(session, team_id, f"share:{shared}", url,
+                           build_shared_thanks(user_id, helpers, mine[0].note), now)
+            outbox.respond(session, team_id, f"share:{shared}:receipt", url,
+                           build_receipt_shared(helpers), now, after=f"share:{shared}")

@@ -15,9 +15,9 @@ from bot.blocks.recording import (
     build_note_too_long,
 )
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.events.home import refresh_homes
 from bot.listeners.people import refuse_people
-from bot.listeners.thanking import send_dm
+from bot.services import outbox
+from bot.services.forget import welcome_back
 from bot.services.parsing import NOTE_MAX, split_mentions
 from bot.services.recording import Recorded, record_claim
 from bot.services.workspaces import ensure_workspace
@@ -45,21 +45,20 @@ def handle_helped(deps: Deps, client: WebClient, team_id: str, command: dict[str
                                command.get("enterprise_id") or None)
     if why_not:
         return build_error(why_not + " Nothing was saved.", HELPED_USAGE)
-    claim, expiry_days = start_claim(deps, client, team_id, invoker, parsed.user_ids[0],
-                                     parsed.rest, command.get("channel_id"))
+    claim, expiry_days = start_claim(deps, team_id, invoker, parsed.user_ids[0], parsed.rest,
+                                     command.get("channel_id"))
     return build_claim_receipt(claim.receiver_id, claim.note, expiry_days)
 
 
-def start_claim(deps: Deps, client: WebClient, team_id: str, helper_id: str, receiver_id: str,
-                note: str, channel_id: str | None = None) -> tuple[Recorded, int]:
+def start_claim(deps: Deps, team_id: str, helper_id: str, receiver_id: str, note: str,
+                channel_id: str | None = None) -> tuple[Recorded, int]:
     """Record a pending claim and ask the receiver to confirm it (also used by the modal)."""
-    deps.directory.welcome_back(team_id, helper_id)
     now = deps.clock()
     with deps.db.session() as session:
         workspace = ensure_workspace(session, team_id, now)
+        welcome_back(session, team_id, helper_id)
         claim = record_claim(session, workspace, helper_id, receiver_id, note, now, channel_id)
-        expiry_days = workspace.claim_expiry_days
-    deps.notifier.submit(send_dm, client, receiver_id,
-                         build_claim_request(helper_id, note, claim.id))
-    refresh_homes(deps, client, team_id, receiver_id)
-    return claim, expiry_days
+        outbox.message(session, team_id, f"claim:{claim.id}", receiver_id,
+                       build_claim_request(helper_id, note, claim.id), now, subject=str(claim.id))
+        outbox.refresh_home(session, team_id, receiver_id, now=now)
+        return claim, workspace.claim_expiry_days

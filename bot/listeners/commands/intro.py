@@ -10,30 +10,21 @@ from slack_sdk import WebClient
 from bot.blocks.intros import (
     INTRO_USAGE,
     REQUEST_USAGE,
-    build_consent_request,
     build_intro_error,
     build_intro_receipt,
     build_intro_refused,
-    build_request_dm,
-    build_request_made_notice,
     build_request_receipt,
     build_request_refused,
     intro_problem_text,
 )
+from bot.blocks.recording import SLACK_BUSY
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.events.home import refresh_homes
-from bot.listeners.people import refuse_people
-from bot.listeners.thanking import send_dm
+from bot.listeners.intro_notices import ask_connector, ask_parties
+from bot.listeners.people import check_people
 from bot.services import intros
-from bot.services.intros import (
-    IntroView,
-    Proposed,
-    RequestRefused,
-    check_people_and_reason,
-    check_request,
-)
+from bot.services.forget import welcome_back
+from bot.services.intros import Proposed, RequestRefused, check_people_and_reason, check_request
 from bot.services.parsing import LEADING, MENTION, first_word, split_mentions
-from bot.services.people import problem_with
 from bot.services.workspaces import ensure_workspace
 
 
@@ -62,7 +53,7 @@ def handle_intro(deps: Deps, client: WebClient, team_id: str, command: dict[str,
     why_not = people_problem(deps, client, team_id, invoker, people, command.get("enterprise_id") or None)
     if why_not:
         return build_intro_error(why_not + " Nothing was sent.")
-    result = start_intro(deps, client, team_id, invoker, a, b, reason)
+    result = start_intro(deps, team_id, invoker, a, b, reason)
     if result.intro is None:
         assert result.refused is not None
         return build_intro_refused(result.refused, len(reason), result.existing, invoker)
@@ -92,44 +83,26 @@ def people_problem(deps: Deps, client: WebClient, team_id: str, invoker: str,
                    people: list[str | None], enterprise_id: str | None = None,
                    who: str | None = None) -> str | None:
     """Why one of these people cannot be introduced, in an introducer's words."""
-    wanted = [p for p in people if p]
-    why_not, ok = refuse_people(deps, client, team_id, invoker, wanted, enterprise_id)
-    if not why_not:
+    checked = check_people(deps, client, team_id, invoker, [p for p in people if p], enterprise_id)
+    if checked.busy:
+        return SLACK_BUSY
+    if checked.refusal is None:
         return None
-    culprit = next(p for p in wanted if p not in ok)
-    problem = problem_with(deps.directory.get(client, team_id, culprit), invoker, team_id, enterprise_id)
-    if problem is None:  # changed between the two looks; keep the shared wording
-        return why_not
-    return intro_problem_text(culprit, problem, who)
+    return intro_problem_text(checked.refusal.user_id, checked.refusal.problem, who)
 
 
-def start_intro(deps: Deps, client: WebClient, team_id: str, introducer: str, a_id: str,
-                b_id: str, reason: str, request_id: int | None = None) -> Proposed:
+def start_intro(deps: Deps, team_id: str, introducer: str, a_id: str, b_id: str, reason: str,
+                request_id: int | None = None) -> Proposed:
     """Store the intro and ask both people (shared by /intro and the intro modal)."""
-    deps.directory.welcome_back(team_id, introducer)
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
+        welcome_back(session, team_id, introducer)
         result = intros.propose_intro(session, team_id, introducer, a_id, b_id, reason, now,
                                       request_id)
-    intro = result.intro
-    if intro is None:
-        return result
-    requester = result.request.requester_id if result.request else None
-    refresh_homes(deps, client, team_id, introducer, *intro.parties)
-    for party in intro.parties:
-        deps.notifier.submit(send_consent, deps, client, intro, party, party == requester)
-    if result.request is not None and requester not in intro.parties:
-        deps.notifier.submit(send_dm, client, result.request.requester_id,
-                             build_request_made_notice(introducer, result.request.target_id, False))
+        if result.intro is not None:
+            ask_parties(session, result.intro, result.request, now)
     return result
-
-
-def send_consent(deps: Deps, client: WebClient, intro: IntroView, party: str, asked: bool) -> None:
-    reply = client.chat_postMessage(channel=party, **build_consent_request(
-        intro.introducer_id, intro.other(party), intro.reason, intro.id, asked))
-    with deps.db.session() as session:
-        intros.record_consent_dm(session, intro.team_id, intro.id, party, reply["channel"], reply["ts"])
 
 
 def handle_request(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
@@ -150,18 +123,11 @@ def handle_request(deps: Deps, client: WebClient, team_id: str, command: dict[st
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
+        welcome_back(session, team_id, invoker)
         result = intros.request_intro(session, team_id, invoker, connector, target, reason, now)
+        if result.refused is None and result.request is not None:
+            ask_connector(session, result.request, now)
     if result.refused is not None or result.request is None:
         return build_request_refused(result.refused or RequestRefused.DUPLICATE, len(reason),
                                      result.existing_intro, result.request)
-    deps.notifier.submit(send_request, deps, client, result.request.id, team_id, invoker, connector,
-                         target, result.request.reason)
     return build_request_receipt(connector, target)
-
-
-def send_request(deps: Deps, client: WebClient, request_id: int, team_id: str, requester: str,
-                 connector: str, target: str, reason: str) -> None:
-    reply = client.chat_postMessage(channel=connector,
-                                    **build_request_dm(requester, target, reason, request_id))
-    with deps.db.session() as session:
-        intros.record_request_dm(session, team_id, request_id, reply["channel"], reply["ts"])

@@ -9,10 +9,9 @@ from slack_sdk import WebClient
 
 from bot.blocks.kit import escape
 from bot.blocks.nudges import build_controls_error, build_nudges_set, build_snooze_reply
+from bot.blocks.recording import build_busy
 from bot.listeners.deps import Deps
-from bot.listeners.events.home import refresh_homes
-from bot.services import nudges as controls
-from bot.services.people import Profile
+from bot.listeners.settings import change_nudges
 
 MAX_SNOOZE_DAYS = 365
 DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?)?$", re.I)
@@ -23,13 +22,9 @@ def nudges(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
     if choice not in ("on", "off"):
         said = f" (not `{_shown(rest)}`)" if rest.strip() else ""
         return build_controls_error(f"Say `on` or `off`{said} — for example `/mutual nudges off`.")
-    profile = _profile(deps, client, team_id, command)
-    if profile is None:
-        return build_controls_error("I couldn't look you up in Slack just now; please try again.")
-    with deps.db.session() as session:
-        member = controls.member_for(session, team_id, profile, deps.clock())
-        state = controls.set_nudges(session, member, choice == "on")
-    refresh_homes(deps, client, team_id, profile.user_id)
+    state = change_nudges(deps, client, team_id, command["user_id"], enabled=choice == "on")
+    if state is None:
+        return build_busy()
     return build_nudges_set(state.nudges_enabled)
 
 
@@ -46,14 +41,9 @@ def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
     if days > MAX_SNOOZE_DAYS:
         return build_controls_error(f"I can snooze for up to {MAX_SNOOZE_DAYS} days at a time; "
                                     "`/mutual nudges off` stops suggestions for good.")
-    profile = _profile(deps, client, team_id, command)
-    if profile is None:
-        return build_controls_error("I couldn't look you up in Slack just now; please try again.")
-    now = deps.clock()
-    with deps.db.session() as session:
-        member = controls.member_for(session, team_id, profile, now)
-        state = controls.snooze(session, member, now, days)
-    refresh_homes(deps, client, team_id, profile.user_id)
+    state = change_nudges(deps, client, team_id, command["user_id"], days=days)
+    if state is None:
+        return build_busy()
     assert state.snoozed_until is not None
     return build_snooze_reply(state.snoozed_until)
 
@@ -61,7 +51,3 @@ def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
 def _shown(typed: str) -> str:
     """What the person typed, safe inside inline code."""
     return escape(typed.strip().replace("`", "'"))[:40]
-
-
-def _profile(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> Profile | None:
-    return deps.directory.get(client, team_id, command["user_id"])

@@ -41,6 +41,6 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: dict[str
                                command.get("enterprise_id") or None)
     if why_not:
         return build_error(why_not + " Nothing was saved.", THANKS_USAGE)
-    records = give_thanks(deps, client, team_id, invoker, parsed.user_ids, parsed.rest,
+    records = give_thanks(deps, team_id, invoker, parsed.user_ids, parsed.rest,
                           command.get("channel_id"))
     return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])

@@ -41,4 +41,3 @@ def register(app: App, deps: Deps) -> None:
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now, context.enterprise_id)
             save_profile(session, team_id, profile, now)
-        deps.directory.remember(team_id, profile.user_id, profile)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
-from bot.listeners.actions.intros import tell_connected
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.events.home import refresh_homes
+from bot.listeners.intro_notices import tell_connected
 from bot.services import intros
 from bot.services.intros import Connect
 from bot.services.workspaces import first_delivery
@@ -17,13 +15,12 @@ from bot.services.workspaces import first_delivery
 
 def register(app: App, deps: Deps) -> None:
     @app.event("message")
-    def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient,
-                   context: BoltContext) -> None:
+    def on_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         # Edits, joins and bots' posts (ours included) are not anyone saying hello.
         if event.get("channel_type") != "mpim" or event.get("subtype") or event.get("bot_id"):
             return
         user, channel = event.get("user"), event.get("channel")
-        if not user or not channel or user == context.bot_user_id:
+        if not isinstance(user, str) or not isinstance(channel, str) or user == context.bot_user_id:
             return
         team_id = team_of(context, body)
         now = deps.clock()
@@ -33,7 +30,5 @@ def register(app: App, deps: Deps) -> None:
             if not first_delivery(session, team_id, body.get("event_id"), now):
                 return
             result = intros.note_message(session, team_id, channel, user, now)
-        if result.outcome is Connect.CONNECTED and result.intro is not None:
-            deps.notifier.submit(tell_connected, client, result.intro, result.inactive)
-            intro = result.intro
-            refresh_homes(deps, client, team_id, *intro.parties, intro.introducer_id)
+            if result.outcome is Connect.CONNECTED and result.intro is not None:
+                tell_connected(session, result.intro, result.inactive, now)

@@ -8,50 +8,56 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.events.home import refresh_homes
-from bot.services.people import problem_with
-from bot.services.recording import ReactionResult, reaction_added, reaction_removed
+from bot.services import outbox
+from bot.services.reactions import Reaction, reaction_problem, record_reaction, retract_reaction
 from bot.services.workspaces import ensure_workspace, first_delivery
+from bot.slack.budget import Budget, SlackBusy
+
+
+def _reaction(event: dict[str, Any], team_id: str, enterprise_id: str | None) -> Reaction | None:
+    item, author, reactor = event.get("item") or {}, event.get("item_user"), event.get("user")
+    if item.get("type") != "message" or not reactor or not item.get("channel") or not item.get("ts"):
+        return None
+    return Reaction(team_id=team_id, enterprise_id=enterprise_id, reactor_id=str(reactor),
+                    author_id=str(author) if author else None, emoji=str(event.get("reaction", "")),
+                    channel_id=str(item["channel"]), message_ts=str(item["ts"]))
 
 
 def register(app: App, deps: Deps) -> None:
     @app.event("reaction_added")
     def on_added(body: dict[str, Any], event: dict[str, Any], client: WebClient,
                  context: BoltContext) -> None:
-        item, author, reactor = event.get("item") or {}, event.get("item_user"), event.get("user")
-        if item.get("type") != "message" or not author or not reactor or author == reactor:
-            return
-        team_id = team_of(context, body)
-        # Both must be people of this workspace: a bot's message, or a bot's reaction,
-        # thanks nobody.
-        for person, other in ((author, reactor), (reactor, author)):
-            if problem_with(deps.directory.get(client, team_id, person), other, team_id,
-                            context.enterprise_id):
-                return
-        if deps.directory.is_forgotten(team_id, author):
+        reaction = _reaction(event, team_of(context, body), context.enterprise_id)
+        if reaction is None or reaction.author_id is None or reaction.author_id == reaction.reactor_id:
             return
         now = deps.clock()
-        result = ReactionResult.IGNORED
+        try:
+            people = deps.directory.lookup(client, reaction.team_id,
+                                           [reaction.author_id, reaction.reactor_id], Budget())
+        except SlackBusy:
+            # Slack can't tell us who they are just now: the deliverer asks again later and
+            # records it then (the event id is claimed now, so Slack's retries count once).
+            with deps.db.session() as session:
+                ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)
+                if first_delivery(session, reaction.team_id, body.get("event_id"), now):
+                    outbox.enqueue(session, reaction.team_id, reaction.key, outbox.CHECK_REACTION,
+                                   reaction.reactor_id, reaction.payload(), now, now,
+                                   priority=outbox.NOW)
+            return
+        if reaction_problem(reaction, people.profiles, people.forgotten):
+            return
         with deps.db.session() as session:
-            workspace = ensure_workspace(session, team_id, now, context.enterprise_id)
-            if first_delivery(session, team_id, body.get("event_id"), now):
-                result, _ = reaction_added(session, workspace, reactor, author,
-                                           event.get("reaction", ""), item["channel"], item["ts"], now)
-        if result is ReactionResult.RECORDED:
-            deps.directory.welcome_back(team_id, reactor)
-            refresh_homes(deps, client, team_id, reactor, author)
+            workspace = ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)
+            if first_delivery(session, reaction.team_id, body.get("event_id"), now):
+                record_reaction(session, workspace, reaction, now)
 
     @app.event("reaction_removed")
-    def on_removed(body: dict[str, Any], event: dict[str, Any], client: WebClient,
-                   context: BoltContext) -> None:
-        item, reactor = event.get("item") or {}, event.get("user")
-        if item.get("type") != "message" or not reactor:
+    def on_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        reaction = _reaction(event, team_of(context, body), context.enterprise_id)
+        if reaction is None:
             return
-        team_id = team_of(context, body)
         now = deps.clock()
         with deps.db.session() as session:
-            workspace = ensure_workspace(session, team_id, now, context.enterprise_id)
-            removed = first_delivery(session, team_id, body.get("event_id"), now) and reaction_removed(
-                session, workspace, reactor, event.get("reaction", ""), item["channel"], item["ts"], now)
-        if removed is ReactionResult.RETRACTED:
-            refresh_homes(deps, client, team_id, reactor)
+            workspace = ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)
+            if first_delivery(session, reaction.team_id, body.get("event_id"), now):
+                retract_reaction(session, workspace, reaction, now)

@@ -12,10 +12,11 @@ from bot import constants as ids
 from bot.blocks.recording import build_modal_done, build_thanked_dm
 from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.events.home import refresh_homes
 from bot.listeners.people import refuse_people
-from bot.listeners.thanking import give_thanks, send_dm
+from bot.listeners.thanking import give_thanks
 from bot.listeners.views import config, intro
+from bot.services import outbox
+from bot.services.forget import welcome_back
 from bot.services.recording import record_for_message
 from bot.services.workspaces import ensure_workspace
 
@@ -41,31 +42,33 @@ def register(app: App, deps: Deps) -> None:
         if why_not:
             ack(response_action="update", view=build_modal_done(why_not + " Nothing was saved."))
             return
-        deps.directory.welcome_back(team_id, invoker)
         now = deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now)
+            welcome_back(session, team_id, invoker)
             record = record_for_message(session, team_id, invoker, meta["author"],
                                         meta["channel"], meta["ts"], note, now)
+            outbox.refresh_home(session, team_id, invoker, record.helper_id, now=now)
+            if record.new:
+                outbox.message(session, team_id, f"thanked:{record.id}:{now.timestamp():.0f}",
+                               record.helper_id, build_thanked_dm(invoker, record.note, "shortcut"),
+                               now, subject=str(record.id))
         ack(response_action="update", view=build_modal_done(
             "Noted — thanks for recognising their help. I've let them know."
             if record.new else "Already noted — I've kept your latest note."))
-        refresh_homes(deps, client, team_id, invoker, record.helper_id)
-        if record.new:
-            deps.notifier.submit(send_dm, client, record.helper_id,
-                                 build_thanked_dm(invoker, record.note, "shortcut"))
 
     @app.view(ids.THANK_SOMEONE)
     def thank_someone(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                       context: BoltContext) -> None:
         team_id, invoker, note = team_of(context, body), body["user"]["id"], note_of(view)
-        chosen = field(view, ids.PEOPLE_BLOCK, ids.PEOPLE_INPUT).get("selected_users") or []
-        why_not, _ = refuse_people(deps, client, team_id, invoker, list(dict.fromkeys(chosen)))
+        chosen = list(dict.fromkeys(field(view, ids.PEOPLE_BLOCK, ids.PEOPLE_INPUT)
+                                    .get("selected_users") or []))
+        why_not, _ = refuse_people(deps, client, team_id, invoker, chosen)
         if not chosen or why_not:
             ack(response_action="errors",
                 errors={ids.PEOPLE_BLOCK: why_not or "Pick at least one person."})
             return
-        give_thanks(deps, client, team_id, invoker, list(dict.fromkeys(chosen)), note)
+        give_thanks(deps, team_id, invoker, chosen, note)
         ack(response_action="update",
             view=build_modal_done("Noted — I've let them know you're grateful."))
 
@@ -82,6 +85,6 @@ def register(app: App, deps: Deps) -> None:
         if not note:
             ack(response_action="errors", errors={ids.NOTE_BLOCK: "Add a few words on what you did."})
             return
-        start_claim(deps, client, team_id, invoker, person, note)
+        start_claim(deps, team_id, invoker, person, note)
         ack(response_action="update", view=build_modal_done(
             "Sent — they'll be asked to confirm, and it counts once they do."))

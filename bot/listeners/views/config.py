@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot import constants as ids
 from bot.blocks.config import build_config_saved, config_errors, config_values
+from bot.blocks.recording import SLACK_BUSY
 from bot.listeners.commands.mutual_views import fresh_admin
 from bot.listeners.deps import Deps, team_of
 from bot.services.settings import apply_config, validate_config
@@ -23,8 +24,10 @@ def register(app: App, deps: Deps) -> None:
                       context: BoltContext) -> None:
         team_id, user_id = team_of(context, body), body["user"]["id"]
         # The modal could have been opened by an admin who is no longer one.
-        if not fresh_admin(deps, client, team_id, user_id):
-            ack(response_action="errors", errors={ids.CFG_NUDGE_CHANNEL: NOT_ADMIN})
+        admin = fresh_admin(deps, client, team_id, user_id)
+        if not admin:
+            ack(response_action="errors",
+                errors={ids.CFG_NUDGE_CHANNEL: SLACK_BUSY if admin is None else NOT_ADMIN})
             return
         config, errors = validate_config(config_values(view["state"]["values"]))
         if config is None:

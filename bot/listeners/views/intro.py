@@ -12,7 +12,6 @@ from bot import constants as ids
 from bot.blocks.intros import (
     INTRO_REFUSALS,
     build_intro_modal_done,
-    build_request_answered,
     request_id_of,
 )
 from bot.listeners.commands.intro import people_problem, start_intro
@@ -59,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
             if why_not:
                 ack(response_action="errors", errors={block: why_not})
                 return
-        result = start_intro(deps, client, team_id, invoker, a, b, reason,
+        result = start_intro(deps, team_id, invoker, a, b, reason,
                              request_id_of(view.get("private_metadata")))
         if result.intro is None:
             assert result.refused is not None
@@ -67,7 +66,3 @@ def register(app: App, deps: Deps) -> None:
                 errors={BLOCK_OF[result.refused]: MODAL_WORDS[result.refused]})
             return
         ack(response_action="update", view=build_intro_modal_done(a, b))
-        request = result.request
-        if request is not None and request.dm is not None:
-            # The connector's request DM loses its buttons: the request is answered.
-            client.chat_update(channel=request.dm[0], ts=request.dm[1], **build_request_answered(request))

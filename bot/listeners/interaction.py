@@ -1,0 +1,48 @@
+"""What every button handler needs: the id a button carries, the message it sits on, and the
+two ways to answer a press — replace that message, or reply privately — both through the
+outbox, in the transaction that records the press."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.services import outbox
+from bot.services.workspaces import ensure_workspace
+
+
+def container_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The message the pressed button sits on."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
+
+
+def id_of(action: dict[str, Any]) -> int | None:
+    value = str(action.get("value", ""))
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def replace_here(session: Session, team_id: str, body: dict[str, Any], msg: dict[str, Any],
+                 now: datetime, after: str | None = None) -> None:
+    """Swap the message the button sits on for `msg`, so it cannot be pressed again."""
+    channel, ts = container_of(body)
+    if channel and ts:
+        ensure_workspace(session, team_id, now)
+        outbox.update_at(session, team_id, channel, ts, msg, now, after=after)
+
+
+def reply(session: Session, team_id: str, body: dict[str, Any], msg: dict[str, Any],
+          now: datetime, what: str, after: str | None = None) -> str | None:
+    """A reply to the person who pressed, through the interaction's response_url (ephemeral,
+    `replace_original` or `in_channel`, as `msg` says); its outbox key, or None when the
+    interaction has no response_url (a modal, App Home)."""
+    url = body.get("response_url")
+    if not url:
+        return None
+    key = f"reply:{body.get('trigger_id')}:{what}"
+    ensure_workspace(session, team_id, now)
+    outbox.respond(session, team_id, key, url, msg, now, after=after)
+    return key
