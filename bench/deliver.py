@@ -188,13 +188,13 @@ def stats(api_url: str) -> dict[str, Any]:
 def outbox(url: str) -> Counter[str]:
     from sqlalchemy import func, select
 
-    from bot.db.models import Nudge
+    from bot.db.models import OutboxItem
     from bot.db.session import Database
 
     db = Database(url)
     with db.session() as s:
         found = Counter({status: n for status, n in s.execute(
-            select(Nudge.status, func.count()).group_by(Nudge.status))})
+            select(OutboxItem.status, func.count()).group_by(OutboxItem.status))})
     db.dispose()
     return found
 

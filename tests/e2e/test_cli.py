@@ -167,7 +167,7 @@ def test_mutual_run_over_http_then_export(tmp_path: Path, slack: SlackDouble) ->
         assert unsigned[0] == 401
 
         assert proc.terminate() == 0, proc.log()
-    assert "Traceback" not in proc.log()
+    assert "Traceback" not in proc.log(), proc.log()
 
     done = run_cli(["export", "--team", "T0001", "--format", "json"], {"DATABASE_URL": url}, tmp_path)
     assert done.returncode == 0, done.stderr

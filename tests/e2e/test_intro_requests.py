@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot import constants as ids
 from bot.db.models import Intro, IntroRequest
 from tests.support import payloads as p
+from tests.support.db_read import landed
 
 
 def rows(db, model):
@@ -58,9 +59,10 @@ def test_request_made_through_the_prefilled_modal(mutual, slack, db):
     assert slack.dms_to("UCAROL") == [], "the target hears nothing until the intro is made"
     [req] = rows(db, IntroRequest)
     assert (req.status, req.requester_id, req.connector_id, req.target_id) == ("pending", "UALICE", "UBOB", "UCAROL")
-    assert req.dm_channel == "UBOB" and req.dm_ts
+    req_dm = landed(db, f"intro_request:{req.id}")
+    assert req_dm[0] == "UBOB" and req_dm[1]
 
-    press(mutual, slack, "intro_request_make", buttons(dm)[0]["value"], ts=req.dm_ts)
+    press(mutual, slack, "intro_request_make", buttons(dm)[0]["value"], ts=req_dm[1])
     [opened] = slack.calls_to("views.open")
     modal = opened["view"] if isinstance(opened["view"], dict) else json.loads(opened["view"])
     assert modal["callback_id"] == ids.INTRO_MODAL
@@ -81,11 +83,11 @@ def test_request_made_through_the_prefilled_modal(mutual, slack, db):
     assert to_alice and "as you asked" in to_alice[0]["blocks"][0]["text"]["text"]
     [to_carol] = slack.dms_to("UCAROL")
     assert "<@UBOB> would like to introduce you to <@UALICE>" in to_carol["text"]
-    request_dm = [u for u in slack.calls_to("chat.update") if u["ts"] == req.dm_ts][-1]
+    request_dm = [u for u in slack.calls_to("chat.update") if u["ts"] == req_dm[1]][-1]
     assert "You made the introduction" in request_dm["text"] and buttons(request_dm) == []
 
     # The stale button, or the same modal submitted again, changes nothing.
-    press(mutual, slack, "intro_request_make", str(req.id), ts=req.dm_ts)
+    press(mutual, slack, "intro_request_make", str(req.id), ts=req_dm[1])
     assert len(slack.calls_to("views.open")) == 1
     again = submit(mutual, "UALICE", "UCAROL", "again", meta=modal["private_metadata"])
     assert again["response_action"] == "errors"
@@ -96,16 +98,17 @@ def test_request_declined_gently_and_privately(mutual, slack, db):
     ask(mutual)
     [dm] = slack.dms_to("UBOB")
     [req] = rows(db, IntroRequest)
-    press(mutual, slack, "intro_request_decline", buttons(dm)[1]["value"], ts=req.dm_ts)
+    req_dm = landed(db, f"intro_request:{req.id}")
+    press(mutual, slack, "intro_request_decline", buttons(dm)[1]["value"], ts=req_dm[1])
     assert rows(db, IntroRequest)[0].status == "declined"
     [told] = slack.dms_to("UALICE")
     assert "<@UBOB> can't make the introduction to <@UCAROL> right now" in told["text"]
     assert "declin" not in json.dumps(told).lower()
     assert slack.dms_to("UCAROL") == []
     [update] = slack.calls_to("chat.update")
-    assert update["ts"] == req.dm_ts and buttons(update) == []
-    press(mutual, slack, "intro_request_decline", str(req.id), ts=req.dm_ts)
-    press(mutual, slack, "intro_request_make", str(req.id), ts=req.dm_ts)
+    assert update["ts"] == req_dm[1] and buttons(update) == []
+    press(mutual, slack, "intro_request_decline", str(req.id), ts=req_dm[1])
+    press(mutual, slack, "intro_request_make", str(req.id), ts=req_dm[1])
     assert len(slack.dms_to("UALICE")) == 1 and slack.calls_to("views.open") == []
 
 

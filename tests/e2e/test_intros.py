@@ -9,6 +9,7 @@ from bot.db.models import Intro, ProcessedEvent
 from bot.services.export import export_workspace
 from tests.conftest import START
 from tests.support import payloads as p
+from tests.support.db_read import landed
 
 GROUP = "GALIBOBCAR"  # what the double answers for conversations.open(users="UALICE,UBOB,UCAROL")
 
@@ -60,19 +61,20 @@ def test_the_whole_flow_to_connected(mutual, slack, db):
         assert [b["action_id"] for b in buttons(dm)] == ["intro_accept", "intro_decline"]
     [intro] = intros(db)
     assert (intro.status, intro.introducer_id, intro.a_id, intro.b_id) == ("proposed", "UALICE", "UBOB", "UCAROL")
-    assert intro.a_dm_channel == "UBOB" and intro.a_dm_ts and intro.b_dm_ts
+    bob_dm, carol_dm = landed(db, f"consent:{intro.id}:UBOB"), landed(db, f"consent:{intro.id}:UCAROL")
+    assert bob_dm[0] == "UBOB" and bob_dm[1] and carol_dm[1]
     value = buttons(bob)[0]["value"]
     assert value == str(intro.id)
 
     # Bob says yes: his message changes in place; nobody else hears anything yet.
-    press(mutual, slack, "intro_accept", value, "UBOB", ts=intro.a_dm_ts)
+    press(mutual, slack, "intro_accept", value, "UBOB", ts=bob_dm[1])
     [update] = slack.calls_to("chat.update")
-    assert (update["channel"], update["ts"]) == ("UBOB", intro.a_dm_ts)
+    assert (update["channel"], update["ts"]) == bob_dm
     assert "You said yes" in update["text"] and buttons(update) == []
     assert slack.calls_to("conversations.open") == [] and slack.dms_to("UALICE") == []
 
     # Carol says yes: one group DM of the three, the intro posted there, the introducer told.
-    press(mutual, slack, "intro_accept", value, "UCAROL", ts=intro.b_dm_ts)
+    press(mutual, slack, "intro_accept", value, "UCAROL", ts=carol_dm[1])
     [opened] = slack.calls_to("conversations.open")
     assert sorted(opened["users"].split(",")) == ["UALICE", "UBOB", "UCAROL"]
     [group_post] = [m for m in slack.calls_to("chat.postMessage") if m["channel"] == GROUP]
@@ -150,7 +152,8 @@ def test_a_decline_is_private(mutual, slack, db):
     propose(mutual)
     value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
     [intro] = intros(db)
-    press(mutual, slack, "intro_decline", value, "UBOB", ts=intro.a_dm_ts)
+    bob_dm, carol_dm = landed(db, f"consent:{intro.id}:UBOB"), landed(db, f"consent:{intro.id}:UCAROL")
+    press(mutual, slack, "intro_decline", value, "UBOB", ts=bob_dm[1])
     assert intros(db)[0].status == "declined"
     [to_introducer] = slack.dms_to("UALICE")
     assert "won't go ahead for now" in to_introducer["text"]
@@ -161,12 +164,12 @@ def test_a_decline_is_private(mutual, slack, db):
     assert told_carol and "won't go ahead for now" in told_carol[-1]["text"]
     assert "declin" not in json.dumps(told_carol).lower()
     carol_update = [u for u in slack.calls_to("chat.update") if u["channel"] == "UCAROL"]
-    assert carol_update and carol_update[-1]["ts"] == intro.b_dm_ts and buttons(carol_update[-1]) == []
+    assert carol_update and carol_update[-1]["ts"] == carol_dm[1] and buttons(carol_update[-1]) == []
     bob_update = [u for u in slack.calls_to("chat.update") if u["channel"] == "UBOB"][-1]
     assert "only hear that it won't go ahead" in bob_update["text"]
 
     # Carol pressing her (stale) yes afterwards changes nothing and opens nothing.
-    press(mutual, slack, "intro_accept", value, "UCAROL", ts=intro.b_dm_ts)
+    press(mutual, slack, "intro_accept", value, "UCAROL", ts=carol_dm[1])
     assert slack.calls_to("conversations.open") == []
     assert intros(db)[0].status == "declined" and intros(db)[0].b_answer is None
     assert len(slack.dms_to("UALICE")) == 1
@@ -189,7 +192,7 @@ def test_answering_from_a_reminder_clears_the_first_dm_too(mutual, slack, db):
     [intro] = intros(db)
     press(mutual, slack, "intro_accept", str(intro.id), "UBOB", ts="1600000042.000100")
     updated = {(u["channel"], u["ts"]) for u in slack.calls_to("chat.update")}
-    assert updated == {("UBOB", "1600000042.000100"), ("UBOB", intro.a_dm_ts)}
+    assert updated == {("UBOB", "1600000042.000100"), landed(db, f"consent:{intro.id}:UBOB")}
     assert all(buttons(u) == [] for u in slack.calls_to("chat.update"))
 
 
@@ -210,7 +213,7 @@ def test_accept_after_expiry_is_refused(mutual, slack, db):
     propose(mutual)
     value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
     mutual.clock.set(START + timedelta(days=7, minutes=1))
-    press(mutual, slack, "intro_accept", value, "UBOB", ts=intros(db)[0].a_dm_ts)
+    press(mutual, slack, "intro_accept", value, "UBOB", ts=landed(db, f"consent:{intros(db)[0].id}:UBOB")[1])
     [update] = slack.calls_to("chat.update")
     assert "closed without going ahead" in update["text"] and buttons(update) == []
     [intro] = intros(db)

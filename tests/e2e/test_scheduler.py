@@ -9,12 +9,10 @@ import pytest
 
 from bot import constants as ids
 from bot.db.models import Member, MutedPair
-from bot.jobs.scheduler import run_all
-from bot.slack.sender import single_workspace_clients
 from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.db_read import records
-from tests.support.nudging import FakeTimer, buttons, nudge_rows, text_of
+from tests.support.nudging import buttons, jobs_runner, nudge_rows, text_of
 
 DAY = timedelta(days=1)
 
@@ -22,13 +20,7 @@ DAY = timedelta(days=1)
 @pytest.fixture
 def jobs(db, slack, mutual):
     """Run every job as of `at` (and move the app's clock there too)."""
-    clients = single_workspace_clients(slack.api_url, "xoxb-test")
-
-    def run(at):
-        mutual.clock.set(at)
-        return run_all(db, at, clients, timer=FakeTimer())
-
-    return run
+    return jobs_runner(db, slack, mutual)
 
 
 def thank(mutual, receiver, helper, note):

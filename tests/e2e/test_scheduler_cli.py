@@ -113,8 +113,7 @@ def test_mutual_run_starts_the_scheduler_unless_told_not_to(tmp_path: Path,
             started = log.split("scheduler started: ", 1)[1].splitlines()[0]
             assert set(started.split(", ")) >= {"expire_claims", "claim_reminders",
                                                  "one_sided_nudges", "intro_reminders",
-                                                 "expire_intros", "silent_intros",
-                                                 "deliver_nudges"}
+                                                 "expire_intros", "silent_intros"}
         else:
             assert "scheduler started" not in log
 

@@ -11,11 +11,9 @@ from sqlalchemy import select
 
 from bot import constants as ids
 from bot.db.models import Intro
-from bot.jobs.scheduler import run_all
-from bot.slack.sender import single_workspace_clients
 from tests.conftest import START
 from tests.support import payloads as p
-from tests.support.nudging import FakeTimer, buttons, nudge_rows
+from tests.support.nudging import buttons, jobs_runner, nudge_rows
 
 DAY = timedelta(days=1)
 SECOND = timedelta(seconds=1)
@@ -24,13 +22,8 @@ GROUP = "GALIBOBCAR"
 
 @pytest.fixture
 def jobs(db, slack, mutual):
-    clients = single_workspace_clients(slack.api_url, "xoxb-test")
-
-    def run(at):
-        mutual.clock.set(at)
-        return run_all(db, at, clients, timer=FakeTimer())
-
-    return run
+    """Run every job as of `at` (and move the app's clock there too)."""
+    return jobs_runner(db, slack, mutual)
 
 
 def intro(db):

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.app import create_app
+from bot.app import create_app, create_deliverer
 from bot.clock import FixedClock
 from bot.config import ConfigError
 from bot.db.session import Database
-from bot.listeners.deps import Deps
+from bot.delivery.worker import Deliverer
 from bot.server import connect_socket_mode, make_http_server
 from tests.support import payloads as p
 from tests.support.db_read import record_count, records
@@ -33,11 +33,11 @@ APP_TOKEN = "xapp-1-A0001-test"
 @dataclass
 class SocketMutual:
     sock: SocketDouble
-    deps: Deps
+    deliverer: Deliverer
     port: int
 
     def settle(self) -> None:
-        self.deps.notifier.drain()
+        assert self.deliverer.wait_idle(10.0)
 
 
 @pytest.fixture
@@ -54,16 +54,17 @@ def socket_mutual(slack: SlackDouble, sock: SocketDouble, db: Database,
     HTTP for health checks only."""
     slack.socket_url = sock.url
     settings = settings_for(slack, db.url, app_token=APP_TOKEN, signing_secret=None)
-    app, deps = create_app(settings, db, clock=clock)
+    app, _ = create_app(settings, db, clock=clock)
+    deliverer = create_deliverer(settings, db, clock, poll=0.2).start()
     server = make_http_server(app, db, settings, host="127.0.0.1", port=0,
                               serve_events=not settings.socket_mode)
     threading.Thread(target=server.run, daemon=True).start()
     handler = connect_socket_mode(app, APP_TOKEN)
     sock.wait_connected()
-    yield SocketMutual(sock, deps, int(server.effective_port))  # type: ignore[attr-defined]
+    yield SocketMutual(sock, deliverer, int(server.effective_port))  # type: ignore[attr-defined]
     close_quickly(handler, sock)
     server.close()
-    deps.notifier.shutdown()
+    deliverer.stop()
 
 
 def close_quickly(handler: SocketModeHandler, sock: SocketDouble) -> None:
@@ -182,10 +183,9 @@ def test_http_serves_only_healthz(socket_mutual: SocketMutual, db: Database) -> 
 def test_refused_app_token_is_one_clear_line(slack: SlackDouble, db: Database) -> None:
     slack.fail("apps.connections.open", "invalid_auth")
     settings = settings_for(slack, db.url, app_token=APP_TOKEN, signing_secret=None)
-    app, deps = create_app(settings, db)
+    app, _ = create_app(settings, db)
     with pytest.raises(ConfigError) as refused:
         connect_socket_mode(app, APP_TOKEN)
-    deps.notifier.shutdown()
     message = str(refused.value)
     assert "SLACK_APP_TOKEN" in message and "invalid_auth" in message and "\n" not in message
 

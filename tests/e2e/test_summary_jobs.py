@@ -4,7 +4,7 @@ moment in its own time zone, once per week, with the chart uploaded through file
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.db.models import Nudge
+from bot.db.models import OutboxItem
 from bot.jobs.scheduler import run_all
 from bot.services import intros
 from bot.services.recording import record_thanks
@@ -44,8 +44,10 @@ def digests(slack):
 
 
 def rows(db, key_prefix):
+    """The week's post rows (not the chart that follows each summary)."""
     with db.session() as s:
-        return [n for n in s.query(Nudge).order_by(Nudge.id) if n.key.startswith(key_prefix)]
+        return [n for n in s.query(OutboxItem).order_by(OutboxItem.id)
+                if n.key.startswith(key_prefix) and n.kind != "summary_chart"]
 
 
 def test_summary_posts_once_at_the_moment_with_its_chart(db, slack):
@@ -133,10 +135,23 @@ def test_digest_off_means_no_digest(db, slack):
     assert digests(slack) == [] and rows(db, "digest:") == []
 
 
-def test_a_channel_mutual_cannot_post_in_fails_quietly(db, slack):
+def test_a_public_channel_mutual_is_not_in_is_joined_then_posted_to(db, slack):
     setup(db, digest_enabled=False)
     slack.fail("chat.postMessage", "not_in_channel")
+    slack.fail("files.completeUploadExternal", "not_in_channel")
     run(db, slack, FRIDAY_4PM)
     [row] = rows(db, "summary:")
-    assert row.status == "failed" and row.last_error == "not_in_channel"
-    assert slack.calls_to("files.getUploadURLExternal") == []
+    assert row.status == "sent"
+    assert [c["channel"] for c in slack.calls_to("conversations.join")] == ["CTEAM", "CTEAM"]
+    # One refused (not in the channel), one after joining; the same for the chart.
+    assert len(summaries(slack)) == 2 and len(slack.calls_to("files.completeUploadExternal")) == 2
+
+
+def test_a_private_channel_mutual_was_not_invited_to_fails_clearly(db, slack):
+    setup(db, digest_enabled=False)
+    slack.fail("chat.postMessage", "not_in_channel")
+    slack.fail("conversations.join", "method_not_supported_for_channel_type")
+    run(db, slack, FRIDAY_4PM)
+    [row] = rows(db, "summary:")
+    assert row.status == "failed" and row.last_error == "private_channel"
+    assert slack.calls_to("files.getUploadURLExternal") == [], "no chart without its summary"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.db.models import HelpRecord
+from bot.db.models import HelpRecord, OutboxItem
 from bot.db.session import Database
 
 
@@ -19,3 +19,11 @@ def records(db: Database, **where: object) -> list[HelpRecord]:
 def record_count(db: Database) -> int:
     with db.session() as s:
         return int(s.scalar(select(func.count()).select_from(HelpRecord)) or 0)
+
+
+def landed(db: Database, key: str) -> tuple[str, str]:
+    """(channel, ts) where the outbox row keyed `key` was delivered."""
+    with db.session() as s:
+        row = s.scalars(select(OutboxItem).where(OutboxItem.key == key)).one()
+        assert row.status == "sent" and row.sent_channel and row.sent_ts, (row.status, row.last_error)
+        return row.sent_channel, row.sent_ts

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.app import create_app
+from bot.app import create_app, create_deliverer
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.session import Database
@@ -40,16 +42,16 @@ class LiveMutual:
         self.db = db
         self.clock = clock
         self.app, self.deps = create_app(settings, db, clock=clock)
-        self.deps.notifier.settle_seconds = 0.05  # Home refreshes: short, so settle() is quick
+        self.deliverer = create_deliverer(settings, db, clock, poll=0.2).start()
         self.server = make_http_server(self.app, db, settings, host="127.0.0.1", port=0)
         self.port = self.server.effective_port  # type: ignore[attr-defined]
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
     def close(self) -> None:
-        self.deps.notifier.drain()
+        self.deliverer.wait_idle(5.0)
         self.server.close()
-        self.deps.notifier.shutdown()
+        self.deliverer.stop()
 
     def request(self, method: str, path: str, body: str = "",
                 headers: dict[str, str] | None = None) -> Reply:
@@ -62,15 +64,31 @@ class LiveMutual:
             conn.close()
 
     def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
-             extra_headers: dict[str, str] | None = None, **sign: Any) -> Reply:
-        """POST /slack/events, signed exactly as Slack signs."""
+             extra_headers: dict[str, str] | None = None, settle: bool = True,
+             **sign: Any) -> Reply:
+        """POST /slack/events, signed exactly as Slack signs; then (unless `settle=False`)
+        wait until the outbox has sent what the request wrote, as a person would."""
         headers = signed_headers(body, content_type=content_type, **sign)
         headers.update(extra_headers or {})
-        return self.request("POST", "/slack/events", body, headers)
+        reply = self.request("POST", "/slack/events", body, headers)
+        if settle and self.deliverer.running and self.db.ping():  # not while it is made to fail
+            self.settle()
+        return reply
 
     def post_event(self, body: str, **kw: Any) -> Reply:
         return self.post(body, content_type="application/json", **kw)
 
-    def settle(self) -> None:
-        """Wait for the DMs a request sends after its ack."""
-        self.deps.notifier.drain()
+    @contextlib.contextmanager
+    def delivery_paused(self) -> Iterator[None]:
+        """Nothing is sent inside the block (as if the deliverer were busy or down); it all
+        goes out from the outbox afterwards."""
+        self.deliverer.stop()
+        try:
+            yield
+        finally:
+            self.deliverer = create_deliverer(self.settings, self.db, self.clock, poll=0.2).start()
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the outbox has sent everything due (what requests wrote, and anything
+        the clock has made due)."""
+        assert self.deliverer.wait_idle(timeout), "the outbox did not settle"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, Member, Nudge, Workspace
+from bot.db.models import HelpRecord, Member, OutboxItem, Workspace
 from bot.db.session import Database
 from bot.services.workspaces import ensure_workspace
 from tests.support.slack_double import TEAM, SlackDouble
@@ -48,21 +48,22 @@ def helped(session: Session, helper: str, receiver: str, at: datetime, times: in
     return rows
 
 
-def nudge_rows(db: Database, **where: Any) -> list[Nudge]:
+def nudge_rows(db: Database, **where: Any) -> list[OutboxItem]:
+    """The planned rows of the outbox (nudges, reminders, posts), not replies to requests."""
     with db.session() as s:
-        query = select(Nudge).order_by(Nudge.id)
+        query = select(OutboxItem).where(OutboxItem.priority == 1).order_by(OutboxItem.id)
         for column, value in where.items():
-            query = query.where(getattr(Nudge, column) == value)
+            query = query.where(getattr(OutboxItem, column) == value)
         return list(s.scalars(query))
 
 
 def add_nudge(session: Session, key: str, recipient: str, due: datetime, now: datetime,
               kind: str = "one_sided", team: str = TEAM, subject: str | None = "UBOB",
-              payload: dict[str, Any] | None = None, **fields: Any) -> Nudge:
+              payload: dict[str, Any] | None = None, **fields: Any) -> OutboxItem:
     payload = payload or {"helper": subject, "count": 3, "window_days": 90, "notes": []}
     fields.setdefault("status", "pending")
     fields.setdefault("attempts", 0)
-    row = Nudge(team_id=team, key=key, kind=kind, recipient_id=recipient, subject=subject,
+    row = OutboxItem(team_id=team, key=key, kind=kind, recipient_id=recipient, subject=subject,
                 payload=json.dumps(payload), due_at=due, created_at=now, **fields)
     session.add(row)
     session.flush()
@@ -126,3 +127,21 @@ class HistoryDouble(SlackDouble):
 
 def days(n: float) -> timedelta:
     return timedelta(days=n)
+
+
+def jobs_runner(db: Database, slack: SlackDouble, mutual: Any) -> Any:
+    """`run(at)`: every scheduled job once as of `at`, with the live app's clock moved there
+    too, then wait until its deliverer has sent what is due (it races run_all's own delivery;
+    the outbox's claims make that harmless)."""
+    from bot.jobs.scheduler import run_all
+    from bot.slack.sender import single_workspace_clients
+
+    clients = single_workspace_clients(slack.api_url, "xoxb-test")
+
+    def run(at: datetime) -> dict[str, object]:
+        mutual.clock.set(at)
+        result = run_all(db, at, clients, timer=FakeTimer())
+        mutual.settle()
+        return result
+
+    return run

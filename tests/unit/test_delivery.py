@@ -1,16 +1,18 @@
 """Delivering the outbox against the Web API double: working hours, refusals, 429s, crashes."""
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from bot import constants as ids
 from bot.db.models import Member, Workspace
-from bot.jobs.deliver import INTERRUPTED, deliver_due
+from bot.delivery.run import INTERRUPTED
+from bot.delivery.worker import deliver_due
 from bot.jobs.scheduler import run_all
-from bot.services import nudges as outbox
-from bot.slack.sender import single_workspace_clients
+from bot.services import delivery as outbox
+from bot.slack.sender import metadata_key, single_workspace_clients
 from tests.conftest import START
 from tests.support.nudging import (
     FakeTimer,
@@ -59,7 +61,7 @@ def test_a_due_nudge_is_sent_once_with_its_buttons(db, slack, clients):
     assert "the launch review" in text_of(dm)
     assert buttons(dm) == {ids.NUDGE_THANK: "UBOB", ids.NUDGE_HELPED: "UBOB",
                            ids.NUDGE_SNOOZE: "30", ids.NUDGE_MUTE_PAIR: "UBOB"}
-    assert dm["metadata"]["event_payload"]["key"] == "one_sided:UALICE"
+    assert dm["metadata"]["event_payload"]["key"] == metadata_key("one_sided:UALICE")
     [row] = nudge_rows(db)
     assert (row.status, row.sent_at, row.attempts) == ("sent", NOW, 1)
     assert deliver(db, clients, NOW + days(1)).sent == 0
@@ -138,17 +140,21 @@ def test_transient_errors_retry_later_a_bounded_number_of_times(db, slack, clien
     assert nudge_rows(db)[0].attempts == 4
 
 
-def test_transient_errors_give_up_after_max_attempts(db, slack, clients):
+def test_transient_errors_are_retried_for_the_workspaces_window_then_failed(db, slack, clients):
     one_nudge(db)
-    slack.fail("chat.postMessage", "internal_error", times=outbox.MAX_ATTEMPTS + 2)
+    with db.session() as s:
+        s.get(Workspace, "T0001").delivery_retry_hours = 1
+    slack.fail("chat.postMessage", "internal_error", times=50)
     at = NOW
-    for _ in range(outbox.MAX_ATTEMPTS):
+    while nudge_rows(db)[0].status == "pending":
         deliver(db, clients, at)
         at = nudge_rows(db)[0].due_at
+        assert at <= NOW + timedelta(hours=1)
     row = nudge_rows(db)[0]
-    assert row.status == "failed" and row.last_error.startswith("gave up after 5 attempts")
+    # Tries at 0 s, 5 s, 20 s, 80 s, 380 s, 1,280 s and 3,080 s; the next would be past the hour.
+    assert row.status == "failed" and row.last_error == "gave up after 7 attempts: internal_error"
     assert deliver(db, clients, at + days(1)).sent == 0
-    assert len(slack.calls_to("chat.postMessage")) == outbox.MAX_ATTEMPTS
+    assert len(slack.calls_to("chat.postMessage")) == 7
 
 
 def many(db, n, recipients=None):
@@ -164,11 +170,10 @@ def many(db, n, recipients=None):
 
 @pytest.fixture
 def always_wanted(monkeypatch):
-    from bot.jobs import kinds
+    from bot.delivery import kinds
 
     kind = kinds.KINDS["claim_reminder"]
-    monkeypatch.setitem(kinds.KINDS, "claim_reminder",
-                        kinds.Kind(kind.name, kind.render, still_wanted=None))
+    monkeypatch.setitem(kinds.KINDS, "claim_reminder", replace(kind, still_wanted=None))
 
 
 def test_a_429_storm_delays_sends_without_dropping_any(db, slack, clients, always_wanted):
@@ -179,7 +184,7 @@ def test_a_429_storm_delays_sends_without_dropping_any(db, slack, clients, alway
     assert report.sent == 6 and report.rate_limited == 4
     assert timer.sleeps == [7, 7, 7, 7]  # Retry-After honoured each time
     posted = [c["metadata"]["event_payload"]["key"] for c in slack.calls_to("chat.postMessage")]
-    assert sorted(set(posted)) == sorted(f"k{i}" for i in range(6))
+    assert sorted(set(posted)) == sorted(metadata_key(f"k{i}") for i in range(6))
     assert len(posted) == 6 + 4  # each 429 was one refused call, re-sent later
     assert {r.status for r in nudge_rows(db)} == {"sent"}
     assert {r.attempts for r in nudge_rows(db)} == {1}
@@ -301,9 +306,9 @@ def test_in_flight_and_already_delivered_is_not_sent_again(db, history_slack):
     # It reached Slack, then the runner died before marking it sent.
     deliver(db, clients)
     with db.session() as s:
-        from bot.db.models import Nudge
+        from bot.db.models import OutboxItem
 
-        row = s.get(Nudge, nudge_rows(db)[0].id)
+        row = s.get(OutboxItem, nudge_rows(db)[0].id)
         row.status, row.claimed_by, row.claimed_until = "sending", "gone:1:x", NOW
     report = deliver(db, clients, NOW + timedelta(seconds=1))
     assert report.recovered == 1 and report.sent == 1
@@ -405,10 +410,10 @@ def test_a_connection_that_broke_after_sending_is_checked_not_resent(db, history
         return sender.Outcome(sender.UNKNOWN, "connection broke: RemoteDisconnected")  # … we didn't hear
 
     monkeypatch.setattr(sender, "post_message", post_then_break)
-    from bot.jobs import kinds
+    from bot.delivery import kinds
 
-    monkeypatch.setitem(kinds.KINDS, "one_sided", kinds.Kind(
-        "one_sided", kinds.KINDS["one_sided"].render,
+    monkeypatch.setitem(kinds.KINDS, "one_sided", replace(
+        kinds.KINDS["one_sided"],
         send=lambda client, row, msg: sender.post_message(client, row.recipient_id, msg, row.key)))
     report = deliver(db, clients)
     assert report.sent == 1 and len(history_slack.dms_to("UALICE")) == 1
@@ -432,11 +437,11 @@ def test_a_failing_job_is_reported_and_the_others_still_run(db, slack, clients, 
 
 
 def test_the_scheduler_runs_each_job_under_its_id_as_of_the_clock(db, slack, clients, clock):
-    from bot.jobs.scheduler import DELIVER, JOBS, build_scheduler
+    from bot.jobs.scheduler import JOBS, build_scheduler
 
-    scheduler = build_scheduler(db, clock, clients)
+    scheduler = build_scheduler(db, clock)
     jobs = scheduler.get_jobs()
-    assert sorted(j.id for j in jobs) == sorted([*JOBS, DELIVER])
+    assert sorted(j.id for j in jobs) == sorted(JOBS)
     with db.session() as s:
         workspace(s, NOW)
         member(s, "UALICE", NOW)
@@ -444,21 +449,21 @@ def test_the_scheduler_runs_each_job_under_its_id_as_of_the_clock(db, slack, cli
     clock.set(NOW + days(1))
     for job in jobs:  # what each tick does, without waiting for it
         job.func(*job.args)
+    assert slack.dms_to("UALICE") == [], "planning never sends; the deliverer does"
+    assert deliver(db, clients, NOW + days(1)).sent == 1
     [dm] = slack.dms_to("UALICE")
     assert nudge_rows(db)[0].sent_at >= NOW + days(1)
-    assert build_scheduler(db, clock, None).get_job(DELIVER) is None  # nothing to send with
 
 
 def test_a_kind_whose_sender_breaks_fails_that_row_only(db, slack, clients, monkeypatch):
-    from bot.jobs import kinds
+    from bot.delivery import kinds
 
     def broken(client, row, msg):
         raise ValueError("bad upload")
 
     many(db, 2)
     kind = kinds.KINDS["claim_reminder"]
-    monkeypatch.setitem(kinds.KINDS, "claim_reminder", kinds.Kind(kind.name, kind.render,
-                                                                  send=broken))
+    monkeypatch.setitem(kinds.KINDS, "claim_reminder", replace(kind, send=broken, still_wanted=None))
     report = deliver(db, clients)
     assert report.failed == 2
     assert {r.last_error for r in nudge_rows(db)} == {"send failed: ValueError"}

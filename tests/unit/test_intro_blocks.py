@@ -76,7 +76,7 @@ def test_refusals_are_ephemeral_and_specific():
     assert "<@UERIN>" in dup["text"] and "already" in dup["text"] and "group chat" in dup["text"]
     assert "suggested by you" in b.duplicate_text(view(), "UALICE")
     req = RequestView(id=3, team_id="T0001", requester_id="UALICE", connector_id="UBOB",
-                      target_id="UCAROL", reason="r", status="pending", dm=None, intro_id=None,
+                      target_id="UCAROL", reason="r", status="pending", intro_id=None,
                       created_at=START)
     assert "already asked <@UBOB>" in b.build_request_refused(RequestRefused.DUPLICATE, request=req)["text"]
     assert "That's you" in b.build_request_refused(RequestRefused.SELF_TARGET)["text"]
@@ -92,7 +92,7 @@ def test_request_dm_buttons_and_answers():
     msg = b.build_request_dm("UALICE", "UCAROL", "pricing", 3)
     assert buttons(msg) == [(ids.INTRO_REQUEST_MAKE, "3"), (ids.INTRO_REQUEST_DECLINE, "3")]
     req = RequestView(id=3, team_id="T0001", requester_id="UALICE", connector_id="UBOB",
-                      target_id="UCAROL", reason="pricing", status="declined", dm=None,
+                      target_id="UCAROL", reason="pricing", status="declined",
                       intro_id=None, created_at=START)
     assert buttons(b.build_request_answered(req)) == []
     assert buttons(b.build_request_answered(replace(req, status="made"))) == []

@@ -318,16 +318,3 @@ def test_request_refused_while_an_intro_of_the_two_is_under_way(session, ws):
     existing = propose(session, a="UCAROL", b="UALICE", by="UERIN")
     result = svc.request_intro(session, T, "UALICE", "UBOB", "UCAROL", "why", START)
     assert result.refused is RequestRefused.ALREADY_INTRODUCED and result.existing_intro.id == existing.id
-
-
-def test_dm_locations_are_kept(session, ws):
-    intro = propose(session)
-    svc.record_consent_dm(session, T, intro.id, "UBOB", "DBOB", "1.1")
-    svc.record_consent_dm(session, T, intro.id, "UCAROL", "DCAROL", "2.2")
-    svc.record_consent_dm(session, T, intro.id, "UERIN", "DERIN", "3.3")
-    view = svc.get_intro(session, T, intro.id)
-    assert view.dm_of("UBOB") == ("DBOB", "1.1") and view.dm_of("UCAROL") == ("DCAROL", "2.2")
-    assert view.dm_of("UERIN") is None
-    req = svc.request_intro(session, T, "UALICE", "UBOB", "UCAROL", "why", START).request
-    svc.record_request_dm(session, T, req.id, "DBOB", "4.4")
-    assert svc.get_request(session, T, req.id).dm == ("DBOB", "4.4")

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from bot.jobs.lease import job_lock
 from bot.jobs.runner import holder_is_dead, runner_id
-from bot.services import nudges as outbox
+from bot.services import delivery as queue
+from bot.services import nudges, outbox
 from tests.conftest import START
 from tests.support.nudging import add_nudge, nudge_rows, workspace
 
@@ -40,7 +41,7 @@ def test_claim_takes_due_rows_oldest_first(db):
     claimed = []
     while True:
         with db.session() as s:
-            row = outbox.claim_next(s, NOW, "r1", TTL)
+            row = queue.claim_next(s, NOW, "r1", TTL)
         if row is None:
             break
         claimed.append(row.key)
@@ -57,17 +58,17 @@ def test_a_claimed_row_is_not_claimed_again_until_its_claim_lapses(db):
         workspace(s, NOW)
         add_nudge(s, "k", "UALICE", NOW, NOW)
     with db.session() as s:
-        assert outbox.claim_next(s, NOW, "r1", TTL) is not None
+        assert queue.claim_next(s, NOW, "r1", TTL) is not None
     for at in (NOW, NOW + TTL - SECOND):
         with db.session() as s:
-            assert outbox.claim_next(s, at, "r2", TTL) is None
+            assert queue.claim_next(s, at, "r2", TTL) is None
     with db.session() as s:
-        again = outbox.claim_next(s, NOW + TTL, "r2", TTL)
+        again = queue.claim_next(s, NOW + TTL, "r2", TTL)
     assert again is not None and again.interrupted and again.previous_holder == "r1"
     # r1 can no longer record an outcome for it.
     with db.session() as s:
-        assert not outbox.mark_sent(s, again.id, "r1", NOW)
-        assert outbox.mark_sent(s, again.id, "r2", NOW)
+        assert not queue.mark_sent(s, again.id, "r1", NOW)
+        assert queue.mark_sent(s, again.id, "r2", NOW)
     assert nudge_rows(db)[0].status == "sent"
 
 
@@ -76,10 +77,10 @@ def test_rows_of_a_dead_holder_are_recovered_at_once(db):
         workspace(s, NOW)
         add_nudge(s, "k", "UALICE", NOW, NOW)
     with db.session() as s:
-        outbox.claim_next(s, NOW, "gone", TTL)
+        queue.claim_next(s, NOW, "gone", TTL)
     with db.session() as s:
-        assert outbox.holders_in_flight(s, NOW) == ["gone"]
-        row = outbox.claim_next(s, NOW, "r2", TTL, orphaned_by=["gone"])
+        assert queue.holders_in_flight(s, NOW) == ["gone"]
+        row = queue.claim_next(s, NOW, "r2", TTL, orphaned_by=["gone"])
     assert row is not None and row.interrupted
 
 
@@ -89,7 +90,7 @@ def test_skip_leaves_rate_limited_kinds_alone(db):
         add_nudge(s, "a", "UALICE", NOW - SECOND, NOW, kind="one_sided")
         add_nudge(s, "b", "UBOB", NOW, NOW, kind="claim_reminder")
     with db.session() as s:
-        row = outbox.claim_next(s, NOW, "r1", TTL, skip=[("T0001", "one_sided")])
+        row = queue.claim_next(s, NOW, "r1", TTL, skip=[("T0001", "one_sided")])
     assert row is not None and row.key == "b"
 
 
@@ -101,13 +102,13 @@ def test_outcomes(db):
     ids = {}
     for _ in range(4):
         with db.session() as s:
-            row = outbox.claim_next(s, NOW, "r1", TTL)
+            row = queue.claim_next(s, NOW, "r1", TTL)
             ids[row.key] = row.id
     with db.session() as s:
-        assert outbox.mark_sent(s, ids["sent"], "r1", NOW)
-        assert outbox.mark_failed(s, ids["failed"], "r1", "user_not_found")
-        assert outbox.hold(s, ids["held"], "r1", NOW + timedelta(hours=3), "outside hours")
-        assert outbox.cancel(s, ids["cancelled"], "r1", "snoozed")
+        assert queue.mark_sent(s, ids["sent"], "r1", NOW)
+        assert queue.mark_failed(s, ids["failed"], "r1", "user_not_found")
+        assert queue.hold(s, ids["held"], "r1", NOW + timedelta(hours=3), "outside hours")
+        assert queue.cancel(s, ids["cancelled"], "r1", "snoozed")
     rows = {r.key: r for r in nudge_rows(db)}
     assert (rows["sent"].status, rows["sent"].sent_at) == ("sent", NOW)
     assert (rows["failed"].status, rows["failed"].last_error) == ("failed", "user_not_found")
@@ -117,28 +118,26 @@ def test_outcomes(db):
     assert rows["cancelled"].status == "cancelled"
 
 
-def test_transient_failures_back_off_then_give_up(db):
+def test_transient_failures_back_off_then_give_up_after_the_window(db):
     with db.session() as s:
         workspace(s, NOW)
         add_nudge(s, "k", "UALICE", NOW, NOW)
-    at = NOW
-    dues = []
-    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+    window = timedelta(hours=1)
+    at, dues, again = NOW, [], True
+    while again:
         with db.session() as s:
-            row = outbox.claim_next(s, at, "r1", TTL)
-            assert row is not None and row.attempts == attempt
-            again = outbox.retry_later(s, row, "r1", at, "internal_error")
+            row = queue.claim_next(s, at, "r1", TTL)
+            assert row is not None
+            again = queue.retry_later(s, row, "r1", at, "internal_error", window)
         final = nudge_rows(db)[0]
-        if attempt < outbox.MAX_ATTEMPTS:
-            assert again and final.status == "pending"
+        if again:
+            assert final.status == "pending" and final.not_after == NOW + window
             dues.append(final.due_at - at)
             at = final.due_at
-        else:
-            assert not again and final.status == "failed"
-            assert final.last_error == "gave up after 5 attempts: internal_error"
-    assert dues == list(outbox.RETRY_DELAYS)
+    assert final.status == "failed" and final.last_error == "gave up after 7 attempts: internal_error"
+    assert dues == list(queue.BACKOFF)
     with db.session() as s:
-        assert outbox.claim_next(s, at + timedelta(days=30), "r1", TTL) is None
+        assert queue.claim_next(s, at + timedelta(days=30), "r1", TTL) is None
 
 
 def test_two_runners_claiming_at_once_share_nothing(db):
@@ -153,7 +152,7 @@ def test_two_runners_claiming_at_once_share_nothing(db):
         barrier.wait()
         while True:
             with db.session() as s:
-                row = outbox.claim_next(s, NOW, runner, TTL)
+                row = queue.claim_next(s, NOW, runner, TTL)
             if row is None:
                 return
             claims[runner].append(row.key)
@@ -174,10 +173,10 @@ def test_mute_pair_cancels_what_is_waiting_about_them(db):
         add_nudge(s, "about-bob", "UALICE", NOW, NOW, subject="UBOB")
         add_nudge(s, "about-carol", "UALICE", NOW, NOW, subject="UCAROL")
     with db.session() as s:
-        assert outbox.mute_pair(s, "T0001", "UALICE", "UBOB", NOW)
-        assert not outbox.mute_pair(s, "T0001", "UALICE", "UBOB", NOW)
-        assert outbox.is_muted(s, "T0001", "UALICE", "UBOB")
-        assert not outbox.is_muted(s, "T0001", "UBOB", "UALICE")
+        assert nudges.mute_pair(s, "T0001", "UALICE", "UBOB", NOW)
+        assert not nudges.mute_pair(s, "T0001", "UALICE", "UBOB", NOW)
+        assert nudges.is_muted(s, "T0001", "UALICE", "UBOB")
+        assert not nudges.is_muted(s, "T0001", "UBOB", "UALICE")
     rows = {r.key: r.status for r in nudge_rows(db)}
     assert rows == {"about-bob": "cancelled", "about-carol": "pending"}
 
