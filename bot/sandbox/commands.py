@@ -148,7 +148,8 @@ def press(sb: Sandbox, args: str) -> None:
     if button.confirm:
         confirm = button.confirm
         sb.pending_confirm = (button, (kind, number))
-        sb.say(f"⚠ {_text(confirm.get('title'))}: {_text(confirm.get('text'))}", "bold yellow")
+        title = _text(confirm.get("title")).rstrip(":")
+        sb.say(f"⚠ {title}{'' if title[-1:] in '?!.' else ':'} {_text(confirm.get('text'))}", "bold yellow")
         sb.note(f"  Type `yes` ({_text(confirm.get('confirm')) or 'Confirm'}) or `no` "
                 f"({_text(confirm.get('deny')) or 'Cancel'}).")
         return

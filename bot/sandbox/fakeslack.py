@@ -8,6 +8,7 @@ the test suite's double (tests/support/slack_double.py), so that one can build o
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -307,8 +308,6 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
     params: dict[str, Any] = dict(parse_qsl(text, keep_blank_values=True))
     for key in ("blocks", "view", "files", "attachments", "metadata"):
         if isinstance(params.get(key), str) and params[key][:1] in "[{":
-            try:
+            with contextlib.suppress(ValueError):  # not JSON after all: keep the text
                 params[key] = json.loads(params[key])
-            except ValueError:
-                pass
     return params

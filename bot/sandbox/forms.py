@@ -39,7 +39,7 @@ class FormError(ValueError):
 
 
 def fields(view: View) -> list[Field]:
-    found = []
+    found: list[Field] = []
     for index, block in enumerate(view.view.get("blocks") or []):
         if block.get("type") != "input" or not isinstance(block.get("element"), dict):
             continue
@@ -226,6 +226,8 @@ def render(view: View, renderer: Renderer) -> Text:
             out.append(": ")
             out.append(value or "—", style="cyan" if value else "dim")
             choices = [_label(o) for o in _options(field.element)]
+            if field.kind == "checkboxes" and len(choices) == 1:
+                choices = ["yes", "no"]
             how = " | ".join(choices) if choices and len(choices) <= 8 else HOW.get(field.kind, "")
             if how:
                 out.append(f"   ({how})", style="dim")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from rich.text import Text
-
 from bot.sandbox import commands, modals, verbs
 from bot.sandbox.session import LineError, Sandbox
 
@@ -63,16 +61,16 @@ def run_line(sb: Sandbox, line: str) -> bool:
     try:
         _dispatch(sb, line)
     except LineError as e:
-        sb.console.print(Text(f"✗ {e}", style="bold red"))
+        sb.say(f"✗ {e}", "bold red")
         return False
     except KeyboardInterrupt:
         sb.note("(interrupted)")
         return False
     except Exception as e:  # never a traceback at the prompt: one line here, the rest in the log
         logger.exception("sandbox line failed: %s", line)
-        sb.console.print(Text(f"✗ The sandbox stumbled on that line ({type(e).__name__}: "
-                              f"{str(e).splitlines()[0][:160] if str(e) else 'no detail'}). "
-                              f"Details are in {sb.ws.paths.log}.", style="bold red"))
+        detail = str(e).splitlines()[0][:160] if str(e) else "no detail"
+        sb.say(f"✗ The sandbox stumbled on that line ({type(e).__name__}: {detail}). "
+               f"Details are in {sb.ws.paths.log}.", "bold red")
         return False
     finally:
         sb.ws.save()

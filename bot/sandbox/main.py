@@ -57,7 +57,7 @@ def run_sandbox(script: str | None, db: str | None, fresh: bool, raw: bool) -> i
         for line in sys.stdin:
             if line.strip().lower() in ("quit", "exit"):
                 break
-            console.print(Text(sb.prompt(), style="bold") + Text(line.rstrip("\n")))
+            sb.out(Text(sb.prompt(), style="bold") + Text(line.rstrip("\n")))
             failed |= not run_line(sb, line)
         return 1 if failed else 0
     except KeyboardInterrupt:
@@ -77,18 +77,18 @@ def run_script(sb: Sandbox, lines: list[str]) -> int:
         if line.lower() in QUIT:
             break
         sb.console.print()
-        sb.console.print(Text(sb.prompt(), style="bold") + Text(line))
+        sb.out(Text(sb.prompt(), style="bold") + Text(line))
         if not run_line(sb, line):
-            sb.console.print(Text(f"The script stopped at line {number}.", style="bold red"))
+            sb.say(f"The script stopped at line {number}.", "bold red")
             return 1
     return 0
 
 
 def _welcome(sb: Sandbox) -> None:
     ws = sb.ws
-    sb.console.print(Text("Mutual sandbox", style="bold green") + Text(
+    sb.out(Text("Mutual sandbox", style="bold green") + Text(
         " — a simulated Slack workspace on this machine. Mutual itself is real: its code, its "
-        "database and its scheduler; Slack and the clock are simulated.", style=""))
+        "database and its scheduler; Slack and the clock are simulated."))
     how = "resumed" if ws.resumed else "a new workspace"
     sb.note(f"Database {ws.paths.db} ({how}); files Mutual shares are saved in {ws.paths.files}.")
     sb.note("Type `help` for what you can do; Tab completes commands, @names and buttons.")

@@ -22,9 +22,8 @@ def _open(sb: Sandbox) -> View:
 
 def set_field(sb: Sandbox, args: str) -> None:
     view = _open(sb)
-    name, value = _split(args)
     try:
-        field = forms.find(view, name)
+        field, value = _field_and_value(view, args)
         parsed = forms.parse(field, value, sb.state)
     except forms.FormError as e:
         raise LineError(str(e)) from None
@@ -34,21 +33,27 @@ def set_field(sb: Sandbox, args: str) -> None:
     sb.note(f"  {field.label}: {shown}")
 
 
-def _split(args: str) -> tuple[str, str]:
-    """`set 3 text`, `set "What for" text` or `set what for = text`."""
+def _field_and_value(view: View, args: str) -> tuple[forms.Field, str]:
+    """`set 3 text`, `set "What for" text`, `set what for = text`, or the longest run of
+    leading words that names one field: `set Channel for the summary #general`."""
     args = args.strip()
     if not args:
-        raise LineError("Try `set 1 @bob` or `set note thanks for the help`: a field, then its value.")
+        raise LineError("Try `set 1 @bob` or `set who helped @bob`: a field, then its value.")
     if "=" in args:
         name, _, value = args.partition("=")
-        return name.strip(), value.strip()
+        return forms.find(view, name.strip()), value.strip()
     if args[0] in "\"'“":
         close = {"\"": "\"", "'": "'", "“": "”"}[args[0]]
         end = args.find(close, 1)
         if end > 0:
-            return args[1:end], args[end + 1:].strip()
-    name, _, value = args.partition(" ")
-    return name, value
+            return forms.find(view, args[1:end]), args[end + 1:].strip()
+    words = args.split()
+    for cut in range(len(words) - 1, 1, -1):
+        try:
+            return forms.find(view, " ".join(words[:cut])), " ".join(words[cut:])
+        except forms.FormError:
+            continue
+    return forms.find(view, words[0]), " ".join(words[1:])
 
 
 def show_form(sb: Sandbox, args: str = "") -> None:

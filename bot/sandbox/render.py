@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich.console import Console
 from rich.text import Text
 
-from bot.sandbox.mrkdwn import Name, emoji, plain_text, styled
+from bot.sandbox.mrkdwn import emoji, plain_text, styled
 from bot.sandbox.state import BOT_USER_ID, Message, State
 
 RULE = "─" * 48
@@ -83,6 +84,9 @@ class Renderer:
             return channel_id
         if conv.kind == "channel":
             return f"#{conv.name}"
+        if viewer not in conv.members:
+            names = [self.person(p) for p in conv.members]
+            return ("DM of " if conv.kind == "im" else "group DM of ") + _join(names)
         others = [self.person(p) for p in conv.members if p != viewer]
         if conv.kind == "im":
             return f"DM with {others[0]}" if others else "DM"
@@ -94,7 +98,8 @@ class Renderer:
         return datetime.fromtimestamp(float(ts), zone).strftime("%a %d %b %H:%M")
 
     # -- messages ------------------------------------------------------------------------------
-    def message(self, msg: Message, viewer: str) -> tuple[Text, list[Pressable]]:
+    def message(self, msg: Message, viewer: str) -> tuple[Text, Text, list[Pressable]]:
+        """(heading, body, buttons): print the body with `indented`."""
         head = Text()
         head.append(f"#{msg.number} ", style="bold magenta")
         head.append(self.person(msg.user), style="bold green" if msg.by_app else "bold")
@@ -104,28 +109,22 @@ class Renderer:
         if msg.edited:
             head.append(" · (edited)", style="dim")
         body, buttons = self.blocks(msg.blocks) if msg.blocks else (self.plain(msg.text), [])
-        out = Text()
-        out.append_text(head)
-        if body.plain:
-            out.append("\n")
-            out.append_text(_indent(body))
+        lines = [body] if body.plain else []
         for file in msg.files:
-            out.append("\n")
-            out.append_text(_indent(Text(f"📎 {file.get('title') or file.get('name')} — saved to "
-                                         f"{file.get('path')}", style="cyan")))
-        if msg.reactions:
-            shown = "  ".join(f"{emoji(f':{e}:')} {len(who)}" for e, who in msg.reactions.items() if who)
-            if shown:
-                out.append("\n")
-                out.append_text(_indent(Text(shown, style="dim")))
-        return out, buttons
+            lines.append(Text(f"📎 {file.get('title') or file.get('name')} — saved to "
+                              f"{file.get('path')}", style="cyan"))
+        shown = "  ".join(f"{emoji(f':{e}:')} {len(who)}" for e, who in msg.reactions.items() if who)
+        if shown:
+            lines.append(Text(shown, style="dim"))
+        return head, Text("\n").join(lines), buttons
 
     def plain(self, mrkdwn: str) -> Text:
         return styled(mrkdwn, self.person, self.channel)
 
     def blocks(self, blocks: list[dict[str, Any]]) -> tuple[Text, list[Pressable]]:
         buttons = pressables(blocks)
-        by_action = {(p.action["block_id"], p.action["action_id"]): [] for p in buttons}
+        by_action: dict[tuple[str, str], list[Pressable]] = {
+            (p.action["block_id"], p.action["action_id"]): [] for p in buttons}
         for p in buttons:
             by_action[(p.action["block_id"], p.action["action_id"])].append(p)
         parts: list[Text] = []
@@ -190,13 +189,14 @@ class Renderer:
         return None
 
 
-def _indent(text: Text) -> Text:
-    lines = text.split("\n")
+def indented(console: Console, text: Text, indent: int = 3) -> Text:
+    """`text` wrapped to the console and indented, without trailing spaces (transcripts)."""
     out = Text()
-    for i, line in enumerate(lines):
+    for i, line in enumerate(text.wrap(console, max(20, console.width - indent))):
         if i:
             out.append("\n")
-        out.append("   ")
+        line.rstrip()
+        out.append(" " * indent)
         out.append_text(line)
     return out
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.sandbox import forms
-from bot.sandbox.render import Pressable, Renderer, pressables
+from bot.sandbox.render import Pressable, Renderer, indented, pressables
 from bot.sandbox.state import BOT_USER_ID, Conversation, Message, Person, View
 from bot.sandbox.workspace import Reply, Workspace
 
@@ -60,16 +60,22 @@ class Sandbox:
         return f"{self.me.name}{form} · {self.local():%a %d %b %H:%M} ({self.me.tz}) > "
 
     # -- printing ----------------------------------------------------------------------------
+    def out(self, text: Text, indent: int = 0) -> None:
+        """Print wrapped to the terminal, with no trailing spaces (transcripts are compared)."""
+        self.console.print(indented(self.console, text, indent), soft_wrap=True)
+
     def say(self, text: str, style: str = "") -> None:
-        self.console.print(Text(text, style=style))
+        self.out(Text(text, style=style))
 
     def note(self, text: str) -> None:
-        self.console.print(Text(text, style="dim"))
+        self.say(text, "dim")
 
     def show(self, msg: Message, viewer: str | None = None) -> None:
         viewer = viewer or self.me.id
-        text, buttons = self.render.message(msg, viewer)
-        self.console.print(text)
+        head, body, buttons = self.render.message(msg, viewer)
+        self.console.print(head, soft_wrap=True)
+        if body.plain:
+            self.out(body, 3)
         if buttons and viewer == self.me.id:
             self.surface[viewer] = ("message", msg.number)
 
@@ -79,13 +85,13 @@ class Sandbox:
             self.note(f"{person.name}'s Home tab is empty: Mutual hasn't published one yet.")
             return
         body, buttons = self.render.blocks(home.view.get("blocks") or [])
-        self.console.print(Text(f"⌂ {person.name}'s Home tab in Mutual", style="bold green"))
-        self.console.print(body)
+        self.say(f"⌂ {person.name}'s Home tab in Mutual", "bold green")
+        self.out(body, 3)
         if buttons:
             self.surface[person.id] = ("home", 0)
 
     def show_modal(self, view: View) -> None:
-        self.console.print(forms.render(view, self.render))
+        self.out(forms.render(view, self.render))
 
     # -- Mutual's answers --------------------------------------------------------------------
     def check(self, reply: Reply, what: str) -> dict[str, Any]:
@@ -134,7 +140,7 @@ class Sandbox:
         for (name, where), count in sorted(others.items()):
             self.note(f"· {count} new {where}{'s' if count > 1 else ''} for {name}")
         for problem in self.ws.problems.take():
-            self.console.print(Text(f"· Mutual logged: {problem}", style="yellow"))
+            self.say(f"· Mutual logged: {problem}", "yellow")
 
     def _message_change(self, kind: str, number: int, others: Counter[tuple[str, str]]) -> None:
         msg = self.state.message(number)
@@ -217,10 +223,10 @@ class Sandbox:
         if where[0] == "home":
             home = self.state.homes.get(self.me.id)
             return "home", 0, pressables(home.view.get("blocks") or []) if home else []
-        msg = self.state.message(where[1])
-        if msg is None or not msg.visible_to(self.me.id):
+        pressed = self.state.message(where[1])
+        if pressed is None or not pressed.visible_to(self.me.id):
             raise LineError(f"Message #{where[1]} is gone.")
-        return "message", msg.number, pressables(msg.blocks)
+        return "message", pressed.number, pressables(pressed.blocks)
 
 
 def forms_title(view: View) -> str:

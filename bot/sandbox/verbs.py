@@ -60,7 +60,8 @@ def inbox(sb: Sandbox, args: str) -> None:
     if not recent:
         sb.note(f"Nothing from Mutual for {person.name} yet.")
         return
-    sb.note(f"Nothing new for {person.name}. The last {len(recent)} in their DM with Mutual:")
+    latest = "The latest" if len(recent) == 1 else f"The last {len(recent)}"
+    sb.note(f"Nothing new for {person.name}. {latest} in their DM with Mutual:")
     for msg in recent:
         sb.show(msg, viewer=person.id)
 
