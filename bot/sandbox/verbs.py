@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.table import Table
+from rich.text import Text
 
 from bot.sandbox import payloads
 from bot.sandbox.session import LineError, Sandbox
@@ -131,7 +132,10 @@ def people(sb: Sandbox, args: str = "") -> None:
                                        ("deactivated", person.deleted), ("bot", person.is_bot)) if on]
         table.add_row(f"@{person.name}", person.real_name, person.tz,
                       f"{sb.local(person):%a %H:%M}", ", ".join(flags))
-    sb.console.print(table)
+    with sb.console.capture() as captured:
+        sb.console.print(table)
+    for line in captured.get().splitlines():  # without the table's trailing padding
+        sb.console.print(Text.from_ansi(line.rstrip()), soft_wrap=True)
 
 
 def move_time(sb: Sandbox, args: str) -> None:

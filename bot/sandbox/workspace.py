@@ -84,7 +84,8 @@ class Problems(logging.Handler):
         self.seen.append(record.getMessage().splitlines()[0][:200])
 
     def take(self) -> list[str]:
-        seen, self.seen = self.seen, []
+        """Each distinct problem once (a retried call logs the same failure several times)."""
+        seen, self.seen = list(dict.fromkeys(self.seen)), []
         return seen
 
 
@@ -104,12 +105,12 @@ class Workspace:
         self._start_mutual()
 
     def _logging(self) -> None:
+        """Mutual's log goes to a file beside the database, not over the prompt."""
         root = logging.getLogger()
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        file = logging.FileHandler(self.paths.log, encoding="utf-8")
-        file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(file)
+        self._log_file = logging.FileHandler(self.paths.log, encoding="utf-8")
+        self._log_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self._log_level = root.level
+        root.addHandler(self._log_file)
         root.addHandler(self.problems)
         root.setLevel(logging.INFO)
 
@@ -214,4 +215,8 @@ class Workspace:
             self.deps.notifier.shutdown()
             self.slack.stop()
             self.db.dispose()
-            logging.getLogger().removeHandler(self.problems)
+            root = logging.getLogger()
+            for handler in (self.problems, self._log_file):
+                root.removeHandler(handler)
+            self._log_file.close()
+            root.setLevel(self._log_level)
