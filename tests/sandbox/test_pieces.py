@@ -24,9 +24,9 @@ MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml")
 def test_the_simulated_slack_knows_the_app_as_its_manifest_says() -> None:
     features, settings = MANIFEST["features"], MANIFEST["settings"]
     assert set(COMMANDS) == {c["command"] for c in features["slash_commands"]}
-    assert SHORTCUTS == {s["name"]: (s["type"], s["callback_id"]) for s in features["shortcuts"]}
+    assert {s["name"]: (s["type"], s["callback_id"]) for s in features["shortcuts"]} == SHORTCUTS
     assert set(EVENTS) == set(settings["event_subscriptions"]["bot_events"])
-    assert SCOPES == set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == SCOPES
 
 
 def test_without_a_token_mutual_points_to_the_sandbox() -> None:
