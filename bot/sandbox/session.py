@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote_plus
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -33,6 +34,7 @@ class Sandbox:
         self.surface: dict[str, tuple[str, int]] = {}  # person -> ("message", n) | ("home", 0)
         self.pending_confirm: tuple[Pressable, Any] | None = None
         self._calls_shown = len(workspace.slack.calls)
+        self._sent_shown = len(workspace.sent)
 
     # -- who and where -----------------------------------------------------------------------
     @property
@@ -189,6 +191,11 @@ class Sandbox:
             self.note(f"· a modal opened for {self.render.person(user)}")
 
     def _show_raw(self) -> None:
+        sent = self.ws.sent[self._sent_shown:]
+        self._sent_shown = len(self.ws.sent)
+        for body in sent:
+            shown = unquote_plus(body) if body.startswith(("payload=", "token=")) else body
+            self.console.print(Text(f"⇢ POST /slack/events (signed) {shown}", style="magenta"), soft_wrap=True)
         calls = self.ws.slack.calls[self._calls_shown:]
         self._calls_shown = len(self.ws.slack.calls)
         for call in calls:

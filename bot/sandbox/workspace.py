@@ -100,6 +100,7 @@ class Workspace:
         self.state: State = loaded if loaded is not None and self.resumed else seeded_state()
         self.clock = SandboxClock(datetime.fromisoformat(self.state.clock))
         self.problems = Problems()
+        self.sent: list[str] = []  # every request body posted to Mutual, for --raw
         self._logging()
         self.slack = FakeSlack(self.state, self.clock, self.paths.files)
         self._start_mutual()
@@ -144,6 +145,7 @@ class Workspace:
         """POST /slack/events, signed as Slack signs."""
         from bot.sandbox.payloads import signed_headers
 
+        self.sent.append(body)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             conn.request("POST", "/slack/events", body=body.encode(),
