@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.sandbox import payloads
 from bot.sandbox.manifest import COMMANDS, EVENTS, SHORTCUTS
+from bot.sandbox.pick import pick
 from bot.sandbox.render import Pressable, timestamp
 from bot.sandbox.session import LineError, Sandbox
 from bot.sandbox.state import BOT_USER_ID, Conversation, Message
@@ -123,16 +124,11 @@ def choose(buttons: list[Pressable], wanted: str, where: str) -> Pressable:
     wanted = wanted.strip().strip("\"'“”")
     if not buttons:
         raise LineError(f"{where} has no buttons left to press.")
-    if wanted.isdigit():
-        for button in buttons:
-            if button.number == int(wanted):
-                return button
-        raise LineError(f"{where} has buttons 1 to {len(buttons)}, not {wanted}.")
-    lowered = wanted.lower()
-    exact = [b for b in buttons if b.label.lower() == lowered]
-    close = exact or [b for b in buttons if lowered in b.label.lower()]
+    close = pick(buttons, wanted, lambda b: b.number, lambda b: b.label)
     if len(close) == 1:
         return close[0]
+    if wanted.isdigit():
+        raise LineError(f"{where} has buttons 1 to {len(buttons)}, not {wanted}.")
     labels = ", ".join(f"[{b.number}] {b.label}" for b in buttons)
     if not close:
         raise LineError(f"{where} has no “{wanted}” button. Its buttons: {labels}")

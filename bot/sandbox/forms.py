@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.text import Text
 
+from bot.sandbox.pick import pick
 from bot.sandbox.render import Renderer
 from bot.sandbox.state import State, View
 
@@ -56,16 +57,11 @@ def find(view: View, name: str) -> Field:
     all_fields = fields(view)
     if not all_fields:
         raise FormError("This modal has no fields to fill.")
-    if name.isdigit():
-        for field in all_fields:
-            if field.number == int(name):
-                return field
-        raise FormError(f"There is no field {name}; this form has fields 1 to {len(all_fields)}.")
-    words = name.lower()
-    exact = [f for f in all_fields if f.label.lower() == words]
-    matches = exact or [f for f in all_fields if words in f.label.lower()]
+    matches = pick(all_fields, name, lambda f: f.number, lambda f: f.label)
     if len(matches) == 1:
         return matches[0]
+    if name.strip().isdigit():
+        raise FormError(f"There is no field {name}; this form has fields 1 to {len(all_fields)}.")
     if not matches:
         raise FormError(f"No field of this form is called “{name}”. Fields: "
                         + ", ".join(f"{f.number} {f.label}" for f in all_fields))

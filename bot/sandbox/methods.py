@@ -254,12 +254,23 @@ class Methods:
                  "state": {"values": {}}, "app_id": APP_ID}
         return {"ok": True, "view": shown}
 
-    def views_open(self, p: Params) -> Answer:
+    @staticmethod
+    def _refused_view(body: Any, kind: str) -> Answer | None:
+        problem = check_view(body, kind)
+        return error("invalid_arguments", response_metadata={"messages": [problem]}) if problem else None
+
+    def _modal_request(self, p: Params) -> tuple[str | None, Any] | Answer:
+        """(the person the trigger was issued to, the view), or Slack's refusal. A trigger
+        works once."""
         user = self.triggers.pop(str(p.get("trigger_id", "")), None)
         body = decoded(p.get("view"))
-        problem = check_view(body, "modal")
-        if problem:
-            return error("invalid_arguments", response_metadata={"messages": [problem]})
+        return self._refused_view(body, "modal") or (user, body)
+
+    def views_open(self, p: Params) -> Answer:
+        asked = self._modal_request(p)
+        if isinstance(asked, dict):
+            return asked
+        user, body = asked
         if user is None:
             return error("invalid_trigger_id")
         view = View(self.state.new_id("V"), user, body)
@@ -268,11 +279,10 @@ class Methods:
         return self._view_answer(view)
 
     def views_push(self, p: Params) -> Answer:
-        user = self.triggers.pop(str(p.get("trigger_id", "")), None)
-        body = decoded(p.get("view"))
-        problem = check_view(body, "modal")
-        if problem:
-            return error("invalid_arguments", response_metadata={"messages": [problem]})
+        asked = self._modal_request(p)
+        if isinstance(asked, dict):
+            return asked
+        user, body = asked
         current = self.state.modals.get(user or "")
         if user is None or current is None:
             return error("invalid_trigger_id")
@@ -287,9 +297,9 @@ class Methods:
         for kind, views in (("modal", self.state.modals), ("home", self.state.homes)):
             for user, view in views.items():
                 if wanted in (view.id, view.view.get("external_id")):
-                    problem = check_view(body, kind)
-                    if problem:
-                        return error("invalid_arguments", response_metadata={"messages": [problem]})
+                    refused = self._refused_view(body, kind)
+                    if refused:
+                        return refused
                     if p.get("hash") and p["hash"] != view.hash:
                         return error("hash_conflict")
                     view.view, view.hash = body, str(int(view.hash) + 1)
@@ -302,9 +312,9 @@ class Methods:
         body = decoded(p.get("view"))
         if user not in self.state.people:
             return error("user_not_found")
-        problem = check_view(body, "home")
-        if problem:
-            return error("invalid_arguments", response_metadata={"messages": [problem]})
+        refused = self._refused_view(body, "home")
+        if refused:
+            return refused
         home = self.state.homes.get(user)
         if home is None:
             home = View(self.state.new_id("V"), user, body, kind="home")
