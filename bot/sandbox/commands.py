@@ -47,7 +47,7 @@ def slash(sb: Sandbox, line: str) -> None:
     me, conv = sb.me, sb.here()
     sb.ws.tick()
     body = payloads.command(me, conv, name, escape_like_slack(sb, text.strip()),
-                            sb.ws.slack.response_url(me.id, conv.id),
+                            sb.ws.slack.new_response_url(me.id, conv.id),
                             sb.ws.slack.new_trigger(me.id))
     answer = sb.check(sb.ws.post(body), name)
     sb.post_reply(answer, conv)
@@ -175,7 +175,7 @@ def send_press(sb: Sandbox, button: Pressable, kind: str, number: int) -> None:
         assert msg is not None
         conv = sb.state.conversations[msg.channel]
         body = payloads.message_action(me, msg, conv, action, trigger,
-                                       sb.ws.slack.response_url(me.id, conv.id, msg.number))
+                                       sb.ws.slack.new_response_url(me.id, conv.id, msg.number))
     sb.note(f"You pressed “{sb.render.text(button.label)}”.")
     sb.check(sb.ws.post(body), "the button")
     sb.settle_and_report()
@@ -213,7 +213,7 @@ def shortcut(sb: Sandbox, args: str) -> None:
         conv: Conversation = sb.state.conversations[msg.channel]
         sb.ws.tick()
         body = payloads.shortcut_on_message(me, callback_id, msg, conv, sb.ws.slack.new_trigger(me.id),
-                                            sb.ws.slack.response_url(me.id, conv.id))
+                                            sb.ws.slack.new_response_url(me.id, conv.id))
     else:
         sb.ws.tick()
         body = payloads.global_shortcut(me, callback_id, sb.ws.slack.new_trigger(me.id))

@@ -116,7 +116,7 @@ class FakeSlack:
             self.methods.triggers[trigger] = user
         return trigger
 
-    def response_url(self, user: str, channel: str, original: int | None = None) -> str:
+    def new_response_url(self, user: str, channel: str, original: int | None = None) -> str:
         key = f"R{next(self._ids):06d}"
         with self.lock:
             self._targets[key] = Target(user, channel, original)

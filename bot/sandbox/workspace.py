@@ -202,6 +202,23 @@ class Workspace:
     def move_clock(self, to: datetime) -> None:
         self.clock.set(to)
 
+    def _close_http(self) -> None:
+        """Close waitress from here, as `mutual run` does. Its loop may still be in select()
+        on the socket being closed and die with EBADF: harmless at the end, but it would print
+        a traceback over the last line of the transcript."""
+        previous = threading.excepthook
+
+        def quiet(args: threading.ExceptHookArgs) -> None:
+            if args.thread is not self._http or not isinstance(args.exc_value, OSError):
+                previous(args)
+
+        threading.excepthook = quiet
+        try:
+            self.server.close()
+            self._http.join(timeout=2)
+        finally:
+            threading.excepthook = previous
+
     # -- keeping it --------------------------------------------------------------------------
     def save(self) -> None:
         with self.slack.lock:
@@ -213,7 +230,7 @@ class Workspace:
             self.settle()
             self.save()
         finally:
-            self.server.close()
+            self._close_http()
             self.deps.notifier.shutdown()
             self.slack.stop()
             self.db.dispose()

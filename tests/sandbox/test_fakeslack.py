@@ -134,13 +134,13 @@ def test_file_upload_v2_saves_the_bytes(client: WebClient, fake: FakeSlack, tmp_
 
 
 def test_response_urls(fake: FakeSlack) -> None:
-    url = fake.response_url("UALICE", "CGENERAL")
+    url = fake.new_response_url("UALICE", "CGENERAL")
     assert post_json(url, {"text": "only alice"}) == 200
     private = fake.state.messages[-1]
     assert private.ephemeral_to == "UALICE" and private.text == "only alice"
     assert post_json(url, {"text": "for all", "response_type": "in_channel"}) == 200
     assert fake.state.messages[-1].ephemeral_to is None
-    pressed = fake.response_url("UALICE", "CGENERAL", original=private.number)
+    pressed = fake.new_response_url("UALICE", "CGENERAL", original=private.number)
     post_json(pressed, {"text": "replaced", "replace_original": True})
     assert private.text == "replaced"
     post_json(pressed, {"delete_original": True})
