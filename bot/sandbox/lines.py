@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from rich.text import Text
+
 from bot.sandbox import commands, modals, verbs
 from bot.sandbox.session import LineError, Sandbox
 
@@ -27,8 +29,8 @@ QUIT = ("quit", "exit", "/quit", "/exit")
 YES = ("yes", "y", "confirm", "ok")
 NO = ("no", "n", "deny", "cancel")
 
+HEADLINE = "You are a person in a simulated Slack workspace; Mutual is the real app."
 HELP = """\
-[bold]You are a person in a simulated Slack workspace; Mutual is the real app.[/bold]
   /thanks @bob for the review      Mutual's commands, as yourself: /thanks /helped /intro /mutual
   say <text>                       write in the conversation you're in (mentions: @name)
   react :pray: <n> · unreact …     react to message number n (a thank-you emoji records help)
@@ -41,13 +43,17 @@ HELP = """\
   time +3d · time +2h · time 2026-12-01 10:00   move the clock (your time zone) and run
                                    Mutual's scheduled jobs as of then
   slack down · slack up · slack 429 chat.postMessage 3   make the simulated Slack misbehave
-  people · help · quit
-[dim]Simulated: Slack itself (people, channels, messages, modals, files) and the clock, which
-moves a minute with each thing you do. Real: Mutual's code, its database and its scheduler.[/dim]"""
+  people · help · quit"""
+HONESTY = ("Simulated: Slack itself (people, channels, messages, modals, files) and the clock, "
+           "which moves a minute with each thing you do. Real: Mutual's code, its database and "
+           "its scheduler.")
 
 
 def help_(sb: Sandbox, args: str = "") -> None:
-    sb.console.print(HELP)
+    sb.say(HEADLINE, "bold")
+    for line in HELP.splitlines():
+        sb.console.print(Text(line), soft_wrap=True)
+    sb.note(HONESTY)
 
 
 VERBS["help"] = help_

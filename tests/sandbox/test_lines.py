@@ -119,3 +119,9 @@ def test_a_confirm_dialog_can_be_declined(typist: Typist) -> None:
     typist.type("/mutual forget", "press 1")
     assert "nothing was pressed" in typist.type("no")
     assert "Okay — nothing was erased." in typist.type("press Cancel")
+
+
+def test_help_shows_every_verb_as_typed(typist: Typist) -> None:
+    said = typist.type("help")
+    for words in ("react :pray: <n>", "inbox [name]", "press <n or label>", "slack down", "Simulated:"):
+        assert words in said
