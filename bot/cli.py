@@ -1,4 +1,4 @@
-"""`mutual` (also `python -m bot`): run, db upgrade, jobs run, outbox, export."""
+"""`mutual` (also `python -m bot`): run, db upgrade, jobs run, outbox, export, sandbox."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     # this file instead); variables already in the environment win.
     load_dotenv(Path.cwd() / ".env", override=False)
     args = _parser().parse_args(argv)
+    if args.verb == "sandbox":  # its own Slack, database and clock: no settings to read
+        from bot.sandbox.main import run_sandbox
+
+        return run_sandbox(args.script, args.db, args.fresh, args.raw)
     needs_slack = args.verb == "run"
     try:
         settings = load_settings(require_slack=needs_slack)
@@ -83,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     exp = verbs.add_parser("export", help="print a workspace's records")
     exp.add_argument("--team", required=True, help="workspace id, T…")
     exp.add_argument("--format", choices=["json", "csv"], default="json")
+    sandbox = verbs.add_parser("sandbox", help="try Mutual in a simulated Slack workspace (no Slack needed)")
+    sandbox.add_argument("--script", metavar="FILE", help="run these lines and print the transcript")
+    sandbox.add_argument("--db", metavar="PATH",
+                         help="the SQLite file (default: mutual-sandbox.db here; a fresh temporary "
+                              "one with --script)")
+    sandbox.add_argument("--fresh", action="store_true", help="start over with a new workspace")
+    sandbox.add_argument("--raw", action="store_true", help="also show the Web API calls Mutual makes")
     return parser
 
 

@@ -123,7 +123,8 @@ def _check_slack(s: Settings) -> None:
         raise ConfigError("SLACK_BOT_TOKEN is not set (Socket Mode needs it as well as SLACK_APP_TOKEN)")
     if s.bot_token is None and s.client_id is None:
         raise ConfigError(
-            "SLACK_BOT_TOKEN is not set (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"
+            "SLACK_BOT_TOKEN is not set (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth); "
+            "to try Mutual without Slack, run `mutual sandbox`"
         )
     if s.bot_token is not None and not s.bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")

@@ -123,15 +123,20 @@ class Deliverer:
             self.wake()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Until nothing is due now and no send is under way (tests, the sandbox)."""
+        """Until nothing is due now and no send is under way (tests, the sandbox); a row only
+        waiting out a rate limit is waited for."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._wake:
                 busy = self._busy
             if not busy:
+                blocked = self.limits.blocked_kinds()
                 with self.db.session() as session:
-                    due = due_now(session, self.clock(), skip=self.limits.blocked_kinds())
-                if not due:
+                    due = due_now(session, self.clock(), skip=blocked)
+                    waiting = not due and bool(blocked) and due_now(session, self.clock())
+                if waiting:
+                    time.sleep(min(self.limits.next_free() or 0.0, max(0.0, deadline - time.monotonic())))
+                elif not due:
                     with self._wake:
                         if not self._busy:
                             return True

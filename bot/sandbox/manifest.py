@@ -1,0 +1,12 @@
+"""What Slack knows about Mutual from its app manifest (manifest.yml), which decides what the
+simulated Slack sends it. A test keeps these in step with the manifest."""
+
+from __future__ import annotations
+
+COMMANDS = ("/thanks", "/helped", "/intro", "/mutual")
+# shortcut name (as people see it) -> (type, callback_id)
+SHORTCUTS = {"This helped me": ("message", "record_help"), "Thank someone": ("global", "thank_someone")}
+# Event subscriptions: Slack sends only these. `message.mpim` means messages in group DMs;
+# messages in channels and DMs are not delivered to Mutual.
+EVENTS = ("reaction_added", "reaction_removed", "message.mpim", "app_home_opened",
+          "app_uninstalled", "tokens_revoked", "user_change")

@@ -1,0 +1,119 @@
+"""Filling the modal that is open for the current person: `set`, `submit`, `cancel`, `form`.
+
+`submit` sends `view_submission` and does what Mutual's answer says (`update`, `push`,
+`errors`, `clear`, or close); `cancel` closes it and sends `view_closed`, as Slack does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.sandbox import forms, payloads
+from bot.sandbox.session import LineError, Sandbox
+from bot.sandbox.state import View
+
+
+def _open(sb: Sandbox) -> View:
+    view = sb.state.modals.get(sb.me.id)
+    if view is None:
+        raise LineError("You have no modal open. Commands like `/mutual config` or a button "
+                        "such as “Say thanks” open one.")
+    return view
+
+
+def set_field(sb: Sandbox, args: str) -> None:
+    view = _open(sb)
+    try:
+        field, value = _field_and_value(view, args)
+        parsed = forms.parse(field, value, sb.state)
+    except forms.FormError as e:
+        raise LineError(str(e)) from None
+    view.values.setdefault(field.block_id, {})[field.action_id] = parsed
+    view.errors.pop(field.block_id, None)
+    shown = forms.shown_value(parsed, sb.render) or "(empty)"
+    sb.note(f"  {field.label}: {shown}")
+
+
+def _field_and_value(view: View, args: str) -> tuple[forms.Field, str]:
+    """`set 3 text`, `set "What for" text`, `set what for = text`, or the longest run of
+    leading words that names one field: `set Channel for the summary #general`."""
+    args = args.strip()
+    if not args:
+        raise LineError("Try `set 1 @bob` or `set who helped @bob`: a field, then its value.")
+    if "=" in args:
+        name, _, value = args.partition("=")
+        return forms.find(view, name.strip()), value.strip()
+    if args[0] in "\"'“":
+        close = {"\"": "\"", "'": "'", "“": "”"}[args[0]]
+        end = args.find(close, 1)
+        if end > 0:
+            return forms.find(view, args[1:end]), args[end + 1:].strip()
+    words = args.split()
+    for cut in range(len(words) - 1, 1, -1):
+        try:
+            return forms.find(view, " ".join(words[:cut])), " ".join(words[cut:])
+        except forms.FormError:
+            continue
+    return forms.find(view, words[0]), " ".join(words[1:])
+
+
+def show_form(sb: Sandbox, args: str = "") -> None:
+    sb.show_modal(_open(sb))
+
+
+def submit(sb: Sandbox, args: str = "") -> None:
+    view = _open(sb)
+    if not view.view.get("submit"):
+        close(sb)
+        return
+    empty = forms.missing(view)
+    if empty:
+        names = ", ".join(f"[{f.number}] {f.label}" for f in empty)
+        raise LineError(f"Fill in {names} first — Slack won't submit a form with a required field empty.")
+    me = sb.me
+    submitted = View(view.id, view.user, view.view, values=forms.values(view), hash=view.hash)
+    sb.ws.tick()
+    answer = sb.check(sb.ws.post(payloads.view_submission(me, submitted, sb.ws.slack.new_trigger(me.id))),
+                      "the form")
+    _follow(sb, view, answer)
+    sb.settle_and_report()
+
+
+def _follow(sb: Sandbox, view: View, answer: dict[str, Any]) -> None:
+    action = answer.get("response_action")
+    if action == "errors":
+        view.errors = {str(k): str(v) for k, v in (answer.get("errors") or {}).items()}
+        sb.say("Mutual didn't accept the form yet:", "bold red")
+        sb.show_modal(view)
+        return
+    if action in ("update", "push") and isinstance(answer.get("view"), dict):
+        if action == "push":
+            view.stack.append(view.view)
+        view.view, view.values, view.errors = answer["view"], {}, {}
+        if forms.fields(view) or view.view.get("submit"):
+            sb.show_modal(view)
+            return
+        sb.show_modal(view)  # a closing message: shown once, then the modal goes
+        _close(sb, view, notify=False)
+        return
+    _close(sb, view, notify=False)
+    sb.note("(the modal closed)")
+
+
+def close(sb: Sandbox, args: str = "") -> None:
+    view = _open(sb)
+    _close(sb, view, notify=True)
+    sb.note("(the modal closed)")
+    sb.settle_and_report()
+
+
+def _close(sb: Sandbox, view: View, notify: bool) -> None:
+    if view.stack:
+        view.view = view.stack.pop()
+        view.values, view.errors = {}, {}
+        if not notify:
+            sb.show_modal(view)
+            return
+    sb.state.modals.pop(view.user, None)
+    if notify and view.view.get("notify_on_close"):
+        # Slack sends view_closed only to apps that asked for it with notify_on_close.
+        sb.check(sb.ws.post(payloads.view_closed(sb.me, view)), "closing the modal")

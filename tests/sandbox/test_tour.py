@@ -1,0 +1,95 @@
+"""examples/tour.txt, run as a newcomer runs it: `mutual sandbox --script examples/tour.txt`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_sandbox(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    return subprocess.run([sys.executable, "-m", "bot", "sandbox", *args], cwd=cwd, env=env,
+                          input=stdin, capture_output=True, text=True, timeout=90)
+
+
+def section(transcript: str, line: str, after: str = "") -> str:
+    """What one typed line printed (its first time after the prompt line `after`)."""
+    start = transcript.index(f"> {line}\n", transcript.index(f"> {after}") if after else 0)
+    rest = transcript[start + len(line) + 3:]
+    following = re.search(r"^\w+( \[[^\]]+\])? · \w{3} \d\d \w{3} \d\d:\d\d \(", rest, re.M)
+    return rest[:following.start()] if following else rest
+
+
+def test_the_tour_tells_its_story(tmp_path: Path) -> None:
+    done = run_sandbox(["--script", str(ROOT / "examples" / "tour.txt")], tmp_path)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    assert "Traceback" not in out + done.stderr
+
+    # Thanks: Alice sees a private receipt with its button; Bob is told in one line.
+    thanks = section(out, "/thanks @bob for the review of the billing PR")
+    assert "only you can see this" in thanks and "[1] Share in channel" in thanks
+    assert "1 new DM for bob" in thanks
+
+    # The claim: Dan confirms with the button, and Alice hears about it.
+    assert "[1] Yes, they helped  [2] Not really" in section(out, "as dan")
+    assert "You confirmed that @alice helped you." in section(out, "press Yes, they helped")
+    assert "@dan confirmed that you helped them." in section(out, "as alice")
+
+    # The intro: both say yes → a group DM; both write there → the introducer is told.
+    assert "I've started a group chat" in section(out, "press Yes", after="as carol")
+    connected = section(out, "say Wednesday works, see you then.")
+    assert "1 new DM for alice" in connected
+    assert "@bob and @carol connected — thanks to your introduction." in out
+
+    # Time passes: the nudge waits for Erin's morning in Tokyo, then arrives with its buttons.
+    assert "a DM for erin waits for their working hours: Fri 20 Nov 09:00 in Asia/Tokyo" in section(out, "time +3d")
+    nudge = section(out, "time 2026-11-20 09:30")
+    assert "@dan has helped you three times this quarter" in nudge
+    assert "[3] Snooze for 30 days" in nudge
+    assert "Snoozed — no suggestions from Mutual until Sunday 20 December 2026." in section(
+        out, "press Snooze for 30 days")
+
+    # The weekly team summary in #general, with its chart saved to disk.
+    summary = section(out, "time 2026-11-20 16:00")
+    assert "The week in Mutual" in summary and "· #general ·" in summary
+    chart = re.search(r"saved to\s+(\S+\.png)", summary)
+    assert chart is not None, summary
+    assert Path(chart.group(1)).read_bytes().startswith(b"\x89PNG")
+
+    assert "Your last 90 days" in section(out, "/mutual me")
+    assert "Mutual has forgotten you" in section(out, "yes")
+
+
+def test_a_failing_line_stops_the_script_with_a_non_zero_exit(tmp_path: Path) -> None:
+    script = tmp_path / "bad.txt"
+    script.write_text("# two good lines, then a typo\npeople\n/thanks @bob for lunch\npres 1\nhelp\n")
+    done = run_sandbox(["--script", str(script)], tmp_path)
+    assert done.returncode == 1
+    assert "I don't know “pres”" in done.stdout
+    assert "The script stopped at line 4." in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_session_resumes_with_its_records_and_its_clock(tmp_path: Path) -> None:
+    first = tmp_path / "first.txt"
+    first.write_text("/thanks @bob for the review\ntime +2d\n")
+    db = tmp_path / "mine.db"
+    assert run_sandbox(["--script", str(first), "--db", str(db)], tmp_path).returncode == 0
+
+    second = tmp_path / "second.txt"
+    second.write_text("/mutual me\n")
+    done = run_sandbox(["--script", str(second), "--db", str(db)], tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert "resumed" in done.stdout
+    assert "alice · Wed 18 Nov 10:01 (Europe/London) > /mutual me" in done.stdout
+    assert "@bob helped you once" in done.stdout
+
+    fresh = run_sandbox(["--script", str(second), "--db", str(db), "--fresh"], tmp_path)
+    assert "a new workspace" in fresh.stdout
+    assert "@bob helped you" not in fresh.stdout
