@@ -48,6 +48,7 @@ CFG_CLAIM_REMINDER = "cfg_claim_reminder_days"
 CFG_INTRO_REMINDER = "cfg_intro_reminder_days"
 CFG_INTRO_EXPIRY = "cfg_intro_expiry_days"
 CFG_INTRO_SILENT = "cfg_intro_silent_days"
+CFG_DELIVERY_RETRY = "cfg_delivery_retry_hours"
 
 # Introductions
 INTRO_ACCEPT = "intro_accept"

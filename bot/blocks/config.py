@@ -25,6 +25,7 @@ FIELD_BLOCKS: dict[str, str] = {
     "intro_reminder_days": ids.CFG_INTRO_REMINDER,
     "intro_expiry_days": ids.CFG_INTRO_EXPIRY,
     "intro_silent_days": ids.CFG_INTRO_SILENT,
+    "delivery_retry_hours": ids.CFG_DELIVERY_RETRY,
 }
 NUMBER_LABELS = {
     "window_days": ("Look back over (days)", "Counts in `/mutual me`, nudges and summaries."),
@@ -36,6 +37,8 @@ NUMBER_LABELS = {
     "intro_reminder_days": ("Remind about an intro after (days)", None),
     "intro_expiry_days": ("Unanswered intros lapse after (days)", None),
     "intro_silent_days": ("Nudge a quiet intro after (days)", None),
+    "delivery_retry_hours": ("Keep trying a message Slack won't take for (hours)",
+                             "Then it is set aside; `mutual outbox` shows it to operators."),
 }
 DIGEST_ON = "on"
 

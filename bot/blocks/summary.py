@@ -108,8 +108,9 @@ def build_digest(digest: ChannelDigest) -> dict[str, Any]:
     return message(text, cap_blocks(blocks))
 
 
-def build_summary_posting(channel_id: str) -> dict[str, Any]:
-    text = f"Posting this week's summary in <#{channel_id}>, with its chart."
+def build_summary_posting(channel_id: str, with_chart: bool) -> dict[str, Any]:
+    text = (f"Posting this week's summary in <#{channel_id}>"
+            + (", with its chart." if with_chart else "."))
     return {"response_type": "ephemeral", **message(text, [section(f":outbox_tray: {text}")])}
 
 

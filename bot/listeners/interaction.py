@@ -4,6 +4,7 @@ outbox, in the transaction that records the press."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,21 @@ from sqlalchemy.orm import Session
 
 from bot.services import outbox
 from bot.services.workspaces import ensure_workspace
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button carrying a row id, pressed by `user_id` of `team_id`."""
+
+    item_id: int
+    user_id: str
+    team_id: str
+
+
+def press_of(body: dict[str, Any], action: dict[str, Any], team_id: str) -> Press | None:
+    """The press, or None when the button's value is not an id Mutual wrote (nothing to do)."""
+    item_id = id_of(action)
+    return None if item_id is None else Press(item_id, body["user"]["id"], team_id)
 
 
 def container_of(body: dict[str, Any]) -> tuple[str | None, str | None]:

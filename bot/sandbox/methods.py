@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.app import BOT_SCOPES
 from bot.sandbox.state import (
     APP_ID,
     BOT_ID,
@@ -25,10 +26,8 @@ from bot.sandbox.state import (
     View,
 )
 
-# The bot scopes in manifest.yml (a test keeps the two in step).
-SCOPES = frozenset({"commands", "chat:write", "chat:write.public", "reactions:read", "users:read",
-                    "im:write", "im:history", "mpim:write", "mpim:history", "channels:read",
-                    "files:write"})
+# The bot scopes Mutual asks for (manifest.yml; a test keeps the two in step).
+SCOPES = frozenset(BOT_SCOPES)
 HISTORY_SCOPE = {"channel": "channels:history", "im": "im:history", "mpim": "mpim:history"}
 MPIM_MAX = 8
 PAGE = 100

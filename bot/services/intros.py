@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Intro, IntroRequest, Member, Workspace
@@ -188,12 +188,8 @@ def check_people_and_reason(invoker_id: str, a_id: str | None, b_id: str | None,
 def active_between(session: Session, team_id: str, a_id: str, b_id: str,
                    now: datetime) -> IntroView | None:
     """An intro of this pair (either order) that is proposed and not lapsed, or open."""
-    rows = session.scalars(
-        select(Intro).where(
-            Intro.team_id == team_id, Intro.status.in_(ACTIVE),
-            or_((Intro.a_id == a_id) & (Intro.b_id == b_id), (Intro.a_id == b_id) & (Intro.b_id == a_id)),
-        ).order_by(Intro.created_at.desc(), Intro.id.desc())
-    ).all()
+    rows = _active(session, team_id, or_((Intro.a_id == a_id) & (Intro.b_id == b_id),
+                                         (Intro.a_id == b_id) & (Intro.b_id == a_id)))
     workspace = _settings(session, team_id)
     for intro in rows:
         if not _lapsed(intro, workspace, now):
@@ -492,13 +488,16 @@ def get_request(session: Session, team_id: str, request_id: int) -> RequestView 
 
 def open_intros_for(session: Session, team_id: str, user_id: str) -> list[IntroView]:
     """Proposed or open intros where `user_id` is the introducer, a or b; newest first."""
-    rows = session.scalars(
-        select(Intro).where(
-            Intro.team_id == team_id, Intro.status.in_(ACTIVE),
-            or_(Intro.introducer_id == user_id, Intro.a_id == user_id, Intro.b_id == user_id),
-        ).order_by(Intro.created_at.desc(), Intro.id.desc())
-    ).all()
+    rows = _active(session, team_id, or_(Intro.introducer_id == user_id, Intro.a_id == user_id,
+                                         Intro.b_id == user_id))
     return [_view(i) for i in rows]
+
+
+def _active(session: Session, team_id: str, who: ColumnElement[bool]) -> list[Intro]:
+    """Proposed or open intros of the workspace matching `who`, newest first."""
+    return list(session.scalars(
+        select(Intro).where(Intro.team_id == team_id, Intro.status.in_(ACTIVE), who)
+        .order_by(Intro.created_at.desc(), Intro.id.desc())))
 
 
 def _installed(session: Session, status: str) -> list[tuple[Intro, Workspace]]:

@@ -29,6 +29,7 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     "intro_reminder_days": (1, 60, "The intro reminder"),
     "intro_expiry_days": (1, 90, "Intro expiry"),
     "intro_silent_days": (1, 60, "The quiet-intro nudge"),
+    "delivery_retry_hours": (1, 72, "Retrying a message Slack won't take"),
 }
 
 
@@ -49,6 +50,7 @@ class WorkspaceConfig:
     intro_reminder_days: int
     intro_expiry_days: int
     intro_silent_days: int
+    delivery_retry_hours: int
 
 
 def current_config(workspace: Workspace) -> WorkspaceConfig:

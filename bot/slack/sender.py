@@ -50,10 +50,13 @@ class Outcome:
     data: dict[str, Any] | None = None  # what a call learned, for the kind's after_sent
 
 
+DELIVERY_TIMEOUT = 10  # seconds one outbox call may take; a slower answer is checked, not resent
+
+
 def delivery_client(api_url: str, token: str | None) -> WebClient:
     """A client with no automatic retries: a retried post could arrive twice, and the outbox
     decides when to try again (429s included)."""
-    return WebClient(token=token, base_url=api_url, timeout=10, retry_handlers=[])
+    return WebClient(token=token, base_url=api_url, timeout=DELIVERY_TIMEOUT, retry_handlers=[])
 
 
 def metadata_key(key: str) -> str:

@@ -22,6 +22,7 @@ GOOD = {
     "cfg_intro_reminder_days": {"type": "number_input", "value": "2"},
     "cfg_intro_expiry_days": {"type": "number_input", "value": "6"},
     "cfg_intro_silent_days": {"type": "number_input", "value": "4"},
+    "cfg_delivery_retry_hours": {"type": "number_input", "value": "12"},
 }
 
 

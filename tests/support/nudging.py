@@ -105,26 +105,6 @@ class FakeTimer:
         self.now += seconds
 
 
-class HistoryDouble(SlackDouble):
-    """The Web API double, also answering `conversations.history` from the messages it was
-    sent (with their metadata), as Slack does for an app with `im:history`."""
-
-    def _ok(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
-        if method == "conversations.history":
-            channel = str(p.get("channel"))
-            messages = []
-            for call in self.calls_to("chat.postMessage"):
-                target = str(call.get("channel"))
-                dm = "D" + target[1:4] if target[:1] in ("U", "W") else target
-                if dm != channel:
-                    continue
-                meta = call.get("metadata")
-                messages.append({"type": "message", "text": call.get("text"),
-                                 "metadata": json.loads(meta) if isinstance(meta, str) else meta})
-            return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
-        return super()._ok(method, p)
-
-
 def days(n: float) -> timedelta:
     return timedelta(days=n)
 

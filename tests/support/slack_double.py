@@ -1,17 +1,14 @@
 """A local double of Slack's Web API: answers like Slack, records every call, and can be told
-to answer 429s and errors. Runs on an ephemeral port in a thread."""
+to answer 429s and errors, hang, or refuse connections (bot/sandbox/localapi.py). Runs on an
+ephemeral port in a thread."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import threading
-import time
-from collections import deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+
+from bot.sandbox.localapi import LocalApi, Scripted
 
 TEAM = "T0001"
 OTHER_TEAM = "T0999"
@@ -39,122 +36,40 @@ def default_people() -> dict[str, dict[str, Any]]:
     return {u["id"]: u for u in users}
 
 
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    headers: dict[str, str]
-    at: float = field(default_factory=time.monotonic)
+class SlackDouble(LocalApi):
+    """Answers like Slack (auth, users, messages, conversations, views, files v2, OAuth), keeps
+    each conversation's messages (with their metadata) for conversations.history, and — from
+    LocalApi — records every call and misbehaves on request."""
 
-
-@dataclass
-class Scripted:
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str]
-
-
-class SlackDouble:
     def __init__(self) -> None:
         self.users = default_people()
-        self.calls: list[Call] = []
         self.uploads: dict[str, bytes] = {}
         self.bot_user_id = "UMUTUAL"
         self.team_id = TEAM
         self.socket_url: str | None = None
-        self._scripts: dict[str, deque[Scripted]] = {}
-        self._limits: dict[str, tuple[int, float, deque[float]]] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
         self._ts = itertools.count(1)
-        self._lock = threading.Lock()
-        self._cond = threading.Condition(self._lock)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__()
 
-    # -- lifecycle -------------------------------------------------------------------------
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    @property
-    def api_url(self) -> str:
-        return self.base + "/api/"
+    def upload(self, file_id: str, data: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        status, body = super().upload(file_id, data, headers)
+        if status == 200:
+            self.uploads[file_id] = data
+        return status, body
 
     def response_url(self, name: str = "r1") -> str:
         return f"{self.base}/respond/{name}"
 
-    def start(self) -> SlackDouble:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    # -- scripting -------------------------------------------------------------------------
-    def fail(self, method: str, error: str, times: int = 1, status: int = 200) -> None:
-        for _ in range(times):
-            self._script(method, Scripted(status, {"ok": False, "error": error}, {}))
-
-    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
-        for _ in range(times):
-            self._script(method, Scripted(429, {"ok": False, "error": "ratelimited"},
-                                          {"Retry-After": str(retry_after)}))
-
-    def limit(self, method: str, calls: int, per_seconds: float) -> None:
-        """Answer 429 past `calls` per sliding `per_seconds`, as Slack's tiers do."""
-        self._limits[method] = (calls, per_seconds, deque())
-
-    def _script(self, method: str, scripted: Scripted) -> None:
-        with self._lock:
-            self._scripts.setdefault(method, deque()).append(scripted)
-
-    # -- reading what happened -------------------------------------------------------------
-    def calls_to(self, method: str) -> list[dict[str, Any]]:
-        with self._lock:
-            return [c.params for c in self.calls if c.method == method]
-
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                found = [c.params for c in self.calls if c.method == method]
-                if len(found) >= count:
-                    return found
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"expected {count} call(s) to {method}, saw {len(found)}: "
-                                         f"{[c.method for c in self.calls]}")
-                self._cond.wait(left)
-
     def dms_to(self, user_id: str) -> list[dict[str, Any]]:
         return [p for p in self.calls_to("chat.postMessage") if p.get("channel") == user_id]
 
-    def reset(self) -> None:
-        with self._lock:
-            self.calls.clear()
-            self._scripts.clear()
-            self._limits.clear()
+    @staticmethod
+    def dm_id(user_id: str) -> str:
+        """The DM conversations.open gives for one person (and for a group of them)."""
+        users = sorted(user_id.split(","))
+        return ("G" if len(users) > 1 else "D") + "".join(u[1:4] for u in users)
 
-    # -- answering -------------------------------------------------------------------------
-    def answer(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> Scripted:
-        with self._cond:
-            self.calls.append(Call(method, params, headers))
-            self._cond.notify_all()
-            scripted = self._scripts.get(method)
-            if scripted:
-                return scripted.popleft()
-            limited = self._limits.get(method)
-            if limited is not None:
-                calls, window, seen = limited
-                now = time.monotonic()
-                while seen and now - seen[0] >= window:
-                    seen.popleft()
-                if len(seen) >= calls:
-                    wait = max(1, int(window - (now - seen[0])) + 1)
-                    return Scripted(429, {"ok": False, "error": "ratelimited"},
-                                    {"Retry-After": str(wait)})
-                seen.append(now)
+    def ok(self, method: str, params: dict[str, Any]) -> Scripted:
         return Scripted(200, self._ok(method, params), {})
 
     def _ok(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
@@ -169,14 +84,20 @@ class SlackDouble:
                     "response_metadata": {"next_cursor": ""}}
         if method in ("chat.postMessage", "chat.update"):
             ts = p.get("ts") or f"{1700000000 + next(self._ts)}.000100"
-            return {"ok": True, "channel": p.get("channel"), "ts": ts,
+            channel = str(p.get("channel"))
+            if method == "chat.postMessage":
+                kept = self.dm_id(channel) if channel[:1] in "UW" else channel
+                self.history.setdefault(kept, []).append(
+                    {"ts": ts, "text": p.get("text"), "metadata": p.get("metadata")})
+            return {"ok": True, "channel": channel, "ts": ts,
                     "message": {"text": p.get("text"), "ts": ts}}
+        if method == "conversations.history":
+            messages = list(reversed(self.history.get(str(p.get("channel")), [])))
+            return {"ok": True, "messages": messages, "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
         if method == "conversations.open":
-            users = sorted(str(p.get("users", "")).split(","))
-            prefix = "G" if len(users) > 1 else "D"
-            return {"ok": True, "channel": {"id": prefix + "".join(u[1:4] for u in users)}}
+            return {"ok": True, "channel": {"id": self.dm_id(str(p.get("users", "")))}}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return {"ok": True, "view": {"id": f"V{next(self._ts)}"}}
         if method == "files.getUploadURLExternal":
@@ -195,58 +116,3 @@ class SlackDouble:
                     "enterprise": None, "is_enterprise_install": False,
                     "authed_user": {"id": "UALICE"}}
         return {"ok": True}
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        double = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                if self.path.startswith("/upload/"):
-                    double.uploads[self.path.rsplit("/", 1)[1]] = raw
-                    double.answer("upload", {"file_id": self.path.rsplit("/", 1)[1],
-                                             "size": len(raw)}, headers)
-                    return self._send(200, {"ok": True}, {})
-                params = _parse(raw, headers.get("content-type", ""))
-                if self.path.startswith("/respond/"):
-                    params["_url"] = self.path
-                    double.answer("response_url", params, headers)
-                    return self._send(200, {"ok": True}, {})
-                path, _, query = self.path.partition("?")
-                params.update(parse_qsl(query, keep_blank_values=True))
-                method = path.removeprefix("/api/")
-                reply = double.answer(method, params, headers)
-                self._send(reply.status, reply.body, reply.headers)
-
-            do_GET = do_POST
-
-            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
-
-
-def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
-    text = raw.decode("utf-8", errors="replace")
-    if not text:
-        return {}
-    if "json" in content_type or text.startswith("{"):
-        return json.loads(text)
-    params: dict[str, Any] = dict(parse_qsl(text, keep_blank_values=True))
-    for key in ("blocks", "view", "files", "attachments"):
-        if isinstance(params.get(key), str) and params[key][:1] in "[{":
-            params[key] = json.loads(params[key])
-    return params

@@ -13,6 +13,7 @@ GOOD = {
     "window_days": "60", "one_sided_min": "4", "person_cooldown_days": "7",
     "pair_cooldown_days": "30", "claim_expiry_days": "14", "claim_reminder_days": "3",
     "intro_reminder_days": "3", "intro_expiry_days": "7", "intro_silent_days": "5",
+    "delivery_retry_hours": "24",
 }
 
 

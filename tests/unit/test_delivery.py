@@ -16,7 +16,6 @@ from bot.slack.sender import metadata_key, single_workspace_clients
 from tests.conftest import START
 from tests.support.nudging import (
     FakeTimer,
-    HistoryDouble,
     add_nudge,
     buttons,
     days,
@@ -285,6 +284,7 @@ def crashed_in_flight(db, recipient="UALICE"):
 
 
 def test_in_flight_when_the_runner_died_and_slack_cannot_tell(db, slack, clients):
+    slack.fail("conversations.history", "missing_scope", times=5)  # no im:history
     crashed_in_flight(db)
     assert deliver(db, clients, NOW).sent == 0  # the claim has not lapsed yet
     report = deliver(db, clients, NOW + timedelta(seconds=60))
@@ -293,15 +293,8 @@ def test_in_flight_when_the_runner_died_and_slack_cannot_tell(db, slack, clients
     assert nudge_rows(db)[0].last_error == INTERRUPTED
 
 
-@pytest.fixture
-def history_slack():
-    double = HistoryDouble().start()
-    yield double
-    double.stop()
-
-
-def test_in_flight_and_already_delivered_is_not_sent_again(db, history_slack):
-    clients = single_workspace_clients(history_slack.api_url, "xoxb-test")
+def test_in_flight_and_already_delivered_is_not_sent_again(db, slack):
+    clients = single_workspace_clients(slack.api_url, "xoxb-test")
     one_nudge(db)
     # It reached Slack, then the runner died before marking it sent.
     deliver(db, clients)
@@ -312,26 +305,26 @@ def test_in_flight_and_already_delivered_is_not_sent_again(db, history_slack):
         row.status, row.claimed_by, row.claimed_until = "sending", "gone:1:x", NOW
     report = deliver(db, clients, NOW + timedelta(seconds=1))
     assert report.recovered == 1 and report.sent == 1
-    assert len(history_slack.dms_to("UALICE")) == 1
+    assert len(slack.dms_to("UALICE")) == 1
     assert nudge_rows(db)[0].status == "sent"
 
 
-def test_in_flight_and_never_delivered_is_sent_now(db, history_slack):
-    clients = single_workspace_clients(history_slack.api_url, "xoxb-test")
+def test_in_flight_and_never_delivered_is_sent_now(db, slack):
+    clients = single_workspace_clients(slack.api_url, "xoxb-test")
     crashed_in_flight(db)
     report = deliver(db, clients, NOW + timedelta(seconds=60))
     assert report.recovered == 1 and report.sent == 1
-    assert len(history_slack.dms_to("UALICE")) == 1
-    assert history_slack.calls_to("conversations.history")[0]["channel"] == "DALI"
+    assert len(slack.dms_to("UALICE")) == 1
+    assert slack.calls_to("conversations.history")[0]["channel"] == "DALI"
 
 
-def test_a_dead_local_runner_is_recovered_without_waiting(db, history_slack):
+def test_a_dead_local_runner_is_recovered_without_waiting(db, slack):
     import subprocess
     import sys
 
     from bot.jobs.runner import runner_id
 
-    clients = single_workspace_clients(history_slack.api_url, "xoxb-test")
+    clients = single_workspace_clients(slack.api_url, "xoxb-test")
     one_nudge(db)
     pid = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                          capture_output=True, text=True, check=True).stdout.strip()
@@ -381,27 +374,27 @@ def test_scheduler_clients_follow_the_settings(db, slack):
     assert scheduler_clients(settings_for(slack, db.url, bot_token=None), db) is None
 
 
-def test_when_slack_cannot_answer_the_check_yet_the_row_stays_in_flight(db, history_slack):
-    clients = single_workspace_clients(history_slack.api_url, "xoxb-test")
+def test_when_slack_cannot_answer_the_check_yet_the_row_stays_in_flight(db, slack):
+    clients = single_workspace_clients(slack.api_url, "xoxb-test")
     crashed_in_flight(db)
-    history_slack.rate_limit("conversations.history", times=1, retry_after=30)
+    slack.rate_limit("conversations.history", times=1, retry_after=30)
     later = NOW + timedelta(seconds=60)
     report = deliver(db, clients, later)
     assert report.recovered == 1 and report.sent == 0 and report.failed == 0
     [row] = nudge_rows(db)
     assert row.status == "sending" and row.claimed_until == later + timedelta(seconds=30)
-    assert history_slack.dms_to("UALICE") == []  # never sent unchecked
+    assert slack.dms_to("UALICE") == []  # never sent unchecked
     assert deliver(db, clients, later + timedelta(seconds=29)).recovered == 0
     report = deliver(db, clients, later + timedelta(seconds=30))
     assert report.recovered == 1 and report.sent == 1
-    assert len(history_slack.dms_to("UALICE")) == 1
+    assert len(slack.dms_to("UALICE")) == 1
     assert nudge_rows(db)[0].attempts == 2  # the interrupted try, then this one
 
 
-def test_a_connection_that_broke_after_sending_is_checked_not_resent(db, history_slack, monkeypatch):
+def test_a_connection_that_broke_after_sending_is_checked_not_resent(db, slack, monkeypatch):
     from bot.slack import sender
 
-    clients = single_workspace_clients(history_slack.api_url, "xoxb-test")
+    clients = single_workspace_clients(slack.api_url, "xoxb-test")
     one_nudge(db)
     real_post = sender.post_message
 
@@ -416,7 +409,7 @@ def test_a_connection_that_broke_after_sending_is_checked_not_resent(db, history
         kinds.KINDS["one_sided"],
         send=lambda client, row, msg: sender.post_message(client, row.recipient_id, msg, row.key)))
     report = deliver(db, clients)
-    assert report.sent == 1 and len(history_slack.dms_to("UALICE")) == 1
+    assert report.sent == 1 and len(slack.dms_to("UALICE")) == 1
     assert nudge_rows(db)[0].status == "sent"
 
 

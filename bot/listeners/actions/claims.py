@@ -9,19 +9,19 @@ from slack_bolt import Ack, App, BoltContext
 from bot import constants as ids
 from bot.blocks.recording import build_claim_answered, build_claim_confirmed_dm
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.interaction import id_of, replace_here
+from bot.listeners.interaction import press_of, replace_here
 from bot.services import outbox
 from bot.services.recording import ClaimAnswer, answer_claim
 
 
 def register(app: App, deps: Deps) -> None:
     def answer(confirm: bool, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        claim_id = id_of(action)
-        if claim_id is None:
+        press = press_of(body, action, team_of(context, body))
+        if press is None:
             return
-        team_id, now = team_of(context, body), deps.clock()
+        team_id, now = press.team_id, deps.clock()
         with deps.db.session() as session:
-            outcome, claim = answer_claim(session, team_id, claim_id, body["user"]["id"], confirm, now)
+            outcome, claim = answer_claim(session, team_id, press.item_id, press.user_id, confirm, now)
             if claim is None or outcome is ClaimAnswer.NOT_YOURS:
                 return
             # Pressing again, or the other button, shows the answer already given.

@@ -21,7 +21,7 @@ from bot.blocks.intros import (
 )
 from bot.blocks.recording import FORM_BUSY, build_busy
 from bot.listeners.deps import Deps, team_of
-from bot.listeners.interaction import container_of, id_of, replace_here, reply
+from bot.listeners.interaction import container_of, press_of, replace_here, reply
 from bot.listeners.intro_notices import (
     consent_key,
     open_group,
@@ -38,12 +38,12 @@ from bot.slack.modals import open_modal
 def register(app: App, deps: Deps) -> None:
     def answer(accept: bool, body: dict[str, Any], action: dict[str, Any],
                context: BoltContext) -> None:
-        intro_id = id_of(action)
-        if intro_id is None:
+        press = press_of(body, action, team_of(context, body))
+        if press is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        user, team_id, now = press.user_id, press.team_id, deps.clock()
         with deps.db.session() as session:
-            result = intros.answer_intro(session, team_id, intro_id, user, accept, now)
+            result = intros.answer_intro(session, team_id, press.item_id, user, accept, now)
             intro = result.intro
             if result.outcome is Answer.NOT_A_PARTY:
                 reply(session, team_id, body, build_not_a_party(), now, "not_a_party")
@@ -80,12 +80,12 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.INTRO_CONNECTED)
     def connected(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        intro_id = id_of(action)
-        if intro_id is None:
+        press = press_of(body, action, team_of(context, body))
+        if press is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        user, team_id, now = press.user_id, press.team_id, deps.clock()
         with deps.db.session() as session:
-            result = intros.mark_connected(session, team_id, intro_id, user, now)
+            result = intros.mark_connected(session, team_id, press.item_id, user, now)
             intro = result.intro
             if intro is None or result.outcome is Connect.NOT_OPEN:
                 return
@@ -102,12 +102,12 @@ def register(app: App, deps: Deps) -> None:
     def make(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
              context: BoltContext) -> None:
         ack()
-        request_id = id_of(action)
-        if request_id is None:
+        press = press_of(body, action, team_of(context, body))
+        if press is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        team_id, now = press.team_id, deps.clock()
         with deps.db.session() as session:
-            result = intros.request_to_make(session, team_id, request_id, user)
+            result = intros.request_to_make(session, team_id, press.item_id, press.user_id)
         request = result.request
         if result.outcome is RequestAnswer.OK and request is not None:
             modal = build_intro_modal(request.requester_id, request.target_id, request.reason, request.id)
@@ -125,12 +125,12 @@ def register(app: App, deps: Deps) -> None:
     def decline_request(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                         context: BoltContext) -> None:
         ack()
-        request_id = id_of(action)
-        if request_id is None:
+        press = press_of(body, action, team_of(context, body))
+        if press is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        team_id, now = press.team_id, deps.clock()
         with deps.db.session() as session:
-            result = intros.decline_request(session, team_id, request_id, user, now)
+            result = intros.decline_request(session, team_id, press.item_id, press.user_id, now)
             request = result.request
             if result.outcome is RequestAnswer.NOT_YOURS:
                 reply(session, team_id, body, build_not_a_party(), now, "not_yours")

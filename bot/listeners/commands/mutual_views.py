@@ -98,7 +98,7 @@ def summary(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]
         channel = str(workspace.nudge_channel or command.get("channel_id") or "")
         queue_summary(session, figures, channel, f"summary_post:{command.get('trigger_id')}", now,
                       admin=command["user_id"])
-    return build_summary_posting(channel)
+    return build_summary_posting(channel, with_chart=figures.help.shown)
 
 
 def export(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> Reply:
