@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.db.models import OutboxItem
-from bot.services.outbox import CANCELLED, DONE, FAILED, PENDING, SENDING, SENT, written
+from bot.services.outbox import CANCELLED, DONE, FAILED, NOW, PENDING, SENDING, SENT, written
 
 ERROR_MAX = 200
 # Waits before trying a transiently failed send again; the last one repeats until the
@@ -235,3 +235,19 @@ def due_now(session: Session, now: datetime, skip: Iterable[tuple[str, str]] = (
     for team_id, kind in skip:
         query = query.where(~and_(OutboxItem.team_id == team_id, OutboxItem.kind == kind))
     return session.scalar(query.limit(1)) is not None
+
+
+# Done rows are kept while something may still refer to them: an update finds a message by its
+# row (intros and claims live up to 90 days), and cooldowns look back at nudges sent (up to a
+# year). Older ones are only weight.
+KEEP_ANSWERS = timedelta(days=120)
+KEEP_PLANNED = timedelta(days=400)
+
+
+def prune_done(session: Session, now: datetime) -> int:
+    """Delete done rows past their keeping time; how many went."""
+    gone = session.execute(delete(OutboxItem).where(
+        OutboxItem.status.in_(DONE),
+        or_(and_(OutboxItem.priority == NOW, OutboxItem.created_at < now - KEEP_ANSWERS),
+            and_(OutboxItem.priority != NOW, OutboxItem.created_at < now - KEEP_PLANNED))))
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]

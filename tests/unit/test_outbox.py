@@ -5,6 +5,9 @@ import sys
 import threading
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from bot.db.models import OutboxItem
 from bot.jobs.lease import job_lock
 from bot.jobs.runner import holder_is_dead, runner_id
 from bot.services import delivery as queue
@@ -228,3 +231,20 @@ def test_two_planners_at_once_write_one_row_per_message(db):
     assert sum(results) == 40
     rows = nudge_rows(db)
     assert len(rows) == 40 and len({r.key for r in rows}) == 40
+
+
+def test_done_rows_are_pruned_after_their_keeping_time(db):
+    old_answer = NOW - queue.KEEP_ANSWERS - SECOND
+    old_plan = NOW - queue.KEEP_PLANNED - SECOND
+    with db.session() as s:
+        workspace(s, NOW)
+        add_nudge(s, "answer-old", "UALICE", old_answer, old_answer, status="sent", priority=0)
+        add_nudge(s, "answer-new", "UALICE", NOW, NOW - SECOND, status="sent", priority=0)
+        add_nudge(s, "answer-waiting", "UALICE", old_answer, old_answer, priority=0)
+        add_nudge(s, "plan-recent-enough", "UALICE", old_answer, old_answer, status="sent")
+        add_nudge(s, "plan-old", "UALICE", old_plan, old_plan, status="cancelled")
+    with db.session() as s:
+        assert queue.prune_done(s, NOW) == 2
+    with db.session() as s:
+        left = {r.key for r in s.scalars(select(OutboxItem))}
+    assert left == {"answer-new", "answer-waiting", "plan-recent-enough"}
