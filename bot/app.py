@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlparse
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -75,7 +76,15 @@ def _oauth(settings: Settings, db: Database) -> OAuthSettings:
         state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
         install_path="/slack/install",
         redirect_uri_path="/slack/oauth_redirect",
+        # GovSlack and other Slack hosts authorize on their own host, as their Web API lives.
+        authorization_url=authorization_url(settings.api_url),
     )
+
+
+def authorization_url(api_url: str) -> str:
+    """https://slack.com/api/ -> https://slack.com/oauth/v2/authorize (likewise any host)."""
+    parsed = urlparse(api_url)
+    return f"{parsed.scheme}://{parsed.netloc}/oauth/v2/authorize"
 
 
 def _cached_authorize(oauth: OAuthSettings, client: WebClient) -> InstallationStoreAuthorize:

@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.db.models import Workspace
 from bot.db.session import Database
 from bot.delivery.run import Timer
 from bot.delivery.worker import deliver_due
@@ -58,7 +59,14 @@ def scheduler_clients(settings: Settings, db: Database) -> ClientForTeam | None:
         from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
         store = SQLAlchemyInstallationStore(client_id=settings.client_id, engine=db.engine)
-    return clients_for(settings.api_url, settings.bot_token, store)
+    return clients_for(settings.api_url, settings.bot_token, store,
+                       lambda team_id: enterprise_of(db, team_id))
+
+
+def enterprise_of(db: Database, team_id: str) -> str | None:
+    with db.session() as session:
+        workspace = session.get(Workspace, team_id)
+        return workspace.enterprise_id if workspace is not None else None
 
 
 def run_locked(db: Database, name: str, runner: str, now: datetime,

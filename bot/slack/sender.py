@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,9 +30,12 @@ logger = logging.getLogger(__name__)
 
 SENT, RATE_LIMITED, REFUSED, TRANSIENT, UNKNOWN = "sent", "rate_limited", "refused", "transient", "unknown"
 METADATA_EVENT = "mutual_message"
-# Slack errors that mean "try again later"; every other error is final.
+# Slack errors that mean "try again later"; every other error is final. A token Slack no
+# longer accepts may have been replaced by a reinstall, which the next try reads afresh; if
+# the workspace was really uninstalled, its rows are dropped once that event arrives.
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable",
-                              "request_timeout", "timeout", "ratelimited"})
+                              "request_timeout", "timeout", "ratelimited", "invalid_auth",
+                              "token_revoked", "token_expired"})
 DEFAULT_RETRY_AFTER = 30.0
 HISTORY_LIMIT = 100
 
@@ -226,33 +228,34 @@ def single_workspace_clients(api_url: str, bot_token: str) -> ClientForTeam:
 
 
 class InstalledClients:
-    """OAuth mode: each workspace's bot token from the installation store, cached."""
+    """OAuth mode: each workspace's bot token, read from the installation store (the same one
+    Bolt authorizes requests with) at every use, so a reinstall's new token is used at once
+    and no replica holds on to an old one. An Enterprise Grid org-wide install is found
+    through the workspace's enterprise."""
 
-    def __init__(self, api_url: str, store: InstallationStore) -> None:
+    def __init__(self, api_url: str, store: InstallationStore,
+                 enterprise_of: Callable[[str], str | None] = lambda team_id: None) -> None:
         self.api_url = api_url
         self.store = store
-        self._clients: dict[str, WebClient] = {}
-        self._lock = threading.Lock()
+        self.enterprise_of = enterprise_of
 
     def __call__(self, team_id: str) -> WebClient | None:
-        with self._lock:
-            client = self._clients.get(team_id)
-        if client is not None:
-            return client
-        bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
+        enterprise = self.enterprise_of(team_id)
+        bot = self.store.find_bot(enterprise_id=enterprise, team_id=team_id)
+        if bot is None and enterprise:
+            bot = self.store.find_bot(enterprise_id=enterprise, team_id=None,
+                                      is_enterprise_install=True)
         if bot is None or not bot.bot_token:
-            return None  # not installed (yet): ask again next time
-        client = delivery_client(self.api_url, bot.bot_token)
-        with self._lock:
-            self._clients[team_id] = client
-        return client
+            return None  # not installed (yet): the row waits or fails as the caller decides
+        return delivery_client(self.api_url, bot.bot_token)
 
 
-def clients_for(api_url: str, bot_token: str | None,
-                store: InstallationStore | None = None) -> ClientForTeam | None:
+def clients_for(api_url: str, bot_token: str | None, store: InstallationStore | None = None,
+                enterprise_of: Callable[[str], str | None] = lambda team_id: None,
+                ) -> ClientForTeam | None:
     """The client-for-team function for these settings, or None when there is no way to send."""
     if bot_token:
         return single_workspace_clients(api_url, bot_token)
     if store is not None:
-        return InstalledClients(api_url, store)
+        return InstalledClients(api_url, store, enterprise_of)
     return None

@@ -38,7 +38,9 @@ def start_install(mutual: LiveMutual) -> tuple[str, str]:
     """GET /slack/install: returns (state in the link, state in the cookie)."""
     reply = mutual.request("GET", "/slack/install")
     assert reply.status == 200, reply.body
-    link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', reply.body)
+    # The authorize page is on SLACK_API_URL's host (slack.com by default; here, the double).
+    host = re.escape(mutual.settings.api_url.removesuffix("api/"))
+    link = re.search(rf'href="({host}oauth/v2/authorize\?[^"]+)"', reply.body)
     assert link, reply.body
     query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
     assert query["client_id"] == ["1111.2222"]

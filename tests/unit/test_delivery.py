@@ -339,12 +339,12 @@ class FakeInstallations:
     """The part of an installation store the scheduler uses."""
 
     def __init__(self) -> None:
-        self.tokens: dict[str, str] = {}
+        self.tokens: dict[tuple[str | None, str | None], str] = {}
 
     def find_bot(self, *, enterprise_id, team_id, is_enterprise_install=False):
         from types import SimpleNamespace
 
-        token = self.tokens.get(team_id)
+        token = self.tokens.get((enterprise_id, None if is_enterprise_install else team_id))
         return SimpleNamespace(bot_token=token) if token else None
 
 
@@ -354,11 +354,31 @@ def test_oauth_mode_sends_with_each_workspaces_installed_token(db, slack):
     store = FakeInstallations()
     clients = InstalledClients(slack.api_url, store)
     assert clients("T0001") is None  # not installed yet
-    store.tokens["T0001"] = "xoxb-installed-here"
+    store.tokens[(None, "T0001")] = "xoxb-installed-here"
     one_nudge(db)
     assert deliver(db, clients).sent == 1
     [call] = [c for c in slack.calls if c.method == "chat.postMessage"]
     assert call.headers["authorization"] == "Bearer xoxb-installed-here"
+    # Reinstalled: the very next send uses the new token (nothing cached).
+    store.tokens[(None, "T0001")] = "xoxb-reinstalled"
+    assert clients("T0001").token == "xoxb-reinstalled"
+
+
+def test_an_enterprise_grid_org_wide_install_is_delivered_to(db, slack):
+    from bot.jobs.scheduler import scheduler_clients
+    from tests.support.live import settings_for
+
+    oauth = scheduler_clients(settings_for(slack, db.url, bot_token=None, client_id="1.2",
+                                           client_secret="s"), db)
+    store = FakeInstallations()
+    oauth.store = store
+    store.tokens[("E0001", None)] = "xoxb-org-wide"  # installed once, for the whole org
+    one_nudge(db)
+    with db.session() as s:
+        s.get(Workspace, "T0001").enterprise_id = "E0001"
+    assert deliver(db, oauth).sent == 1
+    [call] = [c for c in slack.calls if c.method == "chat.postMessage"]
+    assert call.headers["authorization"] == "Bearer xoxb-org-wide"
 
 
 def test_scheduler_clients_follow_the_settings(db, slack):
