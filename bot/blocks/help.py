@@ -35,3 +35,15 @@ def build_help(prefix: str | None = None) -> dict[str, Any]:
     ]
     text = (prefix + " " if prefix else "") + "Mutual commands: " + "; ".join(c for c, _ in USAGE)
     return {"response_type": "ephemeral", **message(text, blocks)}
+
+
+def build_hello(mentioned: bool) -> dict[str, Any]:
+    """To someone who wrote to Mutual directly (its Messages tab) or @mentioned it: Mutual
+    does not read conversations, so it says, briefly, how to reach it."""
+    where = "Thanks for the mention" if mentioned else "Hi"
+    text = (f"{where}! I don't read messages, but I'm happy to help: `/thanks @someone for …` "
+            "records help you received, `/intro @a @b why` introduces two people, and "
+            "`/mutual me` shows your own give-and-take. `/mutual help` lists everything.")
+    return message(text, [section(f":wave: {text}"),
+                          context("Only you can see this." if mentioned else
+                                  "Your App Home tab shows your relationships at a glance.")])

@@ -16,9 +16,15 @@ from bot.db.models import OutboxItem
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, register_kind
 from bot.services.delivery import Outgoing, sent_at
 from bot.services.forget import is_forgotten
-from bot.services.outbox import HOME, MESSAGE, RESPOND, SENT, UPDATE
+from bot.services.outbox import EPHEMERAL, HOME, MESSAGE, RESPOND, SENT, UPDATE
 from bot.services.views import personal_view
-from bot.slack.sender import Outcome, post_to_response_url, publish_view, update_message
+from bot.slack.sender import (
+    Outcome,
+    post_ephemeral,
+    post_to_response_url,
+    publish_view,
+    update_message,
+)
 
 
 def _message(r: Rendering) -> Call:
@@ -47,6 +53,15 @@ def _update(r: Rendering) -> Call:
 def _send_update(client: WebClient, row: Outgoing, call: Call) -> Outcome:
     rest = dict(call)
     return update_message(client, rest.pop("channel"), rest.pop("ts"), rest)
+
+
+def _ephemeral(r: Rendering) -> Call:
+    return {"channel": r.payload["channel"], **r.payload["message"]}
+
+
+def _send_ephemeral(client: WebClient, row: Outgoing, call: Call) -> Outcome:
+    rest = dict(call)
+    return post_ephemeral(client, rest.pop("channel"), row.recipient_id, rest)
 
 
 def _respond(r: Rendering) -> Call:
@@ -81,6 +96,8 @@ register_kind(Kind(UPDATE, _update, send=_send_update, method="chat.update", ide
                    checkable=False))
 # A response_url post cannot be looked up afterwards: one cut off mid-send is not sent again.
 register_kind(Kind(RESPOND, _respond, send=_send_response, method="response_url",
+                   checkable=False))
+register_kind(Kind(EPHEMERAL, _ephemeral, send=_send_ephemeral, method="chat.postEphemeral",
                    checkable=False))
 register_kind(Kind(HOME, _home, send=_send_home, method="views.publish", idempotent=True,
                    checkable=False, after_sent=_after_home))

@@ -26,6 +26,8 @@ def escape_like_slack(sb: Sandbox, text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def person(match: re.Match[str]) -> str:
+        if match.group(1).lower() == "mutual":
+            return f"<@{BOT_USER_ID}>"
         found = sb.state.person_named(match.group(1))
         return f"<@{found.id}>" if found else match.group(0)
 
@@ -67,11 +69,14 @@ def say(sb: Sandbox, text: str) -> None:
     sb.show(msg)
     sb.state.seen[me.id] = max(sb.state.seen.get(me.id, 0), msg.number)
     subscription = "message." + {"channel": "channels"}.get(conv.kind, conv.kind)
+    mentioned = f"<@{BOT_USER_ID}>" in msg.text and "app_mention" in EVENTS
     if subscription in EVENTS and BOT_USER_ID in conv.members:
         sb.check(sb.ws.post_event(payloads.message_event(msg, conv)), "the message event")
+    elif mentioned and BOT_USER_ID in conv.members:
+        sb.check(sb.ws.post_event(payloads.mention_event(msg)), "the mention")
     else:
-        sb.note("· Mutual doesn't receive messages here (its app only subscribes to group DMs "
-                "it is in), so it doesn't see this — as in Slack.")
+        sb.note("· Mutual doesn't receive messages here (its app subscribes only to its DMs, "
+                "group DMs it is in, and @mentions), so it doesn't see this — as in Slack.")
     sb.settle_and_report()
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 COMMANDS = ("/thanks", "/helped", "/intro", "/mutual")
 # shortcut name (as people see it) -> (type, callback_id)
 SHORTCUTS = {"This helped me": ("message", "record_help"), "Thank someone": ("global", "thank_someone")}
-# Event subscriptions: Slack sends only these. `message.mpim` means messages in group DMs;
-# messages in channels and DMs are not delivered to Mutual.
-EVENTS = ("reaction_added", "reaction_removed", "message.mpim", "app_home_opened",
-          "app_uninstalled", "tokens_revoked", "user_change")
+# Event subscriptions: Slack sends only these. `message.mpim` and `message.im` mean messages in
+# group DMs and in a DM with the app; messages in channels reach Mutual only as `app_mention`,
+# when they @mention it.
+EVENTS = ("reaction_added", "reaction_removed", "message.mpim", "message.im", "app_mention",
+          "app_home_opened", "app_uninstalled", "tokens_revoked", "user_change")

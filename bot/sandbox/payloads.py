@@ -74,6 +74,11 @@ def message_event(msg: Message, conv: Conversation) -> dict[str, Any]:
             "team": TEAM_ID}
 
 
+def mention_event(msg: Message) -> dict[str, Any]:
+    return {"type": "app_mention", "channel": msg.channel, "user": msg.user, "text": msg.text,
+            "ts": msg.ts, "event_ts": msg.ts, "team": TEAM_ID}
+
+
 def home_opened(person: Person, dm: Conversation, home: View | None) -> dict[str, Any]:
     inner: dict[str, Any] = {"type": "app_home_opened", "user": person.id, "channel": dm.id,
                              "tab": "home", "event_ts": f"{time.time():.6f}"}

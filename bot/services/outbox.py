@@ -33,6 +33,7 @@ NOW, PLANNED = 0, 1
 MESSAGE = "message"  # chat.postMessage of a rendered message, to a person or a channel
 UPDATE = "update"  # chat.update of a message Mutual sent earlier, or one a button sits on
 RESPOND = "respond"  # a post to an interaction's response_url
+EPHEMERAL = "ephemeral"  # chat.postEphemeral: a message only one person in a channel sees
 HOME = "home"  # views.publish of a person's App Home, rendered from the database at send time
 CHECK_REACTION = "check_reaction"  # a reaction whose people Slack couldn't tell us about in time
 NOTIFY_CHANNEL = "mutual_outbox"  # PostgreSQL: wakes the deliverers of every replica
@@ -132,6 +133,14 @@ def update_at(session: Session, team_id: str, channel: str, ts: str, msg: dict[s
     """Replace the message at (channel, ts): the one a pressed button sits on."""
     coalesce(session, team_id, f"update:{channel}:{ts}", UPDATE, channel,
              {"message": msg, "channel": channel, "ts": ts}, now, subject, after=after)
+
+
+def ephemeral(session: Session, team_id: str, key: str, channel: str, user_id: str,
+              msg: dict[str, Any], now: datetime) -> bool:
+    """A message only `user_id` sees, in `channel` (not kept by Slack, so not looked up after
+    a crash: sent at most once)."""
+    return enqueue(session, team_id, key, EPHEMERAL, user_id,
+                   {"message": msg, "channel": channel}, now, now, priority=NOW)
 
 
 def respond(session: Session, team_id: str, key: str, response_url: str, msg: dict[str, Any],

@@ -73,6 +73,11 @@ def post_message(client: WebClient, channel: str, message: dict[str, Any], key: 
     return call(lambda: client.chat_postMessage(channel=channel, metadata=metadata, **message))
 
 
+def post_ephemeral(client: WebClient, channel: str, user_id: str, message: dict[str, Any]) -> Outcome:
+    """chat.postEphemeral: seen by one person, once; Slack keeps no copy to look up."""
+    return call(lambda: client.chat_postEphemeral(channel=channel, user=user_id, **message))
+
+
 def update_message(client: WebClient, channel: str, ts: str, message: dict[str, Any]) -> Outcome:
     """chat.update: replace a message (sending it twice is harmless)."""
     return call(lambda: client.chat_update(channel=channel, ts=ts, **message))

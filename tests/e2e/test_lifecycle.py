@@ -61,3 +61,21 @@ def test_jobs_run_purges_a_workspace_uninstalled_30_days_ago(mutual, db, clock):
     assert record_count(db) == 0
     with db.session() as s:
         assert s.get(Workspace, "T0001") is None
+
+
+def test_writing_to_mutual_or_mentioning_it_gets_a_short_hello(mutual, slack):
+    dm = {"type": "message", "channel": "DALICE", "channel_type": "im", "user": "UALICE",
+          "text": "hello?", "ts": "1700000000.000001"}
+    assert mutual.post_event(p.event(dm)).status == 200
+    assert mutual.post_event(p.event({**dm, "ts": "1700000000.000002"})).status == 200
+    [hello] = slack.dms_to("UALICE")  # once a day, not once per message
+    assert "/mutual help" in hello["text"] and hello["blocks"]
+    own = {**dm, "user": "UMUTUAL", "ts": "1700000000.000003"}
+    mutual.post_event(p.event({**own, "bot_id": "BMUTUAL"}))
+    mention = {"type": "app_mention", "channel": "CGENERAL", "user": "UBOB",
+               "text": "<@UMUTUAL> what do you do?", "ts": "1700000000.000004"}
+    assert mutual.post_event(p.event(mention)).status == 200
+    [seen] = slack.calls_to("chat.postEphemeral")
+    assert (seen["channel"], seen["user"]) == ("CGENERAL", "UBOB")
+    assert "Thanks for the mention" in seen["text"]
+    assert len(slack.calls_to("chat.postMessage")) == 1, "nothing posted in the channel"

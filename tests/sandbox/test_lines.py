@@ -129,3 +129,10 @@ def test_help_shows_every_verb_as_typed(typist: Typist) -> None:
     said = typist.type("help")
     for words in ("react :pray: <n>", "inbox [name]", "press <n or label>", "slack down", "Simulated:"):
         assert words in said
+
+
+def test_mentioning_mutual_or_writing_to_it_gets_a_short_hello(typist: Typist) -> None:
+    said = typist.type("say hello @mutual, what do you do?")
+    assert "only you can see this" in said and "Thanks for the mention" in said
+    typist.type("dm")
+    assert "/mutual help lists everything" in typist.type("say hi there")

@@ -23,8 +23,9 @@ def test_commands_escape_mentions_and_point_at_one_url():
 
 def test_events_shortcuts_home_and_scopes():
     events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
-    assert events == {"reaction_added", "reaction_removed", "message.mpim", "app_home_opened",
-                      "app_uninstalled", "tokens_revoked", "user_change"}
+    assert events == {"reaction_added", "reaction_removed", "message.mpim", "message.im",
+                      "app_mention", "app_home_opened", "app_uninstalled", "tokens_revoked",
+                      "user_change"}
     shortcuts = {(s["callback_id"], s["type"]) for s in MANIFEST["features"]["shortcuts"]}
     assert shortcuts == {(ids.RECORD_HELP, "message"), (ids.THANK_SOMEONE, "global")}
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True

@@ -1,4 +1,6 @@
-"""Messages in an intro's group DM: once both people have written there, they connected."""
+"""Messages Mutual is sent: in an intro's group DM (once both people have written there, they
+connected), and to Mutual itself — its Messages tab, or an @mention — which get a short
+"here's how to reach me" instead of silence. Mutual reads nothing else."""
 
 from __future__ import annotations
 
@@ -6,22 +8,55 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
+from bot.blocks.help import build_hello
 from bot.listeners.deps import Deps, team_of
 from bot.listeners.intro_notices import tell_connected
-from bot.services import intros
+from bot.services import intros, outbox
 from bot.services.intros import Connect
-from bot.services.workspaces import first_delivery
+from bot.services.workspaces import ensure_workspace, first_delivery
+
+
+def _from_a_person(event: dict[str, Any], context: BoltContext) -> str | None:
+    """Who wrote it, unless it is an edit, a join, or a bot's post (ours included)."""
+    user = event.get("user")
+    if event.get("subtype") or event.get("bot_id") or not isinstance(user, str) or not user:
+        return None
+    return None if user == context.bot_user_id else user
 
 
 def register(app: App, deps: Deps) -> None:
+    # Bolt runs one listener per event, so both kinds of conversation are handled here.
     @app.event("message")
     def on_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        # Edits, joins and bots' posts (ours included) are not anyone saying hello.
-        if event.get("channel_type") != "mpim" or event.get("subtype") or event.get("bot_id"):
+        user, channel = _from_a_person(event, context), event.get("channel")
+        if user is None or not isinstance(channel, str):
             return
-        user, channel = event.get("user"), event.get("channel")
-        if not isinstance(user, str) or not isinstance(channel, str) or user == context.bot_user_id:
-            return
+        if event.get("channel_type") == "mpim":
+            in_group_dm(body, user, channel, context)
+        elif event.get("channel_type") == "im":
+            # One hello a day is enough for someone chatting to the app.
+            now = deps.clock()
+            hello(body, context, f"hello:{user}:{now:%Y-%m-%d}", user, None)
+
+    @app.event("app_mention")
+    def on_mention(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        user, channel = _from_a_person(event, context), event.get("channel")
+        if user is not None and isinstance(channel, str):
+            hello(body, context, f"mention:{channel}:{event.get('ts')}", user, channel)
+
+    def hello(body: dict[str, Any], context: BoltContext, key: str, user: str,
+              channel: str | None) -> None:
+        team_id, now = team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            ensure_workspace(session, team_id, now, context.enterprise_id)
+            if not first_delivery(session, team_id, body.get("event_id"), now):
+                return
+            if channel is None:
+                outbox.message(session, team_id, key, user, build_hello(mentioned=False), now)
+            else:
+                outbox.ephemeral(session, team_id, key, channel, user, build_hello(mentioned=True), now)
+
+    def in_group_dm(body: dict[str, Any], user: str, channel: str, context: BoltContext) -> None:
         team_id = team_of(context, body)
         now = deps.clock()
         with deps.db.session() as session:
