@@ -50,8 +50,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.verb == "db":
         from bot.db.migrate import upgrade
 
-        upgrade(settings.database_url)
-        print("database is up to date")
+        print(upgrade(settings.database_url).describe())
         return 0
     if args.verb == "jobs":
         return jobs_run(settings, args.now or datetime.now(UTC))

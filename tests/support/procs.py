@@ -13,6 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.support.payloads import SECRET
+from tests.support.slack_double import SlackDouble
+
 # Settings a developer's shell might carry; a test states every one it wants.
 _SCRUBBED_PREFIXES = ("SLACK_", "MUTUAL_")
 _SCRUBBED = {"DATABASE_URL", "PORT", "TEST_DATABASE_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
@@ -33,11 +36,18 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
 
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path, *, module: bool = False,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run a short verb to completion. `module=True` runs `python -m bot` instead of `mutual`."""
-    command = [sys.executable, "-m", "bot"] if module else mutual_command()
+            timeout: float = 120, command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a short verb to completion. `module=True` runs `python -m bot` instead of `mutual`;
+    `command` runs another install's `mutual`."""
+    command = command or ([sys.executable, "-m", "bot"] if module else mutual_command())
     return subprocess.run([*command, *args], env=clean_env(env), cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, check=False)
+
+
+def http_env(slack: SlackDouble, database_url: str, port: int) -> dict[str, str]:
+    """What `mutual run` over HTTP needs, against the Web API double."""
+    return {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.api_url, "DATABASE_URL": database_url, "PORT": str(port)}
 
 
 def free_port() -> int:
@@ -73,7 +83,9 @@ def http_post(port: int, path: str, body: str, headers: dict[str, str] | None = 
 class MutualProcess:
     """`mutual <args>` running in the background; output goes to a log file in `cwd`."""
 
-    def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path,
+                 command: list[str] | None = None) -> None:
+        self.command = command or mutual_command()
         self.args = args
         self.env = clean_env(env)
         self.cwd = cwd
@@ -82,7 +94,7 @@ class MutualProcess:
 
     def __enter__(self) -> MutualProcess:
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen([*mutual_command(), *self.args], env=self.env, cwd=self.cwd,
+            self.proc = subprocess.Popen([*self.command, *self.args], env=self.env, cwd=self.cwd,
                                          stdout=log, stderr=subprocess.STDOUT)
         return self
 
