@@ -7,12 +7,14 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from bot.db.session import Database
+from bot.services.workspaces import ensure_workspace
 from tests.support import payloads as p
 from tests.support.live import LiveMutual
 from tests.support.procs import MutualProcess, free_port, http_env, http_get, http_post, run_cli
@@ -231,16 +233,14 @@ def test_export_json_and_csv_of_records_made_over_http(mutual: LiveMutual, slack
     assert [(r["helper"], r["note"]) for r in table] == [(h, n) for h, _, _, n, _, _ in rows]
 
 
-def test_export_of_an_unknown_team_is_empty(db: Database, tmp_path: Path) -> None:
-    done = run_cli(["export", "--team", "TNOBODY"], {"DATABASE_URL": db.url}, tmp_path)
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
-    assert data["team"] == "TNOBODY"
-    assert (data["records"], data["intros"], data["nudges"]) == ([], [], [])
-    as_csv = run_cli(["export", "--team", "TNOBODY", "--format", "csv"], {"DATABASE_URL": db.url}, tmp_path)
-    assert as_csv.returncode == 0
-    assert as_csv.stdout.strip().split(",") == ["id", "helper", "receiver", "source", "status", "note",
-                                                "channel", "message_ts", "created_at"]
+def test_export_of_an_unknown_team_fails_naming_it(db: Database, tmp_path: Path) -> None:
+    with db.session() as session:
+        ensure_workspace(session, "T0001", datetime.now(UTC))
+    for fmt in ("json", "csv"):
+        done = run_cli(["export", "--team", "T0OO1", "--format", fmt], {"DATABASE_URL": db.url}, tmp_path)
+        assert done.returncode == 2 and done.stdout == ""
+        assert one_line(done.stderr) == ("mutual: --team T0OO1: no such workspace in this database "
+                                         "(workspaces here: T0001)")
 
 
 def test_export_needs_a_team(tmp_path: Path) -> None:

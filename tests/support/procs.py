@@ -9,9 +9,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tests.support.payloads import SECRET
 from tests.support.slack_double import SlackDouble
@@ -42,6 +43,28 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path, *, module: bool = F
     command = command or ([sys.executable, "-m", "bot"] if module else mutual_command())
     return subprocess.run([*command, *args], env=clean_env(env), cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, check=False)
+
+
+# Runs argv[3:], then writes its peak RSS (KiB) to argv[1]. A small process in between, because
+# a child's ru_maxrss also counts the pages it shared with its parent between fork and exec: run
+# straight from a big test process, the figure would be that process's size.
+_MEASURE = ("import resource, subprocess, sys\n"
+            "code = subprocess.call(sys.argv[3:], timeout=float(sys.argv[2]))\n"
+            "with open(sys.argv[1], 'w') as f:\n"
+            "    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+            "sys.exit(code)\n")
+
+
+def run_measured(command: list[str], env: dict[str, str], cwd: Path, stdout: IO[bytes],
+                 timeout: float = 600) -> tuple[int, str, float]:
+    """Run `command` to completion with its output going to `stdout`; returns its exit status,
+    its stderr, and its peak RSS in MB (getrusage(RUSAGE_CHILDREN) of a process between)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        done = subprocess.run([sys.executable, "-c", _MEASURE, rss.name, str(timeout), *command],
+                              env=clean_env(env), cwd=cwd, stdout=stdout, stderr=subprocess.PIPE,
+                              timeout=timeout + 30, check=False)
+        peak_kib = int(rss.read() or 0)
+    return done.returncode, done.stderr.decode(errors="replace"), peak_kib / 1024
 
 
 def http_env(slack: SlackDouble, database_url: str, port: int) -> dict[str, str]:
