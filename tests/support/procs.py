@@ -19,8 +19,9 @@ from tests.support.slack_double import SlackDouble
 
 # Settings a developer's shell might carry; a test states every one it wants.
 _SCRUBBED_PREFIXES = ("SLACK_", "MUTUAL_")
+# PYTHONPATH too: `mutual` must import the installed package, never a checkout by accident.
 _SCRUBBED = {"DATABASE_URL", "PORT", "TEST_DATABASE_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-             "http_proxy", "https_proxy", "all_proxy"}
+             "http_proxy", "https_proxy", "all_proxy", "PYTHONPATH"}
 
 
 def mutual_command() -> list[str]:
