@@ -12,10 +12,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from tests.support.payloads import SECRET
-from tests.support.slack_double import SlackDouble
 
 # Settings a developer's shell might carry; a test states every one it wants.
 _SCRUBBED_PREFIXES = ("SLACK_", "MUTUAL_")
@@ -68,8 +67,13 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path, stdout: IO[
     return done.returncode, done.stderr.decode(errors="replace"), peak_kib / 1024
 
 
-def http_env(slack: SlackDouble, database_url: str, port: int) -> dict[str, str]:
-    """What `mutual run` over HTTP needs, against the Web API double."""
+class WebApiDouble(Protocol):
+    @property
+    def api_url(self) -> str: ...
+
+
+def http_env(slack: WebApiDouble, database_url: str, port: int) -> dict[str, str]:
+    """What `mutual run` over HTTP needs, against a Web API double (the tests' or bench's)."""
     return {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": slack.api_url, "DATABASE_URL": database_url, "PORT": str(port)}
 
@@ -130,8 +134,8 @@ class MutualProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def wait_healthy(self, port: int, timeout: float = 60) -> None:
-        """Poll GET /healthz until it answers 200 (start-up migrates first)."""
+    def wait_healthy(self, port: int, timeout: float = 60, every: float = 0.1) -> None:
+        """Poll GET /healthz (each `every` s) until it answers 200 (start-up migrates first)."""
         assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -142,7 +146,7 @@ class MutualProcess:
                     return
             except OSError:
                 pass
-            time.sleep(0.1)
+            time.sleep(every)
         raise AssertionError(f"mutual never became healthy on port {port}:\n{self.log()}")
 
     def terminate(self, timeout: float = 30) -> int:
