@@ -65,29 +65,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     print(machine())
-    fresh: list[float] = []
-    migrated: list[float] = []
-    single: list[float] = []
+    # In this order on each new database: the first launch migrates it.
+    scenarios = {"fresh database (one migrates, the others wait)": args.replicas,
+                 "migrated database": args.replicas,
+                 "baseline: one replica, migrated database": 1}
+    runs: dict[str, list[float]] = {name: [] for name in scenarios}
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mutual-startup-") as tmp, double_process() as api:
         for _ in range(args.repeat):
             with private_postgres(args.pg, "mutual_bench_startup") as url:
-                wait_for_quiet()
-                ready, trouble = launch(args.replicas, url, api, Path(tmp))
-                fresh.append(max(ready))
-                problems += trouble
-                wait_for_quiet()
-                ready, trouble = launch(args.replicas, url, api, Path(tmp))
-                migrated.append(max(ready))
-                problems += trouble
-                wait_for_quiet()
-                ready, trouble = launch(1, url, api, Path(tmp))
-                single.append(ready[0])
-                problems += trouble
+                for name, count in scenarios.items():
+                    wait_for_quiet()
+                    ready, trouble = launch(count, url, api, Path(tmp))
+                    runs[name].append(max(ready))
+                    problems += trouble
     print(f"launch → all {args.replicas} replicas serving /healthz (PostgreSQL):")
-    print(f"  fresh database (one migrates, the others wait): {summary(fresh)}")
-    print(f"  migrated database                             : {summary(migrated)}")
-    print(f"  baseline: one replica, migrated database      : {summary(single)}")
+    for name, seconds in runs.items():
+        print(f"  {name:47s}: {summary(seconds)}")
     for problem in problems[:3]:
         print(problem, file=sys.stderr)
     print(f"every replica came up, no traceback or error logged: {verdict(not problems)}")
