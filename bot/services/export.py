@@ -29,7 +29,9 @@ Progress = Callable[[str, int], None]  # (section, rows written so far)
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+    # Values are aware UTC (UTCDateTime); isoformat is twice as fast as strftime, which counts
+    # at a million rows.
+    return value.isoformat(timespec="seconds")[:19] + "Z" if value is not None else None
 
 
 def workspace_exists(session: Session, team_id: str) -> bool:
@@ -112,6 +114,10 @@ def safe_cell(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
+def _csv_row(row: Row) -> list[Any]:
+    return [safe_cell(row[field]) for field in RECORD_FIELDS]
+
+
 def write_records_csv(rows: Iterable[Row], out: TextIO, progress: Progress = _no_progress) -> int:
     """The records as CSV (header first), every cell safe to open in a spreadsheet."""
     # RFC 4180's CRLF: with "\n" alone a note holding a bare CR would go out unquoted and
@@ -120,7 +126,7 @@ def write_records_csv(rows: Iterable[Row], out: TextIO, progress: Progress = _no
     writer.writerow(RECORD_FIELDS)
     count = 0
     for batch in _batches(rows):
-        writer.writerows([safe_cell(row[f]) for f in RECORD_FIELDS] for row in batch)
+        writer.writerows(map(_csv_row, batch))
         count += len(batch)
         progress("records", count)
     return count
