@@ -275,28 +275,13 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
 def fresh_database(workdir: Path, name: str, server_url: str | None = None) -> Iterator[str]:
     """A new, migrated database: a SQLite file in `workdir`, or, given a PostgreSQL server URL,
     a private database on it (dropped afterwards)."""
-    from sqlalchemy import create_engine, make_url, text
-
     from bot.db.migrate import upgrade
+    from tests.support.databases import empty_database
 
-    if not server_url:
-        url = f"sqlite:///{workdir / name}"
+    prefix = "mutual_bench_" + "".join(c if c.isalnum() else "_" for c in name.removesuffix(".db")).lower()
+    with empty_database(workdir, prefix, server_url) as url:
         upgrade(url)
         yield url
-        return
-    db_name = "mutual_bench_" + "".join(c if c.isalnum() else "_" for c in name).lower()
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
-    url = make_url(server_url).set(database=db_name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def machine() -> str:

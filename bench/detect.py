@@ -15,7 +15,6 @@ teams. Deterministic (seeded)."""
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import random
 import resource
@@ -34,13 +33,13 @@ from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.models import HelpRecord, Member, Workspace  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from bot.services.balance import _tune_for_aggregation, one_sided_pairs, window_start  # noqa: E402
+from tests.support.bulk import insert_records  # noqa: E402
 
 TEAM = "T0001"
 NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 TEAM_SIZE = 20
 ONE_WAY_SHARE = 20  # 1 pair in 20 only ever helps one way
 CROSS_TEAM = 0.10
-CHUNK = 50_000
 TARGET_SECONDS = {"postgresql": 5.0, "sqlite": 10.0}
 TARGET_MB = 300
 TARGET_RATIO = 2.0
@@ -87,10 +86,7 @@ def build(url: str, members: int, records: int, days: int) -> None:
              "is_bot": False, "deleted": False, "is_admin": False, "is_owner": False,
              "fetched_at": NOW, "nudges_enabled": True} for i in range(members)])
     rows = generate_rows(members, records, days)
-    if db.is_sqlite:
-        _load_sqlite(db, rows)
-    else:
-        _load_postgres(db, rows)
+    insert_records(db, TEAM, ((helper, receiver, at, "") for helper, receiver, at in rows))
     with db.engine.begin() as conn:
         if not db.is_sqlite:
             conn.execute(text("ANALYZE help_records"))
@@ -98,46 +94,6 @@ def build(url: str, members: int, records: int, days: int) -> None:
             conn.execute(text("ANALYZE"))
     db.dispose()
     print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
-
-
-def _load_sqlite(db: Database, rows) -> None:  # type: ignore[no-untyped-def]
-    raw = db.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("BEGIN")
-        batch = []
-        sql = ("INSERT INTO help_records (team_id, helper_id, receiver_id, source, status, note, "
-               "created_at, updated_at) VALUES (?, ?, ?, 'command', 'confirmed', '', ?, ?)")
-        for helper, receiver, at in rows:
-            stamp = at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-            batch.append((TEAM, helper, receiver, stamp, stamp))
-            if len(batch) >= CHUNK:
-                cur.executemany(sql, batch)
-                batch.clear()
-        cur.executemany(sql, batch)
-        cur.execute("COMMIT")
-    finally:
-        raw.close()
-
-
-def _load_postgres(db: Database, rows) -> None:  # type: ignore[no-untyped-def]
-    raw = db.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        copy_sql = ("COPY help_records (team_id, helper_id, receiver_id, source, status, note, "
-                    "created_at, updated_at) FROM STDIN")
-        with cur.copy(copy_sql) as copy:  # type: ignore[attr-defined]
-            buf = io.StringIO()
-            for n, (helper, receiver, at) in enumerate(rows, 1):
-                stamp = at.isoformat()
-                buf.write(f"{TEAM}\t{helper}\t{receiver}\tcommand\tconfirmed\t\t{stamp}\t{stamp}\n")
-                if n % CHUNK == 0:
-                    copy.write(buf.getvalue())
-                    buf = io.StringIO()
-            copy.write(buf.getvalue())
-        raw.commit()
-    finally:
-        raw.close()
 
 
 def measure(url: str, what: str) -> dict[str, float | int]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
+import os
 import signal
 import sys
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
@@ -19,6 +22,7 @@ from bot.cli_outbox import add_parser as add_outbox_parser
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 
 logger = logging.getLogger("mutual")
+PROGRESS_AFTER = 2.0  # seconds an export runs before it reports progress on stderr
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +59,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.verb == "db":
         from bot.db.migrate import upgrade
 
-        upgrade(settings.database_url)
-        print("database is up to date")
+        print(upgrade(settings.database_url).describe())
         return 0
     if args.verb == "jobs":
         return jobs_run(settings, args.now or datetime.now(UTC))
@@ -163,15 +166,50 @@ def jobs_run(settings: Settings, now: datetime) -> int:
 def export(settings: Settings, team_id: str, fmt: str) -> int:
     from bot.db.migrate import upgrade
     from bot.db.session import Database
-    from bot.services.export import export_workspace, records_csv
+    from bot.services import export as ex
 
     upgrade(settings.database_url)
     db = Database(settings.database_url)
-    with db.session() as session:
-        data = export_workspace(session, team_id)
-    db.dispose()
-    if fmt == "csv":
-        sys.stdout.write(records_csv(data["records"]))
-    else:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    progress = Progress(sys.stderr)
+    try:
+        with db.snapshot() as session:
+            if not ex.workspace_exists(session, team_id):
+                ids = ex.workspace_ids(session, limit=6)
+                known = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "") or "none"
+                raise ConfigError(f"--team {team_id}: no such workspace in this database "
+                                  f"(workspaces here: {known})")
+            if fmt == "csv":
+                counts = {"records": ex.write_records_csv(ex.iter_records(session, team_id),
+                                                          sys.stdout, progress)}
+            else:
+                counts = ex.write_json(session, team_id, sys.stdout, progress)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`mutual export … | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        db.dispose()
+    progress.done(counts)
     return 0
+
+
+class Progress:
+    """Counts on stderr once an export has taken PROGRESS_AFTER seconds: nothing for a small
+    workspace, a sign of life (at most one line a second) for a big one."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream, self.clock = stream, clock
+        self.started = self.last = clock()
+        self.shown = False
+
+    def __call__(self, section: str, count: int) -> None:
+        now = self.clock()
+        if now - self.started >= PROGRESS_AFTER and now - self.last >= 1.0:
+            print(f"exported {count:,} {section}…", file=self.stream, flush=True)
+            self.last, self.shown = now, True
+
+    def done(self, counts: dict[str, int]) -> None:
+        if self.shown:
+            what = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+            print(f"exported {what} in {self.clock() - self.started:.1f} s", file=self.stream, flush=True)

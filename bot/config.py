@@ -146,3 +146,6 @@ def configure_logging(level: str) -> None:
         level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Alembic narrates every step at INFO (plugins, context, each revision): that detail is
+    # for MUTUAL_LOG_LEVEL=DEBUG; the command itself says in one line what it did.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)

@@ -4,19 +4,18 @@ double, and the live app over HTTP."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from bot.clock import FixedClock
 from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.db.session import Database
+from tests.support.databases import empty_database
 from tests.support.live import LiveMutual, settings_for
 from tests.support.slack_double import SlackDouble
 
@@ -29,25 +28,18 @@ for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PRO
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if not server_url:
-        url = f"sqlite:///{Path(tmp_path_factory.mktemp('db')) / 'mutual.db'}"
-        upgrade(url)
-        yield url
-        return
     # A private database per test session, so parallel runs never share state.
-    name = f"mutual_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with empty_database(tmp_path_factory.mktemp("db"), "mutual_test",
+                        os.environ.get("TEST_DATABASE_URL")) as url:
         upgrade(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no schema yet, of the suite's kind (start-up and packaging tests)."""
+    with empty_database(tmp_path, "mutual_empty", os.environ.get("TEST_DATABASE_URL")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util.exc import CommandError
+from sqlalchemy import create_engine, pool
+
+from bot.config import ConfigError
+from bot.db.locks import migration_lock
 
 # Shipped inside the package, so a wheel or `pip install .` carries them.
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+
+
+class MigrationError(ConfigError):
+    """The database cannot be brought to this version's schema (the CLI prints the line)."""
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    before: str | None
+    after: str | None
+
+    def describe(self) -> str:
+        if self.before == self.after:
+            return f"database is up to date (revision {self.after})"
+        return f"database upgraded from {self.before or 'an empty schema'} to revision {self.after}"
 
 
 def alembic_config(url: str) -> Config:
@@ -20,5 +44,33 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head") -> Upgrade:
+    """Apply the migrations up to `revision`, one process at a time (see migration_lock)."""
+    cfg = alembic_config(url)
+    script = ScriptDirectory.from_config(cfg)
+    with migration_lock(url):
+        before = current_revision(url)
+        if before is not None and _unknown(script, before):
+            raise MigrationError(
+                f"DATABASE_URL points to a database at revision {before}, which this version of "
+                f"Mutual does not know (its newest is {script.get_current_head()}): run the newer version"
+            )
+        if revision != "head" or before != script.get_current_head():
+            command.upgrade(cfg, revision)
+        return Upgrade(before, current_revision(url))
+
+
+def current_revision(url: str) -> str | None:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def _unknown(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is None
+    except (CommandError, RevisionError):
+        return True

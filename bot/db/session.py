@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+READ_ONLY = "mutual_read_only"  # an execution option: this connection's transactions only read
+
 
 class Database:
     """Owns the engine. On SQLite it also serialises write transactions within the process:
@@ -48,6 +50,22 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only unit of work that sees one state of the database throughout, for long
+        reads (exports). It takes no write lock, so the app keeps writing meanwhile: a plain
+        BEGIN on SQLite (in WAL mode a reader has its own snapshot), REPEATABLE READ READ ONLY
+        on PostgreSQL. Nothing it does is committed."""
+        options: dict[str, Any] = (
+            {READ_ONLY: True} if self.is_sqlite
+            else {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        )
+        with self.engine.connect() as conn, Session(bind=conn.execution_options(**options)) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def ping(self) -> bool:
         try:
@@ -92,6 +110,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     def _on_begin(conn: Any) -> None:
         # IMMEDIATE takes the write lock up front, so another process's commit can never
         # turn our read-then-write into SQLITE_BUSY halfway through.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

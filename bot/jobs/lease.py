@@ -8,24 +8,18 @@ is gone."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, text
 
+from bot.db.locks import advisory_key
 from bot.db.models import SchedulerLease
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
 from bot.jobs.runner import holder_is_dead
 
 LEASE_TTL = timedelta(minutes=15)
-
-
-def advisory_key(name: str) -> int:
-    """A stable signed 64-bit key for `name`."""
-    digest = hashlib.sha256(f"mutual:{name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ from bot.jobs.claims import expire_stale_claims
 from bot.jobs.intros import expire_intros, plan_intro_reminders, plan_silent_nudges
 from bot.jobs.lease import job_lock
 from bot.jobs.nudges import plan_claim_reminders, plan_one_sided
+from bot.jobs.prune import prune_bookkeeping
 from bot.jobs.purge import purge_workspaces
 from bot.jobs.runner import runner_id
 from bot.jobs.summary import queue_channel_digests, queue_team_summaries
@@ -44,6 +45,7 @@ JOBS: dict[str, Job] = {
     "team_summary": queue_team_summaries,
     "channel_digest": queue_channel_digests,
     "purge_uninstalled": purge_workspaces,
+    "prune": prune_bookkeeping,
 }
 DELIVER = "deliver_nudges"
 PLAN_EVERY = timedelta(minutes=10)

@@ -32,7 +32,8 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
-    assert url, "bot.db.migrate sets sqlalchemy.url"
+    if not url:
+        raise RuntimeError("no database URL: pass -x url=... or set sqlalchemy.url")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(

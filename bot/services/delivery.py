@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.db.models import OutboxItem
@@ -244,10 +244,8 @@ KEEP_ANSWERS = timedelta(days=120)
 KEEP_PLANNED = timedelta(days=400)
 
 
-def prune_done(session: Session, now: datetime) -> int:
-    """Delete done rows past their keeping time; how many went."""
-    gone = session.execute(delete(OutboxItem).where(
-        OutboxItem.status.in_(DONE),
-        or_(and_(OutboxItem.priority == NOW, OutboxItem.created_at < now - KEEP_ANSWERS),
-            and_(OutboxItem.priority != NOW, OutboxItem.created_at < now - KEEP_PLANNED))))
-    return int(gone.rowcount or 0)  # type: ignore[attr-defined]
+def done_long_ago(now: datetime) -> ColumnElement[bool]:
+    """Done rows past their keeping time (the prune job deletes them)."""
+    return and_(OutboxItem.status.in_(DONE),
+                or_(and_(OutboxItem.priority == NOW, OutboxItem.created_at < now - KEEP_ANSWERS),
+                    and_(OutboxItem.priority != NOW, OutboxItem.created_at < now - KEEP_PLANNED)))

@@ -1,46 +1,60 @@
-"""A workspace's data as plain dicts, in the shape PRODUCT.md §1 gives."""
+"""A workspace's data in the shape PRODUCT.md §1 gives, streamed: rows are fetched in batches
+and written as they come, so a million records take the memory of a few thousand."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from itertools import islice
+from typing import Any, TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, OutboxItem
+from bot.db.models import HelpRecord, OutboxItem, Workspace
 from bot.services import intros
 from bot.services.outbox import PLANNED
 
 EXPORT = "export"  # outbox kind: a person's records as a CSV file, by DM (`/mutual export`)
 RECORD_FIELDS = ("id", "helper", "receiver", "source", "status", "note", "channel",
                  "message_ts", "created_at")
+BATCH = 2_000  # rows per fetch (a server-side cursor on PostgreSQL) and per write
+# A spreadsheet reads a cell starting with one of these as a formula (a tab or CR can precede
+# one); OWASP's advice for CSV injection is to make such cells text with a leading quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Row = dict[str, Any]
+Progress = Callable[[str, int], None]  # (section, rows written so far)
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+    # Values are aware UTC (UTCDateTime); isoformat is twice as fast as strftime, which counts
+    # at a million rows.
+    return value.isoformat(timespec="seconds")[:19] + "Z" if value is not None else None
 
 
-def record_rows(session: Session, team_id: str, user_id: str | None = None) -> list[dict[str, Any]]:
-    query = select(HelpRecord).where(HelpRecord.team_id == team_id).order_by(HelpRecord.id)
+def workspace_exists(session: Session, team_id: str) -> bool:
+    return session.get(Workspace, team_id) is not None
+
+
+def workspace_ids(session: Session, limit: int) -> list[str]:
+    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id).limit(limit)))
+
+
+def iter_records(session: Session, team_id: str, user_id: str | None = None) -> Iterator[Row]:
+    r = HelpRecord
+    query = (select(r.id, r.helper_id, r.receiver_id, r.source, r.status, r.note, r.channel_id,
+                    r.message_ts, r.created_at)
+             .where(r.team_id == team_id).order_by(r.id).execution_options(yield_per=BATCH))
     if user_id is not None:
-        query = query.where((HelpRecord.helper_id == user_id) | (HelpRecord.receiver_id == user_id))
-    return [
-        {
-            "id": r.id,
-            "helper": r.helper_id,
-            "receiver": r.receiver_id,
-            "source": r.source,
-            "status": r.status,
-            "note": r.note,
-            "channel": r.channel_id,
-            "message_ts": r.message_ts,
-            "created_at": iso(r.created_at),
-        }
-        for r in session.scalars(query)
-    ]
+        query = query.where((r.helper_id == user_id) | (r.receiver_id == user_id))
+    for id_, helper, receiver, source, status, note, channel, ts, created in session.execute(query):
+        yield {"id": id_, "helper": helper, "receiver": receiver, "source": source,
+               "status": status, "note": note, "channel": channel, "message_ts": ts,
+               "created_at": iso(created)}
 
 
 def count_records(session: Session, team_id: str, user_id: str) -> int:
@@ -49,49 +63,92 @@ def count_records(session: Session, team_id: str, user_id: str) -> int:
         (HelpRecord.helper_id == user_id) | (HelpRecord.receiver_id == user_id))) or 0)
 
 
-def intro_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": i.id,
-            "introducer": i.introducer_id or None,
-            "a": i.a_id or None,
-            "b": i.b_id or None,
-            "reason": i.reason,
-            "status": i.status,
-            "created_at": iso(i.created_at),
-            "connected_at": iso(i.connected_at),
-        }
-        for i in intros.intro_rows(session, team_id)
-    ]
+def record_rows(session: Session, team_id: str, user_id: str | None = None) -> list[Row]:
+    """Records as a list: one person's (`/mutual export`) are few."""
+    return list(iter_records(session, team_id, user_id))
 
 
-def nudge_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
+def iter_intros(session: Session, team_id: str) -> Iterator[Row]:
+    for i in intros.intro_rows(session, team_id):
+        yield {"id": i.id, "introducer": i.introducer_id or None, "a": i.a_id or None,
+               "b": i.b_id or None, "reason": i.reason, "status": i.status,
+               "created_at": iso(i.created_at), "connected_at": iso(i.connected_at)}
+
+
+def iter_nudges(session: Session, team_id: str) -> Iterator[Row]:
     """The planned messages in the outbox (nudges, reminders, summaries) and what became of
     them; replies to what people did are theirs to see in Slack, not a record."""
-    query = select(OutboxItem).where(OutboxItem.team_id == team_id,
-                                     OutboxItem.priority == PLANNED).order_by(OutboxItem.id)
-    return [
-        {
-            "id": n.id,
-            "kind": n.kind,
-            "recipient": n.recipient_id,
-            "subject": n.subject,
-            "status": n.status,
-            "due_at": iso(n.due_at),
-            "sent_at": iso(n.sent_at),
-        }
-        for n in session.scalars(query)
-    ]
+    n = OutboxItem
+    query = (select(n.id, n.kind, n.recipient_id, n.subject, n.status, n.due_at, n.sent_at)
+             .where(n.team_id == team_id, n.priority == PLANNED).order_by(n.id)
+             .execution_options(yield_per=BATCH))
+    for id_, kind, recipient, subject, status, due_at, sent_at in session.execute(query):
+        yield {"id": id_, "kind": kind, "recipient": recipient, "subject": subject,
+               "status": status, "due_at": iso(due_at), "sent_at": iso(sent_at)}
 
 
-def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
-    return {"team": team_id, "records": record_rows(session, team_id),
-            "intros": intro_rows(session, team_id), "nudges": nudge_rows(session, team_id)}
+def _no_progress(section: str, count: int) -> None:
+    pass
 
 
-def records_csv(rows: list[dict[str, Any]]) -> str:
+def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    it = iter(rows)
+    while batch := list(islice(it, BATCH)):
+        yield batch
+
+
+def write_json(session: Session, team_id: str, out: TextIO,
+               progress: Progress = _no_progress) -> dict[str, int]:
+    """One JSON object, `{"team", "records", "intros", "nudges"}`, written as the rows arrive;
+    returns how many rows each list got."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    sections = {"records": iter_records(session, team_id), "intros": iter_intros(session, team_id),
+                "nudges": iter_nudges(session, team_id)}
+    counts: dict[str, int] = {}
+    out.write('{"team": ' + encoder.encode(team_id))
+    for name, rows in sections.items():
+        out.write(f', "{name}": [')
+        count = 0
+        for batch in _batches(rows):
+            # A list's encoding without its brackets: the batch goes to the C encoder at once.
+            out.write((", " if count else "") + encoder.encode(batch)[1:-1])
+            count += len(batch)
+            progress(name, count)
+        out.write("]")
+        counts[name] = count
+    out.write("}\n")
+    return counts
+
+
+def safe_cell(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _csv_row(row: Row) -> list[Any]:
+    return [safe_cell(row[field]) for field in RECORD_FIELDS]
+
+
+def write_records_csv(rows: Iterable[Row], out: TextIO, progress: Progress = _no_progress) -> int:
+    """The records as CSV (header first), every cell safe to open in a spreadsheet."""
+    # Rows go through a buffer and out a batch at a time: a write per row costs more than the
+    # formatting. RFC 4180's CRLF: with "\n" alone a note holding a bare CR would go out
+    # unquoted and split its row in two.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(RECORD_FIELDS)
+    count = 0
+    for batch in _batches(rows):
+        writer.writerows(map(_csv_row, batch))
+        count += len(batch)
+        out.write(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+        progress("records", count)
+    out.write(buffer.getvalue())  # the header alone, when there are no records
+    return count
+
+
+def records_csv(rows: Iterable[Row]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=RECORD_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    write_records_csv(rows, out)
     return out.getvalue()

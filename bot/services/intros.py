@@ -10,6 +10,7 @@ The scheduler acts on the queries at the bottom; it decides when to send what th
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -611,7 +612,7 @@ def waiting_intros(session: Session, team_id: str, now: datetime) -> list[IntroV
     return result
 
 
-def intro_rows(session: Session, team_id: str) -> list[IntroView]:
-    """Every intro of a workspace, oldest first (export)."""
-    rows = session.scalars(select(Intro).where(Intro.team_id == team_id).order_by(Intro.id)).all()
-    return [_view(i) for i in rows]
+def intro_rows(session: Session, team_id: str) -> Iterator[IntroView]:
+    """Every intro of a workspace, oldest first (export), fetched a batch at a time."""
+    query = select(Intro).where(Intro.team_id == team_id).order_by(Intro.id)
+    return (_view(i) for i in session.scalars(query.execution_options(yield_per=1_000)))

@@ -7,15 +7,17 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from bot.db.session import Database
+from bot.services.workspaces import ensure_workspace
 from tests.support import payloads as p
 from tests.support.live import LiveMutual
-from tests.support.procs import MutualProcess, free_port, http_get, http_post, run_cli
+from tests.support.procs import MutualProcess, free_port, http_env, http_get, http_post, run_cli
 from tests.support.slack_double import SlackDouble
 
 RECORD_KEYS = {"id", "helper", "receiver", "source", "status", "note", "channel", "message_ts",
@@ -109,10 +111,11 @@ def test_dotenv_elsewhere_is_not_read(tmp_path: Path) -> None:
 # -- database ------------------------------------------------------------------------------
 def test_db_upgrade_creates_the_schema_and_is_repeatable(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
-    for _ in range(2):
+    for expected in ("database upgraded from an empty schema to revision ", "database is up to date"):
         done = run_cli(["db", "upgrade"], {"DATABASE_URL": url}, tmp_path)
         assert done.returncode == 0, done.stderr
-        assert "up to date" in done.stdout
+        assert done.stdout.startswith(expected) and done.stdout.count("\n") == 1, done.stdout
+        assert done.stderr == "", "quiet: Alembic's INFO lines are for MUTUAL_LOG_LEVEL=DEBUG"
     engine = create_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())
@@ -143,11 +146,6 @@ def test_unreachable_postgres_hides_the_password(tmp_path: Path) -> None:
 
 
 # -- mutual run over HTTP ------------------------------------------------------------------
-def http_env(slack: SlackDouble, database_url: str, port: int) -> dict[str, str]:
-    return {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": p.SECRET,
-            "SLACK_API_URL": slack.api_url, "DATABASE_URL": database_url, "PORT": str(port)}
-
-
 def test_mutual_run_over_http_then_export(tmp_path: Path, slack: SlackDouble) -> None:
     """Migrates a new database, serves signed requests on PORT, stops on SIGTERM; then
     `mutual export` prints what was recorded."""
@@ -235,16 +233,14 @@ def test_export_json_and_csv_of_records_made_over_http(mutual: LiveMutual, slack
     assert [(r["helper"], r["note"]) for r in table] == [(h, n) for h, _, _, n, _, _ in rows]
 
 
-def test_export_of_an_unknown_team_is_empty(db: Database, tmp_path: Path) -> None:
-    done = run_cli(["export", "--team", "TNOBODY"], {"DATABASE_URL": db.url}, tmp_path)
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
-    assert data["team"] == "TNOBODY"
-    assert (data["records"], data["intros"], data["nudges"]) == ([], [], [])
-    as_csv = run_cli(["export", "--team", "TNOBODY", "--format", "csv"], {"DATABASE_URL": db.url}, tmp_path)
-    assert as_csv.returncode == 0
-    assert as_csv.stdout.strip().split(",") == ["id", "helper", "receiver", "source", "status", "note",
-                                                "channel", "message_ts", "created_at"]
+def test_export_of_an_unknown_team_fails_naming_it(db: Database, tmp_path: Path) -> None:
+    with db.session() as session:
+        ensure_workspace(session, "T0001", datetime.now(UTC))
+    for fmt in ("json", "csv"):
+        done = run_cli(["export", "--team", "T0OO1", "--format", fmt], {"DATABASE_URL": db.url}, tmp_path)
+        assert done.returncode == 2 and done.stdout == ""
+        assert one_line(done.stderr) == ("mutual: --team T0OO1: no such workspace in this database "
+                                         "(workspaces here: T0001)")
 
 
 def test_export_needs_a_team(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.models import Intro, ProcessedEvent
-from bot.services.export import export_workspace
+from bot.services.export import iter_intros
 from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.db_read import landed
@@ -116,7 +116,7 @@ def test_the_whole_flow_to_connected(mutual, slack, db):
     press(mutual, slack, "intro_connected", value, "UBOB", channel=GROUP, ts="1700000099.000100")
     assert len(slack.dms_to("UALICE")) == 2
     with db.session() as s:
-        [row] = export_workspace(s, "T0001")["intros"]
+        [row] = list(iter_intros(s, "T0001"))
     assert row == {"id": intro.id, "introducer": "UALICE", "a": "UBOB", "b": "UCAROL",
                    "reason": "you both work on search ranking", "status": "connected",
                    "created_at": "2026-11-16T10:00:00Z", "connected_at": "2026-11-16T13:00:00Z"}
