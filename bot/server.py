@@ -72,7 +72,15 @@ def serve(settings: Settings, app: App, db: Database, stop: threading.Event) -> 
     finally:
         if socket_handler is not None:
             socket_handler.close()
-        server.close()
+        close_server(server)
+
+
+def close_server(server: Any) -> None:
+    """Stop waitress once its worker threads are done. Its own close() shuts the loop's
+    wake-up pipe first; a worker still finishing a request then writes to a closed file
+    descriptor and logs a traceback (seen at SIGTERM right after a quick 401)."""
+    server.task_dispatcher.shutdown()
+    server.close()
 
 
 def connect_socket_mode(app: App, app_token: str) -> SocketModeHandler:
