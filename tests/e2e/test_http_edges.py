@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import time
+from urllib.parse import urlencode
 
 import pytest
 
@@ -279,13 +280,30 @@ def test_healthz_needs_no_signature(mutual: LiveMutual) -> None:
     assert mutual.request("GET", "/healthz", headers={"X-Slack-Signature": "v0=nonsense"}).status == 200
 
 
-def test_a_command_that_fails_unexpectedly_gets_a_kind_reply_not_a_500(mutual, db):
-    """A signed command without the fields Slack always sends trips a listener; the person
-    still sees words, not Slack's "failed with error" banner."""
-    from urllib.parse import urlencode
-
+def test_a_command_without_a_user_is_refused_politely(mutual: LiveMutual, db: Database) -> None:
+    """A signed command without the fields Slack always sends never reaches a listener; the
+    person still sees words, not Slack's "failed with error" banner."""
     body = urlencode({"team_id": "T0001", "command": "/thanks", "text": "<@UBOB> hi",
-                      "channel_id": "C1"})  # no user_id
+                      "channel_id": "C1", "trigger_id": "t.1"})  # no user_id
     reply = mutual.post(body)
     assert reply.status == 200
+    assert "couldn't read that request" in reply.json()["text"]
+    assert record_count(db) == 0
+
+
+def test_a_command_that_fails_unexpectedly_gets_a_kind_reply_not_a_500(
+        mutual: LiveMutual, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listener that trips says so in words; trying again then works (the failed attempt
+    does not count as done)."""
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    real = mutual.deps.directory.get
+    monkeypatch.setattr(mutual.deps.directory, "get", broken)
+    reply = mutual.post(THANKS)
+    assert reply.status == 200
     assert "went wrong on Mutual's side" in reply.json()["text"]
+    monkeypatch.setattr(mutual.deps.directory, "get", real)
+    again = mutual.post(THANKS)
+    assert "That was already done" not in again.json()["text"]
+    assert record_count(db) == 1
