@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.kit import Block, context, join_people, mention, message, section
+from bot.blocks.kit import Block, context, escape, join_people, mention, message, section
 from bot.blocks.me import bulleted, cap_blocks
 from bot.services.summary import PRIVACY_FLOOR, ChannelDigest, Figure, Period, TeamSummary, Waiting
 
@@ -114,6 +114,6 @@ def build_summary_posting(channel_id: str) -> dict[str, Any]:
 
 
 def build_post_failed(channel_id: str, error: str) -> dict[str, Any]:
-    text = (f"I couldn't post the summary in <#{channel_id}> (Slack said `{error}`). If it's a "
+    text = (f"I couldn't post the summary in <#{channel_id}> (Slack said `{escape(error)}`). If it's a "
             "private channel, invite me there first with `/invite @Mutual`.")
     return message(text, [section(f":warning: {text}")])
