@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pydantic import BaseModel
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.middleware.authorization.single_team_authorization import SingleTeamAuthorization
@@ -32,7 +33,6 @@ from bot.db.session import Database
 from bot.db.upsert import insert_ignore
 from bot.payloads import NOT_SLACK, Handshake, Ignored, Payload, Unreadable, read_payload
 from bot.payloads.commands import SlashCommand
-from bot.payloads.interactive import ViewSubmission
 
 logger = logging.getLogger(__name__)
 LIFECYCLE = ("event app_uninstalled", "event tokens_revoked")
@@ -137,18 +137,26 @@ class Edge(Middleware):
                            "will be answered as already done", exc_info=True)
 
 
-def _clean_body(body: dict[str, Any], payload: Payload) -> None:
-    """Put the cleaned text back into the raw body too, for listeners that still read it
-    (`command["text"]`, `view["state"]`) until they read `context["payload"]`: no control
-    character reaches the database either way."""
-    if isinstance(payload, SlashCommand):
-        body["text"] = payload.text
-    elif isinstance(payload, ViewSubmission):
-        # Validated: wherever the model has a value, the raw body has the same path.
-        for block_id, inputs in payload.view.state.values.items():
-            for action_id, value in inputs.items():
-                if value.value is not None:
-                    body["view"]["state"]["values"][block_id][action_id]["value"] = value.value
+def _clean_body(raw: Any, model: Any) -> None:
+    """Write the cleaned text back into the raw body too, for listeners that still read it
+    (`command["text"]`, `view["state"]`, `event["user"]`) until they read
+    `context["payload"]`: no control character reaches the database either way."""
+    if isinstance(model, BaseModel) and isinstance(raw, dict):
+        for name, info in type(model).model_fields.items():
+            key = info.alias or name
+            if key in raw:
+                value = getattr(model, name)
+                if isinstance(value, str) and isinstance(raw[key], str):
+                    raw[key] = value
+                else:
+                    _clean_body(raw[key], value)
+    elif isinstance(model, dict) and isinstance(raw, dict):
+        for key, value in model.items():
+            if key in raw:
+                _clean_body(raw[key], value)
+    elif isinstance(model, list) and isinstance(raw, list):
+        for raw_item, item in zip(raw, model, strict=False):
+            _clean_body(raw_item, item)
 
 
 def trigger_key(trigger_id: str) -> str:

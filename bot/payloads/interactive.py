@@ -212,6 +212,14 @@ class BlockActions(Interaction):
     view: View | None = None
     actions: list[Action] = Field(min_length=1, max_length=25)
 
+    @model_validator(mode="after")
+    def _message_press_can_be_answered(self) -> BlockActions:
+        # Slack gives every press on a message a response_url; listeners answer through it.
+        if self.response_url is None and self.container is not None and (
+                self.container.type == "message"):
+            raise PydanticCustomError("missing", "a press on a message needs its response_url")
+        return self
+
     @property
     def action(self) -> Action:
         """The one action Slack sends per press."""

@@ -180,6 +180,14 @@ def test_a_nul_in_a_modal_note_is_saved_without_it(mutual: LiveMutual, db: Datab
     assert [r.note for r in records(db)] == ["pairing"]
 
 
+def test_a_nul_in_a_changed_profile_is_saved_without_it(mutual: LiveMutual, db: Database) -> None:
+    user = {"id": "UBOB", "team_id": "T0001", "real_name": "Bo\x00b", "tz": "Europe/London",
+            "profile": {"display_name": "Bob\x00by"}}
+    assert mutual.post_event(p.event({"type": "user_change", "user": user})).status == 200
+    with db.session() as s:
+        assert s.scalars(select(Member.name)).all() == ["Bobby"]
+
+
 # -- Socket Mode goes through the same edge ------------------------------------------------
 def test_socket_mode_refuses_what_it_cannot_read(socket_mutual: SocketMutual,  # noqa: F811
                                                  db: Database) -> None:

@@ -135,6 +135,7 @@ def test_every_button_mutual_draws_has_a_value_rule() -> None:
     (interactive(p.block_action(ids.NUDGE_SNOOZE, "366")), "actions.0.value"),
     (interactive(p.home_action(ids.HOME_SNOOZE, selected="0")), "actions.0.selected_option"),
     (interactive(p.block_action(ids.CLAIM_CONFIRM, "1", user="")), "user.id"),
+    ({**interactive(p.block_action(ids.THANKS_SHARE, "1")), "response_url": None}, "-"),
     (interactive(p.block_action(ids.CLAIM_CONFIRM, "1", message_ts="yesterday")),
      "container.message_ts"),
     (interactive(p.view_submission(ids.HELPED_MODAL, {}, private_metadata="{}")), "-"),
