@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.payloads.commands import COMMANDS, SlashCommand
+from bot.payloads.commands import SlashCommand
 from bot.payloads.events import EVENT_MODELS, EventCallback
 from bot.payloads.interactive import (
     BlockActions,
@@ -23,7 +23,6 @@ from bot.payloads.interactive import (
     MessageShortcut,
     ViewClosed,
     ViewSubmission,
-    handled,
 )
 from bot.payloads.text import clean_text
 
@@ -70,7 +69,7 @@ def read_payload(body: dict[str, Any]) -> Payload | Ignored | Handshake:
     if kind in ("url_verification", "ssl_check") or body.get("ssl_check") == "1":
         return Handshake()
     if "command" in body and kind is None:
-        return _validate(SlashCommand, body, "command", _known_command)
+        return _validate(SlashCommand, body, "command")
     if kind == "event_callback":
         event = body.get("event")
         event_type = event.get("type") if isinstance(event, dict) else None
@@ -78,28 +77,23 @@ def read_payload(body: dict[str, Any]) -> Payload | Ignored | Handshake:
             raise Unreadable("event", "event.type", "missing", body)
         if event_type not in EVENT_MODELS:
             return Ignored(f"event {_shown(event_type)}")
-        return _validate(EventCallback, body, f"event {event_type}", lambda _: True)
+        return _validate(EventCallback, body, f"event {event_type}")
     if not isinstance(kind, str):
         raise Unreadable(NOT_SLACK, "type", "missing", body)
     model = INTERACTIONS.get(kind)
     if model is None:
         return Ignored(f"a {_shown(kind)} request")
-    return _validate(model, body, kind, handled)
+    return _validate(model, body, kind)
 
 
-def _validate(model: Any, body: dict[str, Any], surface: str,
-              listened: Any) -> Payload | Ignored:
+def _validate(model: Any, body: dict[str, Any], surface: str) -> Payload | Ignored:
     try:
         payload = model.model_validate(body)
     except ValidationError as e:
         first = e.errors(include_url=False, include_input=False, include_context=False)[0]
         field = ".".join(str(part) for part in first["loc"]) or "-"
         raise Unreadable(_surface(surface, body), field, first["type"], body) from None
-    return payload if listened(payload) else Ignored(payload.surface, payload)
-
-
-def _known_command(command: SlashCommand) -> bool:
-    return command.command in COMMANDS
+    return payload if payload.listened else Ignored(payload.surface, payload)
 
 
 def _surface(surface: str, body: dict[str, Any]) -> str:

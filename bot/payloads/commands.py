@@ -40,3 +40,7 @@ class SlashCommand(Lenient):
     @property
     def surface(self) -> str:
         return f"command {self.command}"
+
+    @property
+    def listened(self) -> bool:
+        return self.command in COMMANDS

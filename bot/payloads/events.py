@@ -197,3 +197,7 @@ class EventCallback(Lenient):
     @property
     def surface(self) -> str:
         return f"event {self.event.type}"
+
+    @property
+    def listened(self) -> bool:
+        return True  # only the event types Mutual listens to are modelled

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import (
     Field,
@@ -168,10 +168,28 @@ class Interaction(Lenient):
     """What every interactive payload carries: who (`user_id`), in which workspace
     (`team_id`, found the way Bolt finds it), and the `trigger_id` of this one interaction."""
 
+    # The ids Mutual listens to for this kind of interaction (its action or callback ids).
+    LISTENED: ClassVar[tuple[str, ...]] = ()
+
+    type: str
     team: Team | None = None
     user: User
     enterprise: Enterprise | None = None
     is_enterprise_install: bool = False
+
+    @property
+    def name(self) -> str:
+        """The action_id or callback_id this interaction is for."""
+        raise NotImplementedError
+
+    @property
+    def surface(self) -> str:
+        """"block_actions claim_confirm", "shortcut thank_someone": for log lines."""
+        return f"{self.type} {self.name}"
+
+    @property
+    def listened(self) -> bool:
+        return self.name in self.LISTENED
 
     @model_validator(mode="after")
     def _has_a_team(self) -> Interaction:
@@ -203,6 +221,7 @@ class Interaction(Lenient):
 class BlockActions(Interaction):
     """`block_actions`: a button pressed or an option chosen, in a message or on the Home tab."""
 
+    LISTENED = tuple(ACTIONS)
     type: Literal["block_actions"]
     trigger_id: TriggerId
     response_url: Url | None = None
@@ -236,8 +255,8 @@ class BlockActions(Interaction):
         return (channel, ts) if channel and ts else None
 
     @property
-    def surface(self) -> str:
-        return f"block_actions {self.action.action_id}"
+    def name(self) -> str:
+        return self.action.action_id
 
 
 class ViewSubmission(Interaction):
@@ -245,6 +264,7 @@ class ViewSubmission(Interaction):
     `record_help_meta` / `intro_request_id` are its private_metadata, parsed as Mutual wrote it
     (any other modal must carry none)."""
 
+    LISTENED = VIEW_CALLBACKS
     type: Literal["view_submission"]
     trigger_id: TriggerId
     view: View
@@ -274,8 +294,8 @@ class ViewSubmission(Interaction):
         return self._meta.request_id if isinstance(self._meta, IntroMeta) else None
 
     @property
-    def surface(self) -> str:
-        return f"view_submission {self.view.callback_id}"
+    def name(self) -> str:
+        return self.view.callback_id
 
 
 class ViewClosed(Interaction):
@@ -286,45 +306,31 @@ class ViewClosed(Interaction):
     is_cleared: bool = False
 
     @property
-    def surface(self) -> str:
-        return f"view_closed {self.view.callback_id}"
+    def name(self) -> str:
+        return self.view.callback_id
 
 
-class MessageShortcut(Interaction):
-    """`message_action`: "This helped me" (`record_help`) used on `message` in `channel`."""
-
-    type: Literal["message_action"]
+class Shortcut(Interaction):
     callback_id: Name
     trigger_id: TriggerId
+
+    @property
+    def name(self) -> str:
+        return self.callback_id
+
+
+class MessageShortcut(Shortcut):
+    """`message_action`: "This helped me" (`record_help`) used on `message` in `channel`."""
+
+    LISTENED = MESSAGE_SHORTCUTS
+    type: Literal["message_action"]
     response_url: Url | None = None
     channel: Channel
     message: AttachedMessage
 
-    @property
-    def surface(self) -> str:
-        return f"message_action {self.callback_id}"
 
-
-class GlobalShortcut(Interaction):
+class GlobalShortcut(Shortcut):
     """`shortcut`: the global `thank_someone` shortcut."""
 
+    LISTENED = GLOBAL_SHORTCUTS
     type: Literal["shortcut"]
-    callback_id: Name
-    trigger_id: TriggerId
-
-    @property
-    def surface(self) -> str:
-        return f"shortcut {self.callback_id}"
-
-
-def handled(payload: Interaction) -> bool:
-    """Whether Mutual listens to this interaction's action or callback id."""
-    if isinstance(payload, BlockActions):
-        return payload.action.action_id in ACTIONS
-    if isinstance(payload, ViewSubmission):
-        return payload.view.callback_id in VIEW_CALLBACKS
-    if isinstance(payload, MessageShortcut):
-        return payload.callback_id in MESSAGE_SHORTCUTS
-    if isinstance(payload, GlobalShortcut):
-        return payload.callback_id in GLOBAL_SHORTCUTS
-    return False  # view_closed: Mutual asks for none

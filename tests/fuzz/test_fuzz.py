@@ -4,18 +4,19 @@ signs (see tests/fuzz/README.md).
 For every example: no 5xx, an answer within 3 s, the server still answers /healthz, nothing
 Mutual sends to Slack can ping a channel or carry a disguised link, and the database is
 unchanged wherever the input must record nothing (every refused mutation, every unsigned
-request). `MUTUAL_FUZZ_EXAMPLES` sets the examples per test (default 300; CI uses the
+request). `MUTUAL_FUZZ_EXAMPLES` sets the examples per surface (default 300; CI uses the
 default, a long run e.g. 5000)."""
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tests.fuzz.known import known
 from tests.support.fuzz import (
-    Case,
     block_actions,
     commands,
     events,
@@ -40,48 +41,21 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database
                                        HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 
-def check(fuzzer: Fuzzer, case: Case) -> None:
-    assume(known(case) is None)  # reproduced in test_known.py
+SURFACES = {
+    "slash commands": mutated(commands(), command_fields, "command"),
+    "events": mutated(events(), event_fields, "event"),
+    "block actions": mutated(block_actions(), action_fields, "interactive"),
+    "view submissions": mutated(view_submissions(), view_fields, "interactive"),
+    "shortcuts and closed views": mutated(shortcuts(), shortcut_fields, "interactive"),
+    "broken bodies": raw_bodies(),
+    "unsigned and badly signed": unsigned(),
+}
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@FUZZ
+@given(data=st.data())
+def test_fuzz(fuzzer: Fuzzer, surface: str, data: st.DataObject) -> None:
+    case = data.draw(SURFACES[surface], label=surface)
+    assume(known(case) is None)  # each known failure is reproduced in test_known.py
     fuzzer.check(case)
-
-
-@FUZZ
-@given(case=mutated(commands(), command_fields, "command"))
-def test_slash_commands(fuzzer: Fuzzer, case: Case) -> None:
-    check(fuzzer, case)
-
-
-@FUZZ
-@given(case=mutated(events(), event_fields, "event"))
-def test_events(fuzzer: Fuzzer, case: Case) -> None:
-    check(fuzzer, case)
-
-
-@FUZZ
-@given(case=mutated(block_actions(), action_fields, "interactive"))
-def test_block_actions(fuzzer: Fuzzer, case: Case) -> None:
-    check(fuzzer, case)
-
-
-@FUZZ
-@given(case=mutated(view_submissions(), view_fields, "interactive"))
-def test_view_submissions(fuzzer: Fuzzer, case: Case) -> None:
-    check(fuzzer, case)
-
-
-@FUZZ
-@given(case=mutated(shortcuts(), shortcut_fields, "interactive"))
-def test_shortcuts_and_closed_views(fuzzer: Fuzzer, case: Case) -> None:
-    check(fuzzer, case)
-
-
-@FUZZ
-@given(case=raw_bodies())
-def test_broken_bodies(fuzzer: Fuzzer, case: Case) -> None:
-    check(fuzzer, case)
-
-
-@FUZZ
-@given(case=unsigned())
-def test_unsigned_and_badly_signed(fuzzer: Fuzzer, case: Case) -> None:
-    check(fuzzer, case)
