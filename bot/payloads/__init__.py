@@ -2,10 +2,27 @@
 
 `read_payload(body)` returns the model for the request's surface — `SlashCommand`,
 `EventCallback`, `BlockActions`, `ViewSubmission`, `ViewClosed`, `MessageShortcut`,
-`GlobalShortcut` — or `Ignored` for what Mutual does not listen to, or `Handshake` for Slack's
-own checks (url_verification, ssl_check), which Bolt answers. It raises `Unreadable` naming the surface and the
-first field that is missing or wrong, never its value. The edge middleware (bot/edge.py) puts
-the model in `context["payload"]`; listeners read typed values from it."""
+`GlobalShortcut` — or `Ignored` for what Mutual does not listen to, or `Handshake` for
+Slack's own checks (url_verification, ssl_check), which Bolt answers. It raises `Unreadable`
+naming the surface and the first field that is missing or wrong, never its value.
+
+The contract with listeners: the edge middleware (bot/edge.py) runs before every listener and
+sets `context["payload"]` to the checked model, so a listener only ever sees a request that
+parsed, came from the installed workspace and is not a replay. Read it instead of `body`:
+
+    command: SlashCommand = context["payload"]       # .user_id .team_id .channel_id .text
+    press: BlockActions = context["payload"]         # .user_id .team_id .action.value_int
+                                                     # .action.value_ids .action.value_user
+                                                     # .action.days .where -> (channel, ts)
+    submitted: ViewSubmission = context["payload"]   # .view.state.value(block, action).text
+                                                     # .selected_user .selected_users
+                                                     # .record_help_meta .intro_request_id
+    delivery: EventCallback = context["payload"]     # .event_id .team_id .event (typed by type)
+    shortcut: MessageShortcut = context["payload"]   # .message.user .message.ts .channel.id
+
+Text fields (command text, modal inputs, names) are bounded and already cleaned of control
+characters (bot.payloads.text.clean_text); ids match Slack's patterns; every id a button
+carries is a small positive int."""
 
 from __future__ import annotations
 

@@ -25,12 +25,13 @@ TeamId = Annotated[str, StringConstraints(pattern=r"^[TE][A-Z0-9]{1,31}$")]
 EnterpriseId = Annotated[str, StringConstraints(pattern=r"^E[A-Z0-9]{1,31}$")]
 ChannelId = Annotated[str, StringConstraints(pattern=r"^[CDG][A-Z0-9]{1,31}$")]
 Ts = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}\.[0-9]{1,9}$")]
-# Real ones look like "123456.7890.abcdef…"; the "trigger:" key it becomes must fit in 64.
-TriggerId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,56}$")]
+# Real ones look like "4916855695380.4917139340884.8a8b3d4a…" (about 60 characters).
+TriggerId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,255}$")]
 EventId = Annotated[str, StringConstraints(pattern=r"^Ev[A-Za-z0-9]{1,62}$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[!-~]{1,2000}$")]
-# An action_id, block_id or callback_id: Slack allows 255 characters.
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/\-]{1,255}$")]
+# An action_id, block_id, callback_id or view id: up to 255 characters, any but controls
+# (Slack makes up block_ids such as "a+B=" for blocks that were given none).
+Name = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f-\x9f]{1,255}$")]
 Word = Annotated[str, StringConstraints(max_length=64)]
 
 # Where a message Mutual posted sits. Slack sends a conversation id (C/D/G); Mutual posts DMs

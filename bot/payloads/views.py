@@ -22,7 +22,7 @@ from bot.payloads.fields import (
 )
 
 # A home tab's callback_id is empty; a modal's is one of Mutual's ids.
-CallbackId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/\-]{0,255}$")]
+CallbackId = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f-\x9f]{0,255}$")]
 
 
 class Option(Lenient):

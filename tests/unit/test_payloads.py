@@ -82,6 +82,15 @@ def test_a_button_press() -> None:
     assert isinstance(home, BlockActions) and home.action.days == 30 and home.where is None
 
 
+def test_ids_as_real_slack_sends_them() -> None:
+    """Slack makes up block_ids with base64 characters, and its trigger_ids run long."""
+    body = interactive(p.block_action(ids.CLAIM_CONFIRM, "1"))
+    body["actions"][0]["block_id"] = "a+B/="
+    body["trigger_id"] = "4916855695380.4917139340884.8a8b3d4a7d3ee3d2f1d5e1a21bff07a8"
+    press = read_payload(body)
+    assert isinstance(press, BlockActions) and press.action.block_id == "a+B/="
+
+
 def test_modal_submissions_and_their_metadata() -> None:
     meta = json.dumps({"channel": "CGENERAL", "ts": "1700000000.000100", "author": "UBOB"})
     values = {ids.NOTE_BLOCK: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": " thanks\x00 "}}}
@@ -126,7 +135,7 @@ def test_every_button_mutual_draws_has_a_value_rule() -> None:
     (form(p.command("/thanks", "hi", user="<!channel>")), "user_id"),
     (form(p.command("/thanks", "hi", team="T0001; DROP")), "team_id"),
     (form(p.command("/thanks", "x" * 40_001)), "text"),
-    ({**form(p.command("/thanks", "hi")), "trigger_id": "a" * 57}, "trigger_id"),
+    ({**form(p.command("/thanks", "hi")), "trigger_id": "a" * 256}, "trigger_id"),
     ({**form(p.command("/thanks", "hi")), "channel_id": "C1\n"}, "channel_id"),
     (interactive(p.block_action(ids.CLAIM_CONFIRM, "12345678901234567890")), "actions.0.value"),
     (interactive(p.block_action(ids.INTRO_ACCEPT, "2147483648")), "actions.0.value"),
