@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -19,6 +20,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.db.session import Database
 from bot.delivery.worker import Deliverer
+from bot.edge import Edge
 from bot.jobs.scheduler import scheduler_clients
 from bot.listeners import register_listeners
 from bot.listeners.deps import Deps
@@ -35,11 +37,14 @@ BOT_SCOPES = ["commands", "app_mentions:read", "chat:write", "chat:write.public"
 def create_app(settings: Settings, db: Database, clock: Clock = system_clock) -> tuple[App, Deps]:
     deps = Deps(db=db, clock=clock, directory=Directory(db, clock))
     client = make_client(settings.api_url, settings.bot_token)
+    edge = Edge(db, clock)
     common: dict[str, Any] = {
         "client": client,
         # Listeners finish (and write to the database) before Slack gets its answer, so a
         # failure becomes a 5xx that Slack retries instead of a lost record.
         "process_before_response": True,
+        # Every request is parsed, checked and typed before Bolt's authorization reads it.
+        "before_authorize": edge,
     }
     if settings.oauth_mode:
         oauth = _oauth(settings, db)
@@ -51,8 +56,9 @@ def create_app(settings: Settings, db: Database, clock: Clock = system_clock) ->
         app = App(request_verification_enabled=False, signing_secret="", **common)
     else:
         app = App(signing_secret=settings.signing_secret, **common)
+    edge.attach(app)
     register_listeners(app, deps)
-    app.error(_on_error)
+    app.error(_error_handler(edge))
     return app, deps
 
 
@@ -101,6 +107,17 @@ def _cached_authorize(oauth: OAuthSettings, client: WebClient) -> InstallationSt
         cache_enabled=True,
         logger=logger,
     )
+
+
+def _error_handler(edge: Edge) -> Callable[[Exception, dict[str, Any], BoltContext], BoltResponse | None]:
+    def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+        payload = context.get("payload")
+        if payload is not None:
+            # Not acted on after all: a retry (or the person trying again) must be served.
+            edge.release(payload)
+        return _on_error(error, body)
+
+    return on_error
 
 
 def _on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:

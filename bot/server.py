@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
@@ -72,6 +73,19 @@ def serve(settings: Settings, app: App, db: Database, stop: threading.Event) -> 
     finally:
         if socket_handler is not None:
             socket_handler.close()
+        close_server(server, http)
+
+
+def close_server(server: Any, loop: threading.Thread) -> None:
+    """Stop waitress: first its worker threads finish the requests under way, then every socket
+    is closed by the loop thread itself (a thunk on waitress's own wake-up pipe), so the loop
+    ends on its own. Closing them from here instead races the loop's select() on those very
+    sockets (EBADF, a traceback at SIGTERM) or a worker writing its answer."""
+    server.task_dispatcher.shutdown()
+    if loop.is_alive():
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        loop.join(timeout=5)
+    if loop.is_alive():  # the loop did not take the thunk: close from here after all
         server.close()
 
 

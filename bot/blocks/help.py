@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.kit import context, message, section
+from bot.blocks.kit import context, escape, message, section
 
 USAGE = [
     ("/thanks @alex [@sam …] for <what>", "thank people who helped you"),
@@ -24,7 +24,9 @@ USAGE = [
 
 
 def build_help(prefix: str | None = None) -> dict[str, Any]:
-    lines = "\n".join(f"`{cmd}` — {what}" for cmd, what in USAGE)
+    # "<what>" in a usage line is a placeholder, not a Slack link: escaped like any text.
+    lines = "\n".join(f"`{escape(cmd)}` — {what}" for cmd, what in USAGE)
+    prefix = escape(prefix) if prefix else None  # it may quote what the person typed
     blocks = []
     if prefix:
         blocks.append(section(prefix))
@@ -33,7 +35,7 @@ def build_help(prefix: str | None = None) -> dict[str, Any]:
         context("React with :pray: :raised_hands: :heart_hands: or :thankyou: to thank a "
                 "message's author, or use *This helped me* from a message's ⋯ menu."),
     ]
-    text = (prefix + " " if prefix else "") + "Mutual commands: " + "; ".join(c for c, _ in USAGE)
+    text = (prefix + " " if prefix else "") + "Mutual commands: " + "; ".join(escape(c) for c, _ in USAGE)
     return {"response_type": "ephemeral", **message(text, blocks)}
 
 

@@ -16,6 +16,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    escape,
     mention,
     message,
     plain,
@@ -52,7 +53,13 @@ def _ephemeral(text: str, blocks: list[Block]) -> dict[str, Any]:
 
 
 def build_intro_error(text: str, hint: str | None = INTRO_USAGE) -> dict[str, Any]:
-    """An ephemeral refusal. Nothing was saved."""
+    """An ephemeral refusal. Nothing was saved. Both may quote what the person typed, so both
+    are escaped (mentions stay live)."""
+    return _intro_error(escape(text), escape(hint) if hint else None)
+
+
+def _intro_error(text: str, hint: str | None = INTRO_USAGE) -> dict[str, Any]:
+    """A refusal whose words are Mutual's own mrkdwn (dates), already safe."""
     blocks: list[Block] = [section(f":information_source: {text}")]
     if hint:
         blocks.append(context(hint))
@@ -109,8 +116,8 @@ def build_intro_refused(refused: Refused, reason_length: int = 0,
             f"That's {reason_length:,} characters; an introduction's reason can be up to "
             f"{NOTE_MAX}. Could you shorten it? Nothing was sent.")
     if refused is Refused.DUPLICATE and existing is not None:
-        return build_intro_error(duplicate_text(existing, viewer_id),
-                                 "See `/mutual intros` for the ones you're part of.")
+        return _intro_error(duplicate_text(existing, viewer_id),
+                            "See `/mutual intros` for the ones you're part of.")
     return build_intro_error(INTRO_REFUSALS[refused] + " Nothing was sent.")
 
 
@@ -131,12 +138,12 @@ def build_request_refused(refused: RequestRefused, reason_length: int = 0,
             f"That's {reason_length:,} characters; a request's reason can be up to {NOTE_MAX}. "
             "Could you shorten it? Nothing was sent.", REQUEST_USAGE)
     if refused is RequestRefused.ALREADY_INTRODUCED and existing_intro is not None:
-        return build_intro_error(
+        return _intro_error(
             f"There's already an introduction of {mention(existing_intro.a_id)} and "
             f"{mention(existing_intro.b_id)} under way, from {_date(existing_intro.created_at)}. "
             "Nothing new was sent.", "See `/mutual intros` for where it stands.")
     if refused is RequestRefused.DUPLICATE and request is not None:
-        return build_intro_error(
+        return _intro_error(
             f"You already asked {mention(request.connector_id)} for an introduction to "
             f"{mention(request.target_id)} on {_date(request.created_at)}; they haven't "
             "answered yet. Nothing new was sent.", None)
@@ -161,7 +168,7 @@ def build_consent_request(introducer_id: str, other_id: str, reason: str, intro_
                           asked_by_you: bool = False) -> dict[str, Any]:
     """The DM each party gets: who wants to introduce them to whom, why, and two buttons."""
     who = mention(introducer_id)
-    text = f"{who} would like to introduce you to {mention(other_id)}: {reason}"
+    text = f"{who} would like to introduce you to {mention(other_id)}: {escape(reason)}"
     lead = f":wave: {who} would like to introduce you to {mention(other_id)}"
     if asked_by_you:
         lead += ", as you asked"
@@ -238,7 +245,7 @@ def build_other_declined_notice(introducer_id: str, other_id: str) -> dict[str, 
 def build_group_intro(introducer_id: str, a_id: str, b_id: str, reason: str, intro_id: int) -> dict[str, Any]:
     """Posted in the group DM of the three once both said yes."""
     who = mention(introducer_id)
-    text = f"{who} is introducing {mention(a_id)} and {mention(b_id)}: {reason}"
+    text = f"{who} is introducing {mention(a_id)} and {mention(b_id)}: {escape(reason)}"
     blocks: list[Block] = [
         section(f":wave: {mention(a_id)}, meet {mention(b_id)} — {who} thought you two should "
                 f"talk, and you both said yes.{_reason(reason)}"),
@@ -294,7 +301,7 @@ def build_request_receipt(connector_id: str, target_id: str) -> dict[str, Any]:
 def build_request_dm(requester_id: str, target_id: str, reason: str, request_id: int) -> dict[str, Any]:
     """The DM to the connector, with `intro_request_make` / `intro_request_decline`."""
     who = mention(requester_id)
-    text = f"{who} would like you to introduce them to {mention(target_id)}: {reason}"
+    text = f"{who} would like you to introduce them to {mention(target_id)}: {escape(reason)}"
     blocks: list[Block] = [
         section(f":wave: {who} would like you to introduce them to {mention(target_id)}."
                 f"{_reason(reason)}"),

@@ -165,7 +165,7 @@ def build_with(history: History) -> dict[str, Any]:
     blocks = [section(summary)]
     for item in history.recent:
         when = f"<!date^{int(item.created_at.timestamp())}^{{date_short}}|{item.created_at:%Y-%m-%d}>"
-        via = SOURCE_LABELS.get(item.source, item.source)
+        via = escape(SOURCE_LABELS.get(item.source, item.source))
         line = f"{_history_line(item.helper_id, me, other)} · {when} · via {via}"
         if item.note:
             line += f"\n“{preview(item.note, 400)}”"
@@ -223,6 +223,6 @@ def build_forget_cancelled() -> dict[str, Any]:
 
 
 def build_export_failed(error: str) -> dict[str, Any]:
-    text = (f"I couldn't send your records file just now (Slack said `{error}`). "
+    text = (f"I couldn't send your records file just now (Slack said `{escape(error)}`). "
             "Please try `/mutual export` again in a little while.")
     return message(text, [section(f":warning: {text}")])

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
-from bot.blocks.kit import Block, actions, button, context, mention, message, quote, section
+from bot.blocks.kit import Block, actions, button, context, escape, mention, message, quote, section
 from bot.blocks.recording import build_claim_request
 
 NUMBER_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times",
@@ -94,7 +94,8 @@ def build_pair_muted(helper_id: str) -> dict[str, Any]:
 def build_nudges_set(enabled: bool) -> dict[str, Any]:
     if enabled:
         text = "Nudges are on: now and then I'll suggest, privately, someone you could give back to."
-        hint = "Turn them off any time with `/mutual nudges off`, or pause with `/mutual snooze <days>`."
+        hint = escape("Turn them off any time with `/mutual nudges off`, or pause with "
+                      "`/mutual snooze <days>`.")  # "<days>" is a placeholder, not a link
     else:
         text = "Nudges are off — I won't send you any suggestions."
         hint = "Turn them back on with `/mutual nudges on`."
@@ -109,7 +110,9 @@ NUDGES_USAGE = "Try `/mutual nudges off`, `/mutual nudges on` or `/mutual snooze
 
 
 def build_controls_error(text: str) -> dict[str, Any]:
-    """A friendly refusal for a personal-control command; nothing changed."""
+    """A friendly refusal for a personal-control command; nothing changed. It may quote what
+    the person typed, so it is escaped."""
+    text = escape(text)
     body = f":information_source: {text} Nothing was changed."
     return {"response_type": "ephemeral",
             **message(f"{text} Nothing was changed.", [section(body), context(NUDGES_USAGE)])}

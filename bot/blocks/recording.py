@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot import constants as ids
@@ -21,6 +22,8 @@ from bot.blocks.kit import (
 from bot.services.parsing import NOTE_MAX
 from bot.services.people import Problem
 
+# A message link as chat.getPermalink gives it: nothing that could close the link early.
+PERMALINK = re.compile(r"https://[^\s<>|]{1,500}")
 SOURCE_WORDS = {
     "command": "",
     "reaction": " with a thank-you reaction",
@@ -36,7 +39,7 @@ def _note_lines(note: str) -> str:
 def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]) -> dict[str, Any]:
     """The ephemeral receipt the person saying thanks sees."""
     people = join_people(helper_ids)
-    text = f"Noted: {people} helped you." + (f" For: {note}" if note else "")
+    text = f"Noted: {people} helped you." + (f" For: {escape(note)}" if note else "")
     blocks: list[Block] = [
         section(f":handshake: Noted — {people} helped you.{_note_lines(note)}"),
         context("I've let them know privately. Want the channel to see it too?"),
@@ -50,7 +53,7 @@ def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]
 def build_shared_thanks(receiver_id: str, helper_ids: list[str], note: str) -> dict[str, Any]:
     """The public post when someone chooses "Share in channel"."""
     people = join_people(helper_ids)
-    text = f"{mention(receiver_id)} thanked {people}" + (f" for: {note}" if note else "")
+    text = f"{mention(receiver_id)} thanked {people}" + (f" for: {escape(note)}" if note else "")
     body = f":raised_hands: {mention(receiver_id)} thanked {people}" + (
         f" for:\n{quote(note)}" if note else "."
     )
@@ -69,12 +72,12 @@ def build_thanked_dm(
 ) -> dict[str, Any]:
     """The private note to someone who was thanked."""
     how = SOURCE_WORDS.get(source, "")
-    text = f"{mention(receiver_id)} thanked you{how}" + (f" for: {note}" if note else ".")
+    text = f"{mention(receiver_id)} thanked you{how}" + (f" for: {escape(note)}" if note else ".")
     body = f":sparkles: {mention(receiver_id)} thanked you{how}" + (
         f" for:\n{quote(note)}" if note else "."
     )
     blocks = [section(body)]
-    if permalink:
+    if permalink and PERMALINK.fullmatch(permalink):
         blocks.append(context(f"<{permalink}|See the message>"))
     return message(text, blocks)
 
@@ -90,7 +93,7 @@ def build_claim_receipt(receiver_id: str, note: str, expiry_days: int) -> dict[s
 
 def build_claim_request(helper_id: str, note: str, record_id: int) -> dict[str, Any]:
     """The DM asking the receiver to confirm a `/helped` claim."""
-    text = f"{mention(helper_id)} says they helped you: {note}"
+    text = f"{mention(helper_id)} says they helped you: {escape(note)}"
     blocks: list[Block] = [
         section(f":wave: {mention(helper_id)} says they helped you with:\n{quote(note)}"),
         context("Confirming keeps a record of it. If it doesn't ring a bell, "
@@ -142,12 +145,15 @@ FORM_BUSY = ("Slack was busy, so the form didn't open and nothing was saved — 
 
 def build_busy(text: str = SLACK_BUSY) -> dict[str, Any]:
     """Slack could not answer in time: nothing was saved, and the person can simply retry."""
+    text = escape(text)
     return {"response_type": "ephemeral",
             **message(text, [section(f":hourglass: {text}")])}
 
 
 def build_error(text: str, hint: str | None = None) -> dict[str, Any]:
-    """An ephemeral refusal: what went wrong and how to do it right. Nothing was saved."""
+    """An ephemeral refusal: what went wrong and how to do it right. Nothing was saved.
+    Both may quote what the person typed, so both are escaped (mentions stay live)."""
+    text, hint = escape(text), escape(hint) if hint else None
     blocks: list[Block] = [section(f":information_source: {text}")]
     if hint:
         blocks.append(context(hint))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.kit import Block, context, join_people, mention, message, section
+from bot.blocks.kit import Block, context, escape, join_people, mention, message, section
 from bot.blocks.me import bulleted, cap_blocks
 from bot.services.summary import PRIVACY_FLOOR, ChannelDigest, Figure, Period, TeamSummary, Waiting
 
@@ -121,6 +121,6 @@ def build_post_failed(channel_id: str, error: str) -> dict[str, Any]:
                 "haven't been invited to, so nothing was posted. Invite me there with "
                 "`/invite @Mutual`, then try again.")
     else:
-        text = (f"I couldn't post the summary in <#{channel_id}> (Slack said `{error}`), so "
-                "nothing was posted. Please try again in a while.")
+        text = (f"I couldn't post the summary in <#{channel_id}> (Slack said "
+                f"`{escape(error)}`), so nothing was posted. Please try again in a while.")
     return message(text, [section(f":warning: {text}")])

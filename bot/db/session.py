@@ -6,9 +6,10 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -93,7 +94,13 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     if in_memory:
         kwargs.setdefault("poolclass", StaticPool)
     kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
-    engine = create_engine(url, **kwargs)
+    parsed = make_url(url)
+    if not in_memory and parsed.database and not parsed.query:
+        # Open the file, never create it: migrations made it, and a missing file (moved, a
+        # volume not mounted) must be an error, not a new empty database written beside it.
+        parsed = parsed.set(database="file:" + quote(parsed.database),
+                            query={"mode": "rw", "uri": "true"})
+    engine = create_engine(parsed, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -14,7 +14,7 @@ from bot.delivery.kinds import Call, Kind, Rendering, register_kind
 from bot.services import outbox
 from bot.services.delivery import Outgoing
 from bot.services.export import EXPORT, record_rows, records_csv
-from bot.slack.files import upload_file
+from bot.slack.files import harmless, upload_file
 from bot.slack.sender import SENT, Outcome, open_conversation
 
 
@@ -24,7 +24,7 @@ def _render(r: Rendering) -> Call:
 
 
 def _send(client: WebClient, row: Outgoing, call: Call) -> Outcome:
-    opened = open_conversation(client, [row.recipient_id])
+    opened = harmless(open_conversation(client, [row.recipient_id]))
     if opened.status != SENT or not opened.channel:
         return opened
     day = call["day"]

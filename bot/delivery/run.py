@@ -327,6 +327,10 @@ class Runner:
                 again = outbox.retry_later(session, row, self.runner, now, error, ready.retry_window)
                 if not again and kind.on_failed is not None:
                     kind.on_failed(session, row, error, now)
+            if again:
+                logger.info("%s did not go out (%s); trying again later", row.key, error)
+            else:
+                logger.warning("%s failed for good after retrying: %s", row.key, error)
             self.report.add("retried" if again else "failed")
 
     def _sent(self, row: Outgoing, kind: Kind, outcome: Outcome, now: datetime) -> None:

@@ -224,21 +224,10 @@ class Workspace:
         self.clock.set(to)
 
     def _close_http(self) -> None:
-        """Close waitress from here, as `mutual run` does. Its loop may still be in select()
-        on the socket being closed and die with EBADF: harmless at the end, but it would print
-        a traceback over the last line of the transcript."""
-        previous = threading.excepthook
+        """Close waitress as `mutual run` does (bot.server.close_server)."""
+        from bot.server import close_server
 
-        def quiet(args: threading.ExceptHookArgs) -> None:
-            if args.thread is not self._http or not isinstance(args.exc_value, OSError):
-                previous(args)
-
-        threading.excepthook = quiet
-        try:
-            self.server.close()
-            self._http.join(timeout=2)
-        finally:
-            threading.excepthook = previous
+        close_server(self.server, self._http)
 
     # -- keeping it --------------------------------------------------------------------------
     def save(self) -> None:

@@ -7,8 +7,10 @@ import hashlib
 import hmac
 import http.client
 import json
+import logging
 import random
 import time
+from urllib.parse import urlencode
 
 import pytest
 
@@ -72,6 +74,47 @@ def test_body_changed_after_signing_is_401(mutual: LiveMutual, db: Database) -> 
     assert record_count(db) == 0
 
 
+@pytest.mark.parametrize("timestamp", ["abc", "", " ", "-1", "1e9", "1700000000.5",
+                                       "99999999999999999999", "0x10", "١٧٠٠٠٠٠٠٠٠"],
+                         ids=["letters", "empty", "blank", "negative", "exponent", "float", "huge",
+                              "hex", "arabic digits"])
+def test_any_timestamp_header_that_is_not_a_number_is_401(mutual: LiveMutual, db: Database,
+                                                          timestamp: str) -> None:
+    headers = p.signed_headers(THANKS)
+    headers["X-Slack-Request-Timestamp"] = timestamp
+    assert post_bytes(mutual, THANKS.encode(), _latin1(headers)).status == 401
+    assert record_count(db) == 0
+
+
+@pytest.mark.parametrize("signature", ["", "v0=", "v0=zz", "v1=" + "0" * 64, "v0=é" + "0" * 63,
+                                       "x" * 5000, "v0=" + "0" * 64],
+                         ids=["empty", "bare", "short", "other version", "non-ascii", "huge", "zeros"])
+def test_a_garbled_signature_is_401(mutual: LiveMutual, db: Database, signature: str) -> None:
+    headers = p.signed_headers(THANKS)
+    headers["X-Slack-Signature"] = signature
+    assert post_bytes(mutual, THANKS.encode(), _latin1(headers)).status == 401
+    assert record_count(db) == 0
+
+
+def _latin1(headers: dict[str, str]) -> dict[str, str]:
+    """http.client sends header values as latin-1, as browsers and proxies may."""
+    return {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
+
+
+def test_a_refused_signature_is_logged_once_without_the_body(mutual: LiveMutual,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """Bolt would log the whole body at INFO: the note, user ids and a live response_url."""
+    secret_note = p.command("/thanks", "<@UBOB> for the confidential-salary-review")
+    with caplog.at_level(logging.DEBUG):
+        assert mutual.post(secret_note, secret="not-the-signing-secret").status == 401
+        assert mutual.post(secret_note, timestamp=int(time.time()) - 3600).status == 401
+    assert not [r for r in caplog.records if "confidential" in r.getMessage()
+                or "respond" in r.getMessage()]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and all("signature" in r.getMessage() or "stale" in r.getMessage()
+                                      for r in warnings)
+
+
 @pytest.mark.parametrize("age", [301, 3600, -301], ids=["just stale", "an hour old", "from the future"])
 def test_stale_timestamp_is_401_even_when_correctly_signed(mutual: LiveMutual, slack: SlackDouble,
                                                            db: Database, age: int) -> None:
@@ -128,6 +171,55 @@ def test_random_bytes_are_4xx(mutual: LiveMutual, db: Database, signed: bool) ->
     reply = post_bytes(mutual, noise, headers)
     assert 400 <= reply.status < 500, reply.body
     assert record_count(db) == 0
+
+
+DEEP = 5000
+
+
+@pytest.mark.parametrize(("name", "body", "content_type"), [
+    ("deep json", "[" * DEEP + "]" * DEEP, "application/json"),
+    ("deep json object", '{"a":' * DEEP + "1" + "}" * DEEP, "application/json"),
+    ("deep payload", "payload=" + "%5B" * DEEP + "%5D" * DEEP, "application/x-www-form-urlencoded"),
+    ("truncated payload", p.global_shortcut("thank_someone")[:-20], "application/x-www-form-urlencoded"),
+    ("json number too long", '{"type": "event_callback", "event_time": ' + "9" * 5000 + "}",
+     "application/json"),
+    ("form sent as json", THANKS, "application/json"),
+    ("command sent as text", THANKS, "text/plain"),
+    ("command with no type", THANKS, ""),
+    ("json sent as a form", p.event(p.reaction("reaction_added", "UALICE", "UBOB")),
+     "application/x-www-form-urlencoded"),
+    ("multipart", "--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--",
+     "multipart/form-data; boundary=x"),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "")
+def test_odd_bodies_signed_are_answered_never_500(mutual: LiveMutual, db: Database, name: str,
+                                                  body: str, content_type: str) -> None:
+    reply = mutual.post(body, content_type=content_type)
+    assert reply.status < 500, (name, reply.status)
+    unsigned = mutual.request("POST", "/slack/events", body, {"Content-Type": content_type})
+    assert unsigned.status == 401
+    assert mutual.request("GET", "/healthz").status == 200
+
+
+def test_non_utf8_body_signed_is_400_and_unsigned_401(mutual: LiveMutual, db: Database) -> None:
+    body = THANKS.encode() + b"%FF\xff\xfe"
+    assert post_bytes(mutual, body, sign_bytes(body)).status == 400
+    assert post_bytes(mutual, body, {"Content-Type": "application/x-www-form-urlencoded"}).status == 401
+    assert record_count(db) == 0
+
+
+@pytest.mark.parametrize("length", ["abc", "-5", "1e3"])
+def test_a_garbled_content_length_is_never_500(mutual: LiveMutual, length: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", mutual.port, timeout=15)
+    try:
+        conn.putrequest("POST", "/slack/events")
+        conn.putheader("Content-Length", length)
+        conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+        conn.endheaders()
+        status = conn.getresponse().status
+    finally:
+        conn.close()
+    assert 400 <= status < 500
+    assert mutual.request("GET", "/healthz").status == 200
 
 
 def test_oversized_body_is_refused_before_reading(mutual: LiveMutual, db: Database) -> None:
@@ -188,13 +280,30 @@ def test_healthz_needs_no_signature(mutual: LiveMutual) -> None:
     assert mutual.request("GET", "/healthz", headers={"X-Slack-Signature": "v0=nonsense"}).status == 200
 
 
-def test_a_command_that_fails_unexpectedly_gets_a_kind_reply_not_a_500(mutual, db):
-    """A signed command without the fields Slack always sends trips a listener; the person
-    still sees words, not Slack's "failed with error" banner."""
-    from urllib.parse import urlencode
-
+def test_a_command_without_a_user_is_refused_politely(mutual: LiveMutual, db: Database) -> None:
+    """A signed command without the fields Slack always sends never reaches a listener; the
+    person still sees words, not Slack's "failed with error" banner."""
     body = urlencode({"team_id": "T0001", "command": "/thanks", "text": "<@UBOB> hi",
-                      "channel_id": "C1"})  # no user_id
+                      "channel_id": "C1", "trigger_id": "t.1"})  # no user_id
     reply = mutual.post(body)
     assert reply.status == 200
+    assert "couldn't read that request" in reply.json()["text"]
+    assert record_count(db) == 0
+
+
+def test_a_command_that_fails_unexpectedly_gets_a_kind_reply_not_a_500(
+        mutual: LiveMutual, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listener that trips says so in words; trying again then works (the failed attempt
+    does not count as done)."""
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    real = mutual.deps.directory.lookup
+    monkeypatch.setattr(mutual.deps.directory, "lookup", broken)
+    reply = mutual.post(THANKS)
+    assert reply.status == 200
     assert "went wrong on Mutual's side" in reply.json()["text"]
+    monkeypatch.setattr(mutual.deps.directory, "lookup", real)
+    again = mutual.post(THANKS)
+    assert "That was already done" not in again.json()["text"]
+    assert record_count(db) == 1

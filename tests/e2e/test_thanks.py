@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from sqlalchemy import select
 
+from bot.db.models import Workspace
 from tests.support import payloads as p
 from tests.support.db_read import record_count, records
 
@@ -130,11 +132,17 @@ def test_a_user_already_known_is_not_looked_up_again(mutual, slack):
     assert len(slack.calls_to("users.info")) == 1
 
 
-def test_records_stay_in_their_workspace(mutual, slack, db):
+def test_another_workspace_is_refused_with_a_bot_token(mutual, slack, db):
+    """One bot token serves one workspace (its own, by auth.test): a request signed for
+    another team must not open a partition the scheduler would then serve with that token."""
     slack.users["UZED"] = {**slack.users["UBOB"], "id": "UZED", "team_id": "T0002"}
     reply = mutual.post(p.command("/thanks", "<@UZED> for the help", user="UYOU", team="T0002"))
     assert reply.status == 200
-    assert [r.team_id for r in records(db)] == ["T0002"]
+    assert reply.json()["response_type"] == "ephemeral"
+    assert "isn't installed in this workspace" in reply.json()["text"]
+    assert records(db) == []
+    with db.session() as s:
+        assert s.scalars(select(Workspace)).all() == []
 
 
 def test_thanks_refreshes_both_home_tabs(mutual, slack):

@@ -14,7 +14,7 @@ from bot.app import create_app, create_deliverer
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.session import Database
-from bot.server import make_http_server
+from bot.server import close_server, make_http_server
 from tests.support.payloads import SECRET, signed_headers
 from tests.support.slack_double import SlackDouble
 
@@ -50,7 +50,7 @@ class LiveMutual:
 
     def close(self) -> None:
         self.deliverer.wait_idle(5.0)
-        self.server.close()
+        close_server(self.server, self.thread)
         self.deliverer.stop()
 
     def request(self, method: str, path: str, body: str = "",

@@ -1,0 +1,212 @@
+"""Text is data: every builder that shows a person's words, rendered with hostile words in
+every text argument, lets no `<!channel>`, `<!here>`, `<!subteam^…>`, disguised link or
+pre-escaped entity through — in blocks and in the fallback `text` alike."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+import bot.blocks
+from bot.blocks import config, edge, help, home, intros, me, nudges, recording, summary
+from bot.blocks.kit import escape
+from bot.services.intros import IntroView, Refused, RequestRefused, RequestView
+from bot.services.people import Problem
+from bot.services.recording import Recorded
+from bot.services.settings import WorkspaceConfig
+from bot.services.summary import ChannelDigest, Day, Figure, Period, TeamSummary, Waiting
+from bot.services.views import History, HistoryItem, Pair, PersonalView
+
+HOSTILE = ("<!channel> <!here> <!subteam^S0123|@team> <https://evil.example/x|click here> "
+           "<mailto:boss@evil.example|HR> <#C0666|general> &lt;!everyone&gt; "
+           "<@UMALLORY|<!channel>> `<!here>` *bold* \x00end")
+NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+PERMALINK = "https://acme.slack.com/archives/CGENERAL/p1700000000000100"
+# Mutual's own markup: live mentions, its dates, channels it names, a message link it fetched.
+ALLOWED = re.compile(r"<@[UW][A-Z0-9]+>|<!date\^[0-9]+\^\{date_(?:short|long)\}\|[^<>]*>"
+                     r"|<#[CDG][A-Z0-9]+>|<" + re.escape(PERMALINK) + r"\|See the message>")
+
+
+def intro(status: str = "proposed", **kw: Any) -> IntroView:
+    base: dict[str, Any] = {"id": 7, "team_id": "T0001", "introducer_id": "UALICE", "a_id": "UBOB",
+                            "b_id": "UCAROL", "reason": HOSTILE, "status": status,
+                            "a_answer": None, "b_answer": None, "created_at": NOW,
+                            "opened_at": NOW, "group_channel_id": "GGROUP"}
+    return IntroView(**{**base, **kw})
+
+
+def request(status: str = "pending") -> RequestView:
+    return RequestView(id=3, team_id="T0001", requester_id="UALICE", connector_id="UBOB",
+                       target_id="UCAROL", reason=HOSTILE, status=status, intro_id=None,
+                       created_at=NOW)
+
+
+def personal() -> PersonalView:
+    claim = Recorded(id=1, helper_id="UBOB", receiver_id="UALICE", note=HOSTILE, status="pending",
+                     source="claim")
+    return PersonalView(user_id="UALICE", window_days=90, one_sided_min=3, given=2, received=3,
+                        two_way=[Pair("UBOB", 1, 1)], received_only=[Pair("UCAROL", 0, 2)],
+                        given_only=[Pair("UERIN", 1, 0)],
+                        open_intros=[intro(), intro("open", introducer_id="UBOB", a_id="UALICE")],
+                        claims_awaiting=[claim], snoozed_until=NOW)
+
+
+def period() -> Period:
+    return Period(key="2026-W47", start=NOW, end=NOW, days=(date(2026, 11, 10), date(2026, 11, 16)),
+                  tz="UTC")
+
+
+def team_summary() -> TeamSummary:
+    figure = Figure(value=6, people=6)
+    return TeamSummary(team_id="T0001", period=period(), window_days=90, help=figure, givers=figure,
+                       receivers=figure, two_way=figure, one_way=figure, new_two_way=figure,
+                       intros_made=figure, intros_connected=figure, credited=["UALICE"],
+                       daily=[Day(date(2026, 11, 16), figure)])
+
+
+def settings() -> WorkspaceConfig:
+    return WorkspaceConfig(nudge_channel="CNUDGE", summary_weekday=4, summary_hour=16, timezone=HOSTILE,
+                           thank_emoji=HOSTILE, digest_enabled=True, window_days=90, one_sided_min=3,
+                           person_cooldown_days=7, pair_cooldown_days=30, claim_expiry_days=14,
+                           claim_reminder_days=3, intro_reminder_days=3, intro_expiry_days=7,
+                           intro_silent_days=5, delivery_retry_hours=24)
+
+
+H = HOSTILE
+RENDERS: dict[str, Callable[[], Any]] = {
+    "build_config_modal": lambda: config.build_config_modal(settings()),
+    "build_config_saved": config.build_config_saved,
+    "build_config_refused": config.build_config_refused,
+    "build_command_refusal": lambda: edge.build_command_refusal(edge.UNREADABLE),
+    "build_modal_refusal": edge.build_modal_refusal,
+    "build_input_refusal": lambda: edge.build_input_refusal("note_block"),
+    "build_help": lambda: help.build_help(f"I don't know `/mutual {H}`"),
+    "build_home": lambda: home.build_home(personal()),
+    "build_forgotten_home": home.build_forgotten_home,
+    "build_intro_error": lambda: intros.build_intro_error(H, H),
+    "build_intro_refused": lambda: [intros.build_intro_refused(r, 600, intro(), "UALICE")
+                                    for r in Refused],
+    "build_request_refused": lambda: [intros.build_request_refused(r, 600, intro(), request())
+                                      for r in RequestRefused],
+    "build_intro_receipt": lambda: intros.build_intro_receipt("UBOB", "UCAROL", H),
+    "build_consent_request": lambda: intros.build_consent_request("UALICE", "UCAROL", H, 7, True),
+    "build_consent_answered": lambda: [intros.build_consent_answered(intro(s), "UBOB")
+                                       for s in ("proposed", "open", "declined", "expired")],
+    "build_cant_go_ahead": intros.build_cant_go_ahead,
+    "build_not_a_party": intros.build_not_a_party,
+    "build_not_for_introducer": lambda: intros.build_not_for_introducer("UBOB", "UCAROL"),
+    "build_intro_declined_notice": lambda: intros.build_intro_declined_notice("UBOB", "UCAROL"),
+    "build_other_declined_notice": lambda: intros.build_other_declined_notice("UALICE", "UCAROL"),
+    "build_group_intro": lambda: intros.build_group_intro("UALICE", "UBOB", "UCAROL", H, 7),
+    "build_group_connected": lambda: intros.build_group_connected("UALICE", "UBOB", "UCAROL", H),
+    "build_intro_opened_notice": lambda: intros.build_intro_opened_notice("UBOB", "UCAROL"),
+    "build_connected_notice": lambda: intros.build_connected_notice("UBOB", "UCAROL"),
+    "build_request_receipt": lambda: intros.build_request_receipt("UBOB", "UCAROL"),
+    "build_request_dm": lambda: intros.build_request_dm("UALICE", "UCAROL", H, 3),
+    "build_request_answered": lambda: [intros.build_request_answered(request(s))
+                                       for s in ("pending", "made", "declined")],
+    "build_request_declined_notice": lambda: intros.build_request_declined_notice("UBOB", "UCAROL"),
+    "build_request_made_notice": lambda: [intros.build_request_made_notice("UBOB", "UCAROL", b)
+                                          for b in (True, False)],
+    "build_intro_modal": lambda: intros.build_intro_modal("UBOB", "UCAROL", H, 3),
+    "build_intro_modal_done": lambda: intros.build_intro_modal_done("UBOB", "UCAROL"),
+    "build_intro_list": lambda: intros.build_intro_list(
+        [intro(), intro("open"), intro(introducer_id="UBOB", a_id="UALICE")], "UALICE"),
+    "build_intro_reminder": lambda: intros.build_intro_reminder(7, "UALICE", "UCAROL", H),
+    "build_intro_expired_notice": lambda: intros.build_intro_expired_notice("UBOB", "UCAROL", H),
+    "build_intro_silent_nudge": lambda: intros.build_intro_silent_nudge(7, "UALICE", "UCAROL", "GGROUP"),
+    "build_me": lambda: me.build_me(personal()),
+    "build_with": lambda: me.build_with(History(
+        user_id="UALICE", other_id="UBOB", window_days=90, given_window=1, received_window=1,
+        given_all=3, received_all=3,
+        recent=[HistoryItem("UBOB", "UALICE", H, "command", NOW),
+                HistoryItem("UALICE", "UBOB", H, "<!channel>", NOW)])),
+    "build_export_started": lambda: me.build_export_started(3),
+    "build_export_dm_comment": lambda: {"text": me.build_export_dm_comment(3)},
+    "build_forget_confirm": me.build_forget_confirm,
+    "build_forget_done": me.build_forget_done,
+    "build_forget_cancelled": me.build_forget_cancelled,
+    "build_export_failed": lambda: me.build_export_failed(H),
+    "build_one_sided_nudge": lambda: nudges.build_one_sided_nudge("UBOB", 3, 90, [H, H]),
+    "build_claim_reminder": lambda: nudges.build_claim_reminder("UBOB", H, 1, NOW),
+    "build_snoozed": lambda: nudges.build_snoozed(NOW),
+    "build_pair_muted": lambda: nudges.build_pair_muted("UBOB"),
+    "build_nudges_set": lambda: [nudges.build_nudges_set(b) for b in (True, False)],
+    "build_snooze_reply": lambda: nudges.build_snooze_reply(NOW),
+    "build_controls_error": lambda: nudges.build_controls_error(H),
+    "build_not_for_you": nudges.build_not_for_you,
+    "build_thanks_receipt": lambda: recording.build_thanks_receipt(["UBOB", "UCAROL"], H, [1, 2]),
+    "build_shared_thanks": lambda: recording.build_shared_thanks("UALICE", ["UBOB"], H),
+    "build_receipt_shared": lambda: recording.build_receipt_shared(["UBOB"]),
+    "build_thanked_dm": lambda: [recording.build_thanked_dm("UALICE", H, s, link)
+                                 for s in ("command", "reaction", H)
+                                 for link in (PERMALINK, "https://x|<!channel>")],
+    "build_claim_receipt": lambda: recording.build_claim_receipt("UBOB", H, 14),
+    "build_claim_request": lambda: recording.build_claim_request("UBOB", H, 1),
+    "build_claim_answered": lambda: [recording.build_claim_answered("UBOB", H, s)
+                                     for s in ("confirmed", "declined", "expired", H)],
+    "build_claim_confirmed_dm": lambda: recording.build_claim_confirmed_dm("UALICE", H),
+    "build_error": lambda: [recording.build_error(H, H)]
+                           + [recording.build_error(recording.problem_text("UBOB", p)) for p in Problem],
+    "build_note_too_long": lambda: recording.build_note_too_long(600, H),
+    "build_record_help_modal": lambda: recording.build_record_help_modal("UBOB", "{}"),
+    "build_thank_someone_modal": lambda: recording.build_thank_someone_modal(["UBOB"]),
+    "build_helped_modal": lambda: recording.build_helped_modal("UBOB"),
+    "build_modal_done": lambda: recording.build_modal_done(H),
+    "build_team_summary": lambda: [summary.build_team_summary(team_summary(), e) for e in (True, False)],
+    "build_digest": lambda: summary.build_digest(ChannelDigest(
+        team_id="T0001", period=period(), waiting=[Waiting(7, "open", "UALICE", "UBOB", "UCAROL")],
+        one_sided=Figure(6, 6), new_two_way=Figure(6, 6))),
+    "build_summary_posting": lambda: [summary.build_summary_posting("CNUDGE", c) for c in (True, False)],
+    "build_busy": lambda: [recording.build_busy(), recording.build_busy(H)],
+    "build_hello": lambda: [help.build_hello(m) for m in (True, False)],
+    "build_group_failed_notice": lambda: intros.build_group_failed_notice("UBOB", "UCAROL"),
+    "build_post_failed": lambda: summary.build_post_failed("CNUDGE", H),
+}
+
+
+def texts(value: Any) -> Iterator[str]:
+    """Every string under a "text" key (or a modal's "errors"), anywhere in what is rendered."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "text" and isinstance(inner, str):
+                yield inner
+            elif key == "errors" and isinstance(inner, dict):
+                yield from (v for v in inner.values() if isinstance(v, str))
+            else:
+                yield from texts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from texts(inner)
+
+
+def test_every_builder_is_rendered_here() -> None:
+    builders = {name for module in pkgutil.iter_modules(bot.blocks.__path__)
+                for name, f in vars(importlib.import_module(f"bot.blocks.{module.name}")).items()
+                if name.startswith("build_") and inspect.isfunction(f)}
+    assert builders == set(RENDERS), "render a new builder with hostile text below"
+
+
+@pytest.mark.parametrize("name", sorted(RENDERS))
+def test_hostile_text_never_becomes_slack_markup(name: str) -> None:
+    rendered = RENDERS[name]()
+    found = list(texts(rendered))
+    assert found, "every builder shows some text"
+    for text in found:
+        leftover = ALLOWED.sub("", text)
+        assert "<" not in leftover, (name, text)
+        assert "&lt;!everyone&gt;" not in text, (name, "a pre-escaped entity passed through")
+
+
+def test_a_note_shows_as_typed() -> None:
+    """Escaping is for Slack: the person reading sees exactly what was written."""
+    shown = recording.build_shared_thanks("UALICE", ["UBOB"], "a <b> & <!here> c")
+    assert shown["text"].endswith(escape("a <b> & <!here> c"))
+    assert "a &lt;b&gt; &amp; &lt;!here&gt; c" in shown["blocks"][0]["text"]["text"]
