@@ -29,6 +29,9 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     "intro_reminder_days": (1, 60, "The intro reminder"),
     "intro_expiry_days": (1, 90, "Intro expiry"),
     "intro_silent_days": (1, 60, "The quiet-intro nudge"),
+    "forward_min": (1, 50, "Passing it on"),
+    "followup_days": (1, 90, "The “how did it go?” question"),
+    "intro_followup_days": (1, 90, "The intro follow-up"),
 }
 
 
@@ -49,6 +52,9 @@ class WorkspaceConfig:
     intro_reminder_days: int
     intro_expiry_days: int
     intro_silent_days: int
+    forward_min: int
+    followup_days: int
+    intro_followup_days: int
 
 
 def current_config(workspace: Workspace) -> WorkspaceConfig:
