@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, OutboxItem
 from bot.services import intros
+from bot.services.followups import followup_rows
 from bot.services.outbox import PLANNED
 
 EXPORT = "export"  # outbox kind: a person's records as a CSV file, by DM (`/mutual export`)
@@ -86,7 +87,8 @@ def nudge_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
 
 def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
     return {"team": team_id, "records": record_rows(session, team_id),
-            "intros": intro_rows(session, team_id), "nudges": nudge_rows(session, team_id)}
+            "intros": intro_rows(session, team_id), "nudges": nudge_rows(session, team_id),
+            "followups": followup_rows(session, team_id)}
 
 
 def records_csv(rows: list[dict[str, Any]]) -> str:

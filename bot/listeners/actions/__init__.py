@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import claims, intros, nudges, share, undo, views, withdraw
+from bot.listeners.actions import claims, followups, intros, nudges, share, undo, views, withdraw
 from bot.listeners.deps import Deps
 
 
@@ -13,4 +13,5 @@ def register(app: App, deps: Deps) -> None:
     intros.register(app, deps)
     views.register(app, deps)
     undo.register(app, deps)
+    followups.register(app, deps)
     withdraw.register(app, deps)
