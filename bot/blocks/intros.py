@@ -16,6 +16,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    escape,
     mention,
     message,
     plain,
@@ -163,7 +164,7 @@ def build_consent_request(introducer_id: str, other_id: str, reason: str, intro_
                           asked_by_you: bool = False) -> dict[str, Any]:
     """The DM each party gets: who wants to introduce them to whom, why, and two buttons."""
     who = mention(introducer_id)
-    text = f"{who} would like to introduce you to {mention(other_id)}: {reason}"
+    text = f"{who} would like to introduce you to {mention(other_id)}: {escape(reason)}"
     lead = f":wave: {who} would like to introduce you to {mention(other_id)}"
     if asked_by_you:
         lead += ", as you asked"
@@ -240,7 +241,7 @@ def build_other_declined_notice(introducer_id: str, other_id: str) -> dict[str, 
 def build_group_intro(introducer_id: str, a_id: str, b_id: str, reason: str, intro_id: int) -> dict[str, Any]:
     """Posted in the group DM of the three once both said yes."""
     who = mention(introducer_id)
-    text = f"{who} is introducing {mention(a_id)} and {mention(b_id)}: {reason}"
+    text = f"{who} is introducing {mention(a_id)} and {mention(b_id)}: {escape(reason)}"
     blocks: list[Block] = [
         section(f":wave: {mention(a_id)}, meet {mention(b_id)} — {who} thought you two should "
                 f"talk, and you both said yes.{_reason(reason)}"),
@@ -302,7 +303,7 @@ def build_request_receipt(connector_id: str, target_id: str,
 def build_request_dm(requester_id: str, target_id: str, reason: str, request_id: int) -> dict[str, Any]:
     """The DM to the connector, with `intro_request_make` / `intro_request_decline`."""
     who = mention(requester_id)
-    text = f"{who} would like you to introduce them to {mention(target_id)}: {reason}"
+    text = f"{who} would like you to introduce them to {mention(target_id)}: {escape(reason)}"
     blocks: list[Block] = [
         section(f":wave: {who} would like you to introduce them to {mention(target_id)}."
                 f"{_reason(reason)}"),

@@ -37,7 +37,7 @@ def _note_lines(note: str) -> str:
 def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]) -> dict[str, Any]:
     """The ephemeral receipt the person saying thanks sees."""
     people = join_people(helper_ids)
-    text = f"Noted: {people} helped you." + (f" For: {note}" if note else "")
+    text = f"Noted: {people} helped you." + (f" For: {escape(note)}" if note else "")
     blocks: list[Block] = [
         section(f":handshake: Noted — {people} helped you.{_note_lines(note)}"),
         context(f"I've let them know privately. Want the channel to see it too? {UNDO_HINT}"),
@@ -52,7 +52,7 @@ def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]
 def build_shared_thanks(receiver_id: str, helper_ids: list[str], note: str) -> dict[str, Any]:
     """The public post when someone chooses "Share in channel"."""
     people = join_people(helper_ids)
-    text = f"{mention(receiver_id)} thanked {people}" + (f" for: {note}" if note else "")
+    text = f"{mention(receiver_id)} thanked {people}" + (f" for: {escape(note)}" if note else "")
     body = f":raised_hands: {mention(receiver_id)} thanked {people}" + (
         f" for:\n{quote(note)}" if note else "."
     )
@@ -71,7 +71,7 @@ def build_thanked_dm(
 ) -> dict[str, Any]:
     """The private note to someone who was thanked."""
     how = SOURCE_WORDS.get(source, "")
-    text = f"{mention(receiver_id)} thanked you{how}" + (f" for: {note}" if note else ".")
+    text = f"{mention(receiver_id)} thanked you{how}" + (f" for: {escape(note)}" if note else ".")
     body = f":sparkles: {mention(receiver_id)} thanked you{how}" + (
         f" for:\n{quote(note)}" if note else "."
     )
@@ -92,7 +92,7 @@ def build_claim_receipt(receiver_id: str, note: str, expiry_days: int) -> dict[s
 
 def build_claim_request(helper_id: str, note: str, record_id: int) -> dict[str, Any]:
     """The DM asking the receiver to confirm a `/helped` claim."""
-    text = f"{mention(helper_id)} says they helped you: {note}"
+    text = f"{mention(helper_id)} says they helped you: {escape(note)}"
     blocks: list[Block] = [
         section(f":wave: {mention(helper_id)} says they helped you with:\n{quote(note)}"),
         context("Confirming keeps a record of it. If it doesn't ring a bell, "
