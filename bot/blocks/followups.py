@@ -80,7 +80,7 @@ def build_followup_question(helper_ids: list[str], note: str, helped_at: datetim
     blocks: list[Block] = [
         section(f":seedling: On {slack_date(helped_at)}, {who} helped you with:\n{quote(note)}\n"
                 f"How did it go? {they[:1].upper()}{they[1:]} like to know."),
-        _words_input("A few words for them (optional)"),
+        _words_input("A few words for them"),
         actions(*(button(label, action, value, style="primary" if answer == WORKED else None)
                   for answer, label, action in HELP_BUTTONS)),
         context(f"Only {who} will see your answer. No answer is fine too."),
@@ -132,7 +132,7 @@ def build_intro_followup_question(intro_id: int, introducer_id: str, other_id: s
     blocks: list[Block] = [
         section(f":handshake: {who} introduced you to {other}, and you connected on "
                 f"{slack_date(connected_at)}.{reason_lines}\nWas it worth it?"),
-        _words_input("A few words for them (optional)"),
+        _words_input("A few words for them"),
         actions(*(button(label, action, str(intro_id),
                          style="primary" if answer == WORTH_IT else None)
                   for answer, label, action in INTRO_BUTTONS)),

@@ -129,3 +129,14 @@ def test_help_shows_every_verb_as_typed(typist: Typist) -> None:
     said = typist.type("help")
     for words in ("react :pray: <n>", "inbox [name]", "press <n or label>", "slack down", "Simulated:"):
         assert words in said
+
+
+def test_a_box_in_a_message_is_filled_with_set_and_sent_with_the_press(typist: Typist) -> None:
+    typist.type("/thanks @bob for the review")
+    assert "You have no modal open" in typist.fails("set 1 hello"), "the receipt has no box"
+    shown = typist.type("time +14d")
+    assert "✎ A few words for them (optional) — type in it with `set 1 <text>`" in shown
+    assert "It shipped" in typist.type("set 1 It shipped, thanks!")
+    answered = typist.type("press It worked")
+    assert "You added:" in answered and "It shipped, thanks!" in answered
+    assert "In their words:" in typist.type("inbox bob")
