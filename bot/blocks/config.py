@@ -26,6 +26,9 @@ FIELD_BLOCKS: dict[str, str] = {
     "intro_expiry_days": ids.CFG_INTRO_EXPIRY,
     "intro_silent_days": ids.CFG_INTRO_SILENT,
     "delivery_retry_hours": ids.CFG_DELIVERY_RETRY,
+    "forward_min": ids.CFG_FORWARD_MIN,
+    "followup_days": ids.CFG_FOLLOWUP_DAYS,
+    "intro_followup_days": ids.CFG_INTRO_FOLLOWUP_DAYS,
 }
 NUMBER_LABELS = {
     "window_days": ("Look back over (days)", "Counts in `/mutual me`, nudges and summaries."),
@@ -39,6 +42,12 @@ NUMBER_LABELS = {
     "intro_silent_days": ("Nudge a quiet intro after (days)", None),
     "delivery_retry_hours": ("Keep trying a message Slack won't take for (hours)",
                              "Then it is set aside; `mutual outbox` shows it to operators."),
+    "forward_min": ("Passing it on after helping others (times)",
+                    "No one-sided suggestion for someone who helped others this often."),
+    "followup_days": ("Ask “how did it go?” after (days)",
+                      "Once, to whoever received help recorded with a note."),
+    "intro_followup_days": ("Ask whether an intro was worth it after (days)",
+                            "Once to each of the two, counted from when they connected."),
 }
 DIGEST_ON = "on"
 

@@ -23,6 +23,7 @@ from bot.blocks.kit import (
     quote,
     section,
 )
+from bot.blocks.requests import request_blocks, withdraw_button
 from bot.services.intros import IntroView, Refused, RequestRefused, RequestView
 from bot.services.parsing import NOTE_MAX
 from bot.services.people import Problem
@@ -77,7 +78,8 @@ INTRO_REFUSALS = {
                   "ask a colleague who knows them with `/intro request @colleague @them why`.",
     Refused.EMPTY_REASON: "Add a few words on why they should meet — it's the first thing "
                           "they'll both read.",
-    Refused.REQUEST_ANSWERED: "That request has already been answered, so nothing was sent.",
+    Refused.REQUEST_ANSWERED: "That request has already been answered or withdrawn, so nothing "
+                              "was sent.",
 }
 
 REQUEST_REFUSALS = {
@@ -289,12 +291,18 @@ def build_connected_notice(a_id: str, b_id: str) -> dict[str, Any]:
 
 # -- requests ----------------------------------------------------------------------------------
 
-def build_request_receipt(connector_id: str, target_id: str) -> dict[str, Any]:
+def build_request_receipt(connector_id: str, target_id: str,
+                          request_id: int | None = None) -> dict[str, Any]:
     text = (f"I've asked {mention(connector_id)} whether they'd introduce you to "
             f"{mention(target_id)}. I'll let you know what they say.")
-    blocks = [section(f":incoming_envelope: {text}"),
-              context(f"{mention(target_id)} hears nothing unless {mention(connector_id)} "
-                      "makes the introduction, and then they're asked first.")]
+    blocks: list[Block] = [section(f":incoming_envelope: {text}"),
+                           context(f"{mention(target_id)} hears nothing unless "
+                                   f"{mention(connector_id)} makes the introduction, and then "
+                                   "they're asked first.")]
+    if request_id is not None:
+        blocks += [actions(withdraw_button(request_id)),
+                   context("Changed your mind later? `/mutual intros` lists your requests, "
+                           "each with a button to withdraw it.")]
     return _ephemeral(text, blocks)
 
 
@@ -322,6 +330,8 @@ def build_request_answered(request: RequestView) -> dict[str, Any]:
         text = f":white_check_mark: You made the introduction of {who} and {target}. Thank you!"
     elif request.status == "declined":
         text = f"Okay — I've let {who} know gently that you can't make this introduction right now."
+    elif request.status == "withdrawn":
+        text = f"{who} no longer needs the introduction to {target}, so there's nothing to do here."
     else:
         text = f"{who} asked for an introduction to {target}."
     return message(text, [section(text + _reason(request.reason))])
@@ -419,19 +429,26 @@ def intro_line(intro: IntroView, viewer_id: str) -> str:
     return line[:SECTION_MAX]
 
 
-def build_intro_list(intros: list[IntroView], viewer_id: str) -> dict[str, Any]:
-    """`/mutual intros`: your open intros and their state, within Block Kit's limits."""
-    if not intros:
+def build_intro_list(intros: list[IntroView], viewer_id: str,
+                     requests: list[RequestView] | None = None) -> dict[str, Any]:
+    """`/mutual intros`: your open intros and their state, then the introductions you asked
+    for that are still waiting (each can be withdrawn), within Block Kit's limits."""
+    asked = request_blocks(requests or [])
+    if not intros and not asked:
         text = "You have no introductions under way."
         return _ephemeral(text, [section(text), context(INTRO_USAGE)])
-    shown = intros[:LIST_MAX]
+    shown = intros[:LIST_MAX - len(asked)]
     count = len(intros)
-    text = f"Your introductions under way: {count}."
-    blocks: list[Block] = [section(f"*Your introductions under way ({count})*")]
-    blocks += [section(intro_line(i, viewer_id)) for i in shown]
-    if count > len(shown):
-        blocks.append(context(f"…and {count - len(shown)} more."))
-    return _ephemeral(text, blocks)
+    said = [f"Your introductions under way: {count}."] if intros else []
+    blocks: list[Block] = []
+    if intros:
+        blocks.append(section(f"*Your introductions under way ({count})*"))
+        blocks += [section(intro_line(i, viewer_id)) for i in shown]
+        if count > len(shown):
+            blocks.append(context(f"…and {count - len(shown)} more."))
+    if requests:
+        said.append(f"Introductions you asked for: {len(requests)}.")
+    return _ephemeral(" ".join(said), blocks + asked)
 
 
 # -- what the scheduler sends ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from bot.blocks.kit import (
     plain,
     section,
 )
+from bot.blocks.loop import intro_worth_blocks, passed_on_ids, passing_on_blocks
 from bot.services.intros import IntroView
 from bot.services.views import History, PersonalView
 
@@ -97,13 +98,15 @@ def personal_blocks(view: PersonalView) -> list[Block]:
         lines = [f"{mention(p.other_id)} — you helped {times(p.given)}, they helped {times(p.received)}"
                  for p in view.two_way]
         blocks.append(section(f"*Two-way ({len(view.two_way):,})* :handshake:\n{bulleted(lines)}"))
-    if view.received_only:
-        lines = [f"{mention(p.other_id)} helped you {times(p.received)}" for p in view.received_only]
+    received_only = [p for p in view.received_only if p.other_id not in passed_on_ids(view)]
+    if received_only:
+        lines = [f"{mention(p.other_id)} helped you {times(p.received)}" for p in received_only]
         blocks.append(section(
-            f"*They've helped you ({len(view.received_only):,})*\n{bulleted(lines)}"))
+            f"*They've helped you ({len(received_only):,})*\n{bulleted(lines)}"))
         blocks.append(context(
             "When a chance comes up, you might return the favour — a thank-you, a review, "
             "an introduction. Small things count."))
+    blocks += passing_on_blocks(view)
     if view.given_only:
         lines = [f"You helped {mention(p.other_id)} {times(p.given)}" for p in view.given_only]
         blocks.append(section(
@@ -113,6 +116,7 @@ def personal_blocks(view: PersonalView) -> list[Block]:
     if view.open_intros:
         lines = [_intro_line(i, view.user_id) for i in view.open_intros]
         blocks.append(section(f"*Open intros ({len(view.open_intros):,})*\n{bulleted(lines)}"))
+    blocks += intro_worth_blocks(view)
     if view.claims_awaiting:
         lines = [f"{mention(c.helper_id) if c.helper_id else 'Someone'} says they helped you"
                  + (f": “{preview(c.note)}”" if c.note else "") for c in view.claims_awaiting]

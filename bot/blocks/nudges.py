@@ -37,17 +37,19 @@ def period(window_days: int) -> str:
 
 def build_one_sided_nudge(helper_id: str, count: int, window_days: int,
                           notes: list[str]) -> dict[str, Any]:
-    """To someone who has received help several times and given none back to that person."""
+    """To someone who has received help several times, given none back to that person and not
+    (yet) passed it on to others: give back, or pass it on — both count."""
     who = mention(helper_id)
     opener = f"{who} has helped you {times(count)} {period(window_days)}"
-    text = f"{opener} — is there something you could do for {who}?"
+    text = f"{opener} — is there something you could do for {who}, or for someone else?"
     blocks: list[Block] = [section(f":seedling: {text}")]
     shown = [n for n in notes if n.strip()][:NOTES_SHOWN]
     if shown:
         blocks.append(section("Recently:\n" + "\n".join(quote(n) for n in shown)))
     blocks += [
-        context("A thank-you goes a long way — or maybe there's something you know or could "
-                "lend a hand with. No pressure: only you see this."),
+        context(f"Maybe there's something you know or could lend a hand with: give back to "
+                f"{who}, or pass it on by helping someone else — both count. No pressure: "
+                "only you see this."),
         actions(
             button("Say thanks", ids.NUDGE_THANK, helper_id, style="primary"),
             button("I've helped them", ids.NUDGE_HELPED, helper_id),

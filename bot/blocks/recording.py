@@ -19,6 +19,7 @@ from bot.blocks.kit import (
     quote,
     section,
 )
+from bot.blocks.undo import UNDO_HINT, undo_blocks, undo_button
 from bot.services.parsing import NOTE_MAX
 from bot.services.people import Problem
 
@@ -42,9 +43,10 @@ def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]
     text = f"Noted: {people} helped you." + (f" For: {escape(note)}" if note else "")
     blocks: list[Block] = [
         section(f":handshake: Noted — {people} helped you.{_note_lines(note)}"),
-        context("I've let them know privately. Want the channel to see it too?"),
+        context(f"I've let them know privately. Want the channel to see it too? {UNDO_HINT}"),
         actions(
             button("Share in channel", ids.THANKS_SHARE, ",".join(map(str, record_ids))),
+            undo_button(record_ids),
         ),
     ]
     return {"response_type": "ephemeral", **message(text, blocks)}
@@ -224,7 +226,8 @@ def build_helped_modal(initial_user: str | None = None) -> dict[str, Any]:
     return _modal(ids.HELPED_MODAL, "Record help you gave", "Ask them", blocks)
 
 
-def build_modal_done(text: str) -> dict[str, Any]:
-    """A modal's closing view after a submission."""
-    return {"type": "modal", "title": plain("Mutual"), "close": plain("Done"),
-            "blocks": [section(escape(text))]}
+def build_modal_done(text: str, undo_ids: list[int] | None = None) -> dict[str, Any]:
+    """A modal's closing view after a submission; with `undo_ids`, a thank-you that can be
+    taken back for a while."""
+    blocks = [section(escape(text)), *(undo_blocks(undo_ids) if undo_ids else [])]
+    return {"type": "modal", "title": plain("Mutual"), "close": plain("Done"), "blocks": blocks}

@@ -60,6 +60,12 @@ class Workspace(Base):
     intro_silent_days: Mapped[int] = mapped_column(Integer, default=5)
     # A message Slack keeps refusing for a passing reason is retried this long, then failed.
     delivery_retry_hours: Mapped[int] = mapped_column(Integer, default=24)
+    # A receiver who helped others this often over the window is passing it on: no
+    # one-sided suggestion for them.
+    forward_min: Mapped[int] = mapped_column(Integer, default=2)
+    # "How did it go?" this many days after help with a note, and after an intro connected.
+    followup_days: Mapped[int] = mapped_column(Integer, default=14)
+    intro_followup_days: Mapped[int] = mapped_column(Integer, default=14)
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:
@@ -261,3 +267,26 @@ class ForgottenPerson(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     forgotten_at: Mapped[datetime]
+
+
+class FollowupAnswer(Base):
+    """An answer to "how did it go?": the receiver about help (`kind` help, `subject_id` the
+    record), or a party about an intro (`kind` intro, `subject_id` the intro). `told_id` is
+    the helper or introducer who hears it. One answer per question; the first one stands."""
+
+    __tablename__ = "followup_answers"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        UniqueConstraint("team_id", "kind", "subject_id", "asked_id"),
+        Index("ix_followup_answers_team_told", "team_id", "told_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # help | intro
+    subject_id: Mapped[int] = mapped_column(Integer)
+    asked_id: Mapped[str] = mapped_column(String(32))
+    told_id: Mapped[str | None] = mapped_column(String(32))
+    answer: Mapped[str] = mapped_column(String(16))  # worked | ongoing | not_needed | worth_it | not_worth_it
+    words: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]

@@ -16,10 +16,11 @@ from bot.db.models import OutboxItem
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, register_kind
 from bot.services.delivery import Outgoing, sent_at
 from bot.services.forget import is_forgotten
-from bot.services.outbox import EPHEMERAL, HOME, MESSAGE, RESPOND, SENT, UPDATE
+from bot.services.outbox import EPHEMERAL, HOME, MESSAGE, RESPOND, SENT, UPDATE, VIEW_UPDATE
 from bot.services.views import personal_view
 from bot.slack.sender import (
     Outcome,
+    call,
     post_ephemeral,
     post_to_response_url,
     publish_view,
@@ -101,3 +102,16 @@ register_kind(Kind(EPHEMERAL, _ephemeral, send=_send_ephemeral, method="chat.pos
                    checkable=False))
 register_kind(Kind(HOME, _home, send=_send_home, method="views.publish", idempotent=True,
                    checkable=False, after_sent=_after_home))
+
+
+def _view_update(r: Rendering) -> Call:
+    return {"view_id": r.payload["view_id"], "view": r.payload["view"]}
+
+
+def _send_view_update(client: WebClient, row: Outgoing, call_: Call) -> Outcome:
+    # A modal closed meanwhile answers not_found: refused, and rightly not retried.
+    return call(lambda: client.views_update(view_id=call_["view_id"], view=call_["view"]))
+
+
+register_kind(Kind(VIEW_UPDATE, _view_update, send=_send_view_update, method="views.update",
+                   idempotent=True, checkable=False))

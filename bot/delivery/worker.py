@@ -33,6 +33,7 @@ from bot.delivery.run import (
     Runner,
     Timer,
 )
+from bot.jobs import followups as _followup_kinds  # noqa: F401
 from bot.jobs import intros as _intro_kinds  # noqa: F401
 from bot.jobs import nudges as _nudge_kinds  # noqa: F401
 from bot.jobs import summary as _summary_kinds  # noqa: F401

@@ -32,7 +32,8 @@ def plan_one_sided(db: Database, now: datetime) -> int:
                 notes = recent_notes(session, workspace.team_id, pair.helper_id,
                                      pair.receiver_id, since)
                 payload = {"helper": pair.helper_id, "count": pair.count,
-                           "window_days": workspace.window_days, "notes": notes}
+                           "window_days": workspace.window_days, "notes": notes,
+                           "passed_on": pair.passed_on}
                 # One per person per day even if two runners race; the cooldowns do the rest.
                 key = f"{ONE_SIDED}:{pair.receiver_id}:{now:%Y-%m-%d}"
                 planned += enqueue(session, workspace.team_id, key, ONE_SIDED, pair.receiver_id,

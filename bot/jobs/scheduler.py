@@ -22,6 +22,7 @@ from bot.db.session import Database
 from bot.delivery.run import Timer
 from bot.delivery.worker import deliver_due
 from bot.jobs.claims import expire_stale_claims
+from bot.jobs.followups import plan_followups, plan_intro_followups
 from bot.jobs.intros import expire_intros, plan_intro_reminders, plan_silent_nudges
 from bot.jobs.lease import job_lock
 from bot.jobs.nudges import plan_claim_reminders, plan_one_sided
@@ -46,6 +47,8 @@ JOBS: dict[str, Job] = {
     "channel_digest": queue_channel_digests,
     "purge_uninstalled": purge_workspaces,
     "prune": prune_bookkeeping,
+    "followups": plan_followups,
+    "intro_followups": plan_intro_followups,
 }
 DELIVER = "deliver_nudges"
 PLAN_EVERY = timedelta(minutes=10)

@@ -62,3 +62,11 @@ def reply(session: Session, team_id: str, body: dict[str, Any], msg: dict[str, A
     ensure_workspace(session, team_id, now)
     outbox.respond(session, team_id, key, url, msg, now, after=after)
     return key
+
+
+def typed_in(body: dict[str, Any], block_id: str, action_id: str) -> str:
+    """What was typed in a message's input block when a button beside it was pressed (Slack
+    sends the message's inputs as `state.values`); "" when nothing was."""
+    values = (body.get("state") or {}).get("values") or {}
+    value = ((values.get(block_id) or {}).get(action_id) or {}).get("value")
+    return value if isinstance(value, str) else ""

@@ -52,7 +52,11 @@ class Value(Enum):
 
 
 ACTIONS: dict[str, Value] = {
-    ids.THANKS_SHARE: Value.IDS,
+    # One follow-up question may be about the records of one /thanks naming several people.
+    **dict.fromkeys((ids.THANKS_SHARE, ids.THANKS_UNDO, ids.FOLLOWUP_WORKED,
+                     ids.FOLLOWUP_ONGOING, ids.FOLLOWUP_NOT_NEEDED), Value.IDS),
+    **dict.fromkeys((ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT, ids.INTRO_REQUEST_WITHDRAW),
+                    Value.ID),
     **dict.fromkeys((ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE, ids.INTRO_ACCEPT, ids.INTRO_DECLINE,
                      ids.INTRO_CONNECTED, ids.INTRO_REQUEST_MAKE, ids.INTRO_REQUEST_DECLINE),
                     Value.ID),

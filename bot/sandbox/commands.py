@@ -8,7 +8,7 @@ import re
 import shlex
 from typing import Any
 
-from bot.sandbox import payloads
+from bot.sandbox import drafts, payloads
 from bot.sandbox.manifest import COMMANDS, EVENTS, SHORTCUTS
 from bot.sandbox.pick import pick
 from bot.sandbox.render import Pressable, timestamp
@@ -180,7 +180,8 @@ def send_press(sb: Sandbox, button: Pressable, kind: str, number: int) -> None:
         assert msg is not None
         conv = sb.state.conversations[msg.channel]
         body = payloads.message_action(me, msg, conv, action, trigger,
-                                       sb.ws.slack.new_response_url(me.id, conv.id, msg.number))
+                                       sb.ws.slack.new_response_url(me.id, conv.id, msg.number),
+                                       drafts.state_of(sb, msg))
     sb.note(f"You pressed “{sb.render.text(button.label)}”.")
     sb.check(sb.ws.post(body), "the button")
     sb.settle_and_report()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox import forms, payloads
+from bot.sandbox import drafts, forms, payloads
 from bot.sandbox.session import LineError, Sandbox
 from bot.sandbox.state import View
 
@@ -21,6 +21,14 @@ def _open(sb: Sandbox) -> View:
 
 
 def set_field(sb: Sandbox, args: str) -> None:
+    if sb.me.id not in sb.state.modals:
+        msg = drafts.message_with_inputs(sb)
+        if msg is not None:  # a box to type in on the last message with buttons
+            try:
+                drafts.set_in_message(sb, msg, _field_and_value(drafts.view_of(sb, msg), args))
+            except forms.FormError as e:
+                raise LineError(str(e)) from None
+            return
     view = _open(sb)
     try:
         field, value = _field_and_value(view, args)

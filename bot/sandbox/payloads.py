@@ -98,14 +98,16 @@ def _base(kind: str, person: Person, trigger_id: str) -> dict[str, Any]:
 
 
 def message_action(person: Person, msg: Message, conv: Conversation, action: dict[str, Any],
-                   trigger_id: str, response_url: str) -> str:
-    """block_actions for a button or select pressed on a message."""
+                   trigger_id: str, response_url: str,
+                   state: dict[str, Any] | None = None) -> str:
+    """block_actions for a button or select pressed on a message (with what was typed in its
+    input blocks, if it has any)."""
     payload = _base("block_actions", person, trigger_id)
     payload.update(
         container={"type": "message", "message_ts": msg.ts, "channel_id": msg.channel,
                    "is_ephemeral": msg.ephemeral_to is not None},
         channel={"id": conv.id, "name": _channel_name(conv)}, response_url=response_url,
-        actions=[action], state={"values": {}},
+        actions=[action], state=state or {"values": {}},
     )
     if msg.ephemeral_to is None:
         payload["message"] = msg.as_slack()

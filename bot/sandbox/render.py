@@ -171,6 +171,10 @@ class Renderer:
             return Text("  ").join(p for p in pieces if p is not None)
         if kind == "rich_text":
             return Text(_rich_text(block))
+        if kind == "input":  # a box to type in, in a message: `set` fills it before a press
+            optional = " (optional)" if block.get("optional") else ""
+            return Text(f"✎ {self.text(_text_of(block.get('label')))}{optional} — type in it "
+                        "with `set 1 <text>`, then press a button", style="dim")
         return None
 
     def _element(self, element: dict[str, Any], block_id: str,

@@ -33,6 +33,8 @@ class Sandbox:
         self.render = Renderer(self.state)
         self.surface: dict[str, tuple[str, int]] = {}  # person -> ("message", n) | ("home", 0)
         self.pending_confirm: tuple[Pressable, Any] | None = None
+        # (person, message number) -> what they typed in that message's input blocks
+        self.drafts: dict[tuple[str, int], dict[str, dict[str, dict[str, Any]]]] = {}
         self._calls_shown = len(workspace.slack.calls)
         self._sent_shown = len(workspace.sent)
 

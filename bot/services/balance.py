@@ -1,5 +1,7 @@
 """One-sided relationships: `h` helped `r` at least `one_sided_min` times over the window and
-`r` helped `h` not once. Found with one set-based query per workspace.
+`r` helped `h` not once — unless `r` is passing it on: over the same window `r` helped other
+people at least `forward_min` times (help is often repaid forward, to someone else, rather
+than back). Found with one set-based query per workspace.
 
 The records are folded onto unordered pairs (the smaller id first) and both directions are
 counted in the same pass, so the cost is one GROUP BY over the window, like a hand-written
@@ -28,6 +30,8 @@ class OneSided:
     receiver_id: str
     count: int
     last_at: datetime
+    # Help the receiver gave other people over the window (fewer than `forward_min`).
+    passed_on: int = 0
 
 
 def window_start(workspace: Workspace, now: datetime) -> datetime:
@@ -41,7 +45,8 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     (the strongest: most help, then most recent). Only `confirmed` records count; deactivated
     people, muted pairs and receivers with nudges off or snoozed are left out; with
     `apply_cooldowns`, so are receivers nudged within `person_cooldown_days` and pairs within
-    `pair_cooldown_days`."""
+    `pair_cooldown_days`. A receiver who helped others at least `forward_min` times over the
+    window is passing it on and is left out too."""
     team = workspace.team_id
     hr = HelpRecord
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -56,23 +61,30 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     low_gave = func.sum(case((ordered, 1), else_=0))
     high_gave = func.sum(case((ordered, 0), else_=1))
     minimum = workspace.one_sided_min
+    in_window = [hr.team_id == team, hr.status == "confirmed",
+                 hr.created_at >= window_start(workspace, now), hr.created_at <= now]
     pairs = (
         select(low.label("low"), high.label("high"), low_gave.label("low_gave"),
                high_gave.label("high_gave"), func.max(hr.created_at).label("last_at"))
-        .where(hr.team_id == team, hr.status == "confirmed",
-               hr.created_at >= window_start(workspace, now), hr.created_at <= now,
-               hr.helper_id.is_not(None), hr.receiver_id.is_not(None),
+        .where(*in_window, hr.helper_id.is_not(None), hr.receiver_id.is_not(None),
                hr.helper_id != hr.receiver_id)
         .group_by(low, high)
         .having(or_(and_(low_gave >= minimum, high_gave == 0),
                     and_(high_gave >= minimum, low_gave == 0)))
         .subquery("pairs")
     )
+    # Everything each person gave over the window. A receiver of a one-sided pair gave its
+    # helper nothing, so all of it went to other people: that is what they passed on.
+    gave = (select(hr.helper_id.label("giver"), func.count().label("given"))
+            .where(*in_window, hr.helper_id.is_not(None), _not_self(hr))
+            .group_by(hr.helper_id).subquery("gave"))
     low_is_helper = pairs.c.low_gave > 0
     helper = case((low_is_helper, pairs.c.low), else_=pairs.c.high).label("helper")
     receiver = case((low_is_helper, pairs.c.high), else_=pairs.c.low).label("receiver")
     count = (pairs.c.low_gave + pairs.c.high_gave).label("n")
+    passed_on = func.coalesce(gave.c.given, 0).label("passed_on")
     conditions = [
+        passed_on < workspace.forward_min,
         ~_member_where(team, receiver, or_(Member.deleted.is_(True), Member.is_bot.is_(True),
                                            Member.nudges_enabled.is_(False),
                                            Member.snoozed_until > now)),
@@ -89,13 +101,21 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     rank = func.row_number().over(partition_by=receiver, order_by=(count.desc(),
                                                                    pairs.c.last_at.desc(),
                                                                    helper))
-    ranked = (select(helper, receiver, count, pairs.c.last_at, rank.label("rank"))
+    ranked = (select(helper, receiver, count, pairs.c.last_at, passed_on, rank.label("rank"))
+              .select_from(pairs.outerjoin(gave, gave.c.giver == receiver))
               .where(*conditions).subquery("ranked"))
     rows = session.execute(
-        select(ranked.c.helper, ranked.c.receiver, ranked.c.n, ranked.c.last_at)
+        select(ranked.c.helper, ranked.c.receiver, ranked.c.n, ranked.c.last_at,
+               ranked.c.passed_on)
         .where(ranked.c.rank == 1).order_by(ranked.c.receiver)
     ).all()
-    return [OneSided(team, h, r, int(n), _aware(last)) for h, r, n, last in rows]
+    return [OneSided(team, h, r, int(n), _aware(last), int(given))
+            for h, r, n, last, given in rows]
+
+
+def _not_self(hr: type[HelpRecord]) -> ColumnElement[bool]:
+    # Help given to someone later forgotten (receiver blanked) was still given.
+    return or_(hr.receiver_id.is_(None), hr.receiver_id != hr.helper_id)
 
 
 def _tune_for_aggregation(session: Session) -> None:
@@ -134,7 +154,19 @@ def still_one_sided(session: Session, workspace: Workspace, helper_id: str, rece
         return False
     received = session.scalar(select(func.count()).select_from(hr).where(
         *base, hr.helper_id == helper_id, hr.receiver_id == receiver_id)) or 0
-    return received >= workspace.one_sided_min
+    if received < workspace.one_sided_min:
+        return False
+    return passed_on(session, workspace, receiver_id, now) < workspace.forward_min
+
+
+def passed_on(session: Session, workspace: Workspace, user_id: str, now: datetime) -> int:
+    """How often `user_id` helped anyone over the window (called for a receiver who gave
+    their helper nothing, so it is all help passed on to others)."""
+    hr = HelpRecord
+    return int(session.scalar(select(func.count()).select_from(hr).where(
+        hr.team_id == workspace.team_id, hr.status == "confirmed",
+        hr.created_at >= window_start(workspace, now), hr.created_at <= now,
+        hr.helper_id == user_id, _not_self(hr))) or 0)
 
 
 def recent_notes(session: Session, team_id: str, helper_id: str, receiver_id: str,

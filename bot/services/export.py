@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, OutboxItem, Workspace
 from bot.services import intros
+from bot.services.followups import followup_rows
 from bot.services.outbox import PLANNED
 
 EXPORT = "export"  # outbox kind: a person's records as a CSV file, by DM (`/mutual export`)
@@ -103,7 +104,8 @@ def write_json(session: Session, team_id: str, out: TextIO,
     returns how many rows each list got."""
     encoder = json.JSONEncoder(ensure_ascii=False)
     sections = {"records": iter_records(session, team_id), "intros": iter_intros(session, team_id),
-                "nudges": iter_nudges(session, team_id)}
+                "nudges": iter_nudges(session, team_id),
+                "followups": iter(followup_rows(session, team_id))}
     counts: dict[str, int] = {}
     out.write('{"team": ' + encoder.encode(team_id))
     for name, rows in sections.items():

@@ -25,6 +25,7 @@ from bot.db.models import (
     ReactionMark,
 )
 from bot.db.upsert import insert_ignore
+from bot.services.followups import erase_followups
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Forgotten:
 def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -> Forgotten:
     notes = _notes(session, team_id, user_id)
     nudges = _nudges(session, team_id, user_id, notes)
+    erase_followups(session, team_id, user_id)
     records = _records(session, team_id, user_id, now)
     intros = _intros(session, team_id, user_id, now)
     requests = _requests(session, team_id, user_id, now)

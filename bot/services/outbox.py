@@ -36,6 +36,7 @@ RESPOND = "respond"  # a post to an interaction's response_url
 EPHEMERAL = "ephemeral"  # chat.postEphemeral: a message only one person in a channel sees
 HOME = "home"  # views.publish of a person's App Home, rendered from the database at send time
 CHECK_REACTION = "check_reaction"  # a reaction whose people Slack couldn't tell us about in time
+VIEW_UPDATE = "view_update"  # views.update of a modal a button was pressed in
 NOTIFY_CHANNEL = "mutual_outbox"  # PostgreSQL: wakes the deliverers of every replica
 RESPONSE_URL_LIFE = timedelta(minutes=30)  # Slack: valid for 30 minutes (and 5 posts)
 
@@ -171,3 +172,19 @@ def cancel_pending(session: Session, team_id: str, recipient_id: str | None, rea
                            .values(status=CANCELLED, last_error=reason)
                            .returning(OutboxItem.id)).all()
     return len(rows)
+
+
+def update_view(session: Session, team_id: str, view_id: str, view: dict[str, Any],
+                now: datetime, subject: str | None = None) -> None:
+    """Replace the modal a button was pressed in (e.g. a closing view's "Take it back");
+    the latest view asked for wins."""
+    coalesce(session, team_id, f"{VIEW_UPDATE}:{view_id}", VIEW_UPDATE, "",
+             {"view_id": view_id, "view": view}, now, subject)
+
+
+def cancel_unsent(session: Session, team_id: str, key: str, reason: str) -> bool:
+    """Call off the message keyed `key` if it has not started going out; True if it was.
+    (One already on its way, or sent, is for `update_sent` to replace.)"""
+    return session.execute(update(OutboxItem).where(
+        OutboxItem.team_id == team_id, OutboxItem.key == key, OutboxItem.status == PENDING)
+        .values(status=CANCELLED, last_error=reason).returning(OutboxItem.id)).first() is not None

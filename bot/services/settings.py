@@ -30,6 +30,9 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     "intro_expiry_days": (1, 90, "Intro expiry"),
     "intro_silent_days": (1, 60, "The quiet-intro nudge"),
     "delivery_retry_hours": (1, 72, "Retrying a message Slack won't take"),
+    "forward_min": (1, 50, "Passing it on"),
+    "followup_days": (1, 90, "The “how did it go?” question"),
+    "intro_followup_days": (1, 90, "The intro follow-up"),
 }
 
 
@@ -51,6 +54,9 @@ class WorkspaceConfig:
     intro_expiry_days: int
     intro_silent_days: int
     delivery_retry_hours: int
+    forward_min: int
+    followup_days: int
+    intro_followup_days: int
 
 
 def current_config(workspace: Workspace) -> WorkspaceConfig:

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, Workspace
+from bot.services.followups import IntroWorth, intro_worth
 from bot.services.intros import IntroView, open_intros_for
 from bot.services.recording import Recorded, pending_claims_for
 
@@ -27,6 +28,17 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class PassingOn:
+    """Someone who helped the viewer often, with nothing given back to them, while the viewer
+    helped others: paying it forward, so no suggestion to give back (see balance.py)."""
+
+    other_id: str
+    received: int
+    others_helped: int  # people the viewer helped over the window (named ones)
+    times_helped: int  # how often, counting help to people since forgotten
+
+
+@dataclass(frozen=True)
 class PersonalView:
     user_id: str
     window_days: int
@@ -42,10 +54,13 @@ class PersonalView:
     claims_awaiting: list[Recorded]
     nudges_enabled: bool = True
     snoozed_until: datetime | None = None
+    passing_on: list[PassingOn] = field(default_factory=list)
+    intro_worth: IntroWorth | None = None  # about the viewer's own intros, from the floor up
 
     @property
     def empty(self) -> bool:
-        return not (self.given or self.received or self.open_intros or self.claims_awaiting)
+        return not (self.given or self.received or self.open_intros or self.claims_awaiting
+                    or self.intro_worth)
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,8 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
     gone = _deactivated(session, team_id, list(per_other))
     pairs = [Pair(o, g, r) for o, (g, r) in per_other.items() if o not in gone]
     member = session.get(Member, (team_id, user_id))
+    received_only = sorted((p for p in pairs if p.received and not p.given),
+                           key=lambda p: (-p.received, p.other_id))
     return PersonalView(
         user_id=user_id,
         window_days=workspace.window_days,
@@ -107,8 +124,7 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
         received=received,
         two_way=sorted((p for p in pairs if p.two_way),
                        key=lambda p: (-(p.given + p.received), p.other_id)),
-        received_only=sorted((p for p in pairs if p.received and not p.given),
-                             key=lambda p: (-p.received, p.other_id)),
+        received_only=received_only,
         given_only=sorted((p for p in pairs if p.given and not p.received),
                           key=lambda p: (-p.given, p.other_id)),
         open_intros=open_intros_for(session, team_id, user_id),
@@ -116,7 +132,20 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
         nudges_enabled=member.nudges_enabled if member is not None else True,
         snoozed_until=member.snoozed_until if member is not None and member.snoozed_until
         and member.snoozed_until > now else None,
+        passing_on=_passing_on(workspace, received_only, pairs, given),
+        intro_worth=intro_worth(session, team_id, user_id, since),
     )
+
+
+def _passing_on(workspace: Workspace, received_only: list[Pair], pairs: list[Pair],
+                given: int) -> list[PassingOn]:
+    """The one-sided relationships (by the workspace's threshold) of someone who passes help
+    on. All their giving went to others: none went to these helpers."""
+    if given < workspace.forward_min:
+        return []
+    others = sum(1 for p in pairs if p.given)
+    return [PassingOn(p.other_id, p.received, others, given) for p in received_only
+            if p.received >= workspace.one_sided_min]
 
 
 def history_with(session: Session, workspace: Workspace, user_id: str, other_id: str,

@@ -23,6 +23,9 @@ GOOD = {
     "cfg_intro_expiry_days": {"type": "number_input", "value": "6"},
     "cfg_intro_silent_days": {"type": "number_input", "value": "4"},
     "cfg_delivery_retry_hours": {"type": "number_input", "value": "12"},
+    "cfg_forward_min": {"type": "number_input", "value": "3"},
+    "cfg_followup_days": {"type": "number_input", "value": "10"},
+    "cfg_intro_followup_days": {"type": "number_input", "value": "21"},
 }
 
 
@@ -83,6 +86,7 @@ def test_valid_settings_are_saved(mutual, db):
         "CTEAM", 2, 9, "Asia/Kolkata")
     assert ws.digest_enabled is False and ws.thank_emoji == "pray,tada"
     assert (ws.window_days, ws.one_sided_min, ws.intro_expiry_days) == (30, 2, 6)
+    assert (ws.forward_min, ws.followup_days, ws.intro_followup_days) == (3, 10, 21)
 
 
 def test_errors_are_shown_in_the_modal_and_nothing_is_saved(mutual, db):

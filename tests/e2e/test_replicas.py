@@ -8,7 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.db.models import HelpRecord
+from bot.blocks.config import FIELD_BLOCKS
+from bot.db.models import HelpRecord, Workspace
+from bot.services.settings import LIMITS
 from tests.support import payloads as p
 from tests.support.procs import MutualProcess, free_port, http_post
 from tests.support.slack_double import SlackDouble
@@ -69,11 +71,10 @@ def test_two_replicas_agree_on_every_change(tmp_path: Path, slack: SlackDouble, 
             "cfg_timezone": {"type": "plain_text_input", "value": "UTC"},
             "cfg_thank_emoji": {"type": "plain_text_input", "value": "tada"},
             "cfg_digest": {"type": "checkboxes", "selected_options": []},
-            **{f"cfg_{name}": {"type": "number_input", "value": str(value)} for name, value in (
-                ("window_days", 90), ("one_sided_min", 3), ("person_cooldown_days", 7),
-                ("pair_cooldown_days", 30), ("claim_expiry_days", 14), ("claim_reminder_days", 3),
-                ("intro_reminder_days", 3), ("intro_expiry_days", 7), ("intro_silent_days", 5),
-                ("delivery_retry_hours", 24))},
+            # Every threshold at its default, whatever settings there are.
+            **{FIELD_BLOCKS[name]: {"type": "number_input",
+                               "value": str(Workspace.__table__.c[name].default.arg)}
+               for name in LIMITS},
         }.items()}
         saved = post(a_port, p.view_submission("config_submit", values, user="UERIN"))
         assert isinstance(saved, dict) and saved["response_action"] == "update", saved

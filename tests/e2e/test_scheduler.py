@@ -63,7 +63,8 @@ def test_thanks_over_http_then_a_later_run_nudges_privately(mutual, slack, db, j
 
     [dm] = nudges_to(slack, "UALICE")
     assert dm["text"] == ("<@UBOB> has helped you three times this quarter — is there "
-                          "something you could do for <@UBOB>?")
+                          "something you could do for <@UBOB>, or for someone else?")
+    assert "pass it on by helping someone else" in text_of(dm)
     shown = text_of(dm)
     assert "covering my on-call shift" in shown and "pairing on the migration" in shown
     assert buttons(dm) == {ids.NUDGE_THANK: "UBOB", ids.NUDGE_HELPED: "UBOB",

@@ -136,3 +136,14 @@ def test_mentioning_mutual_or_writing_to_it_gets_a_short_hello(typist: Typist) -
     assert "only you can see this" in said and "Thanks for the mention" in said
     typist.type("dm")
     assert "/mutual help lists everything" in typist.type("say hi there")
+
+
+def test_a_box_in_a_message_is_filled_with_set_and_sent_with_the_press(typist: Typist) -> None:
+    typist.type("/thanks @bob for the review")
+    assert "You have no modal open" in typist.fails("set 1 hello"), "the receipt has no box"
+    shown = typist.type("time +14d")
+    assert "✎ A few words for them (optional) — type in it with `set 1 <text>`" in shown
+    assert "It shipped" in typist.type("set 1 It shipped, thanks!")
+    answered = typist.type("press It worked")
+    assert "You added:" in answered and "It shipped, thanks!" in answered
+    assert "In their words:" in typist.type("inbox bob")

@@ -36,6 +36,11 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "only you can see this" in thanks and "[1] Share in channel" in thanks
     assert "1 new DM for bob" in thanks
 
+    # Undo: a thank-you sent to the wrong person is taken back from its receipt.
+    assert "[1] Share in channel  [2] Take it back" in thanks
+    assert "Taken back — nothing is recorded, and the note to @carol no longer says anything." in \
+        section(out, "press Take it back")
+
     # The claim: Dan confirms with the button, and Alice hears about it.
     assert "[1] Yes, they helped  [2] Not really" in section(out, "as dan")
     assert "You confirmed that @alice helped you." in section(out, "press Yes, they helped")
@@ -61,6 +66,21 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     chart = re.search(r"saved to\s+(\S+\.png)", summary)
     assert chart is not None, summary
     assert Path(chart.group(1)).read_bytes().startswith(b"\x89PNG")
+
+    # Two weeks on: "how did it go?", answered with a few words; only Bob hears it. Bob says
+    # the intro was worth it, and Alice, who made it, hears that.
+    question = section(out, "time +14d")
+    assert "On Monday 16 November 2026, @bob helped you with:" in question
+    assert "[1] It worked  [2] Still working on it  [3] Didn't need it after all" in question
+    assert "Merged on Tuesday" in section(out, "set 1 Merged on Tuesday, no bugs so far")
+    answered = section(out, "press It worked")
+    assert "You told @bob it worked" in answered and "1 new DM for bob" in answered
+    bob = section(out, "as bob", after="press It worked")
+    assert "@alice says your help with “the review of the billing PR” worked." in bob
+    assert "Merged on Tuesday, no bugs so far" in bob
+    assert "[1] Yes, it was worth it  [2] Not really" in bob
+    assert "@bob says meeting @carol was worth it — thanks to your introduction." in section(
+        out, "as alice", after="press Yes, it was worth it")
 
     assert "Your last 90 days" in section(out, "/mutual me")
     assert "Mutual has forgotten you" in section(out, "yes")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
+from typing import Any
+
 from sqlalchemy import func, select
 
 from bot.db.models import HelpRecord, OutboxItem
 from bot.db.session import Database
+from bot.services.export import write_json
 
 
 def records(db: Database, **where: object) -> list[HelpRecord]:
@@ -27,3 +32,11 @@ def landed(db: Database, key: str) -> tuple[str, str]:
         row = s.scalars(select(OutboxItem).where(OutboxItem.key == key)).one()
         assert row.status == "sent" and row.sent_channel and row.sent_ts, (row.status, row.last_error)
         return row.sent_channel, row.sent_ts
+
+
+def exported(db: Database, team_id: str = "T0001") -> dict[str, Any]:
+    """What `mutual export --format json` prints for the workspace, as a dict."""
+    out = io.StringIO()
+    with db.session() as s:
+        write_json(s, team_id, out)
+    return dict(json.loads(out.getvalue()))

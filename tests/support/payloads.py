@@ -6,7 +6,7 @@ import itertools
 import json
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -144,3 +144,33 @@ def mpim_message(user: str | None, channel: str, text: str = "Hello both!", **ex
         inner["user"] = user
     inner.update(extra)
     return inner
+
+
+def typed_action(action_id: str, value: str, typed: dict[str, dict[str, str | None]],
+                 user: str = "UALICE", team: str = TEAM, channel: str = "DALICE",
+                 message_ts: str = "1700000001.000100",
+                 response_url: str = "http://127.0.0.1:9/respond") -> str:
+    """A button pressed on a message that has input blocks: Slack sends what was typed in them
+    as `state.values` ({block_id: {action_id: text}} here)."""
+    payload = json.loads(dict(parse_qsl(block_action(
+        action_id, value, user=user, team=team, channel=channel, message_ts=message_ts,
+        response_url=response_url)))["payload"])
+    payload["state"] = {"values": {
+        block: {action: {"type": "plain_text_input", "value": text} for action, text in inputs.items()}
+        for block, inputs in typed.items()}}
+    return interactive(payload)
+
+
+def modal_action(action_id: str, value: str, view_id: str = "VMODAL", user: str = "UALICE",
+                 team: str = TEAM) -> str:
+    """A button pressed inside an open modal (e.g. a closing view's): no response_url."""
+    return interactive({
+        "type": "block_actions", "team": {"id": team, "domain": "acme"},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "api_app_id": "A0001", "token": "legacy", "trigger_id": f"trigger.{next(_ids)}",
+        "container": {"type": "view", "view_id": view_id},
+        "view": {"id": view_id, "type": "modal", "callback_id": "", "private_metadata": "",
+                 "state": {"values": {}}, "hash": "h1", "team_id": team},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
+                     "action_ts": f"{time.time():.6f}"}],
+    })

@@ -42,7 +42,8 @@ def test_giving_back_once_makes_it_two_way(session):
 
 
 def test_both_directions_are_found(session):
-    ws = workspace(session, NOW)
+    # Alice passes Bob's help on to Carol; counted as giving only from `forward_min` up.
+    ws = workspace(session, NOW, forward_min=4)
     helped(session, "UBOB", "UALICE", NOW - days(1), times=3)  # Bob > Alice by id order
     helped(session, "UALICE", "UCAROL", NOW - days(1), times=3)  # Alice < Carol by id order
     assert pairs(session, ws) == [("UBOB", "UALICE", 3), ("UALICE", "UCAROL", 3)]
@@ -187,3 +188,41 @@ def test_still_one_sided_and_notes(session):
         "pairing on the migration", "the code review"]
     helped(session, "UALICE", "UBOB", NOW)
     assert not still_one_sided(session, ws, "UBOB", "UALICE", NOW)
+
+
+# -- paying it forward ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("onward", "expected"), [(0, [("UBOB", "UALICE", 3, 0)]),
+                                                  (1, [("UBOB", "UALICE", 3, 1)]),
+                                                  (2, []), (3, [])])
+def test_a_receiver_who_passes_it_on_is_not_one_sided(session, onward, expected):
+    ws = workspace(session, NOW)
+    helped(session, "UBOB", "UALICE", NOW - days(1), times=3)
+    helped(session, "UALICE", "UCAROL", NOW - days(2), times=onward)
+    found = [(p.helper_id, p.receiver_id, p.count, p.passed_on)
+             for p in one_sided_pairs(session, ws, NOW) if p.receiver_id == "UALICE"]
+    assert found == expected
+    assert still_one_sided(session, ws, "UBOB", "UALICE", NOW) is bool(expected)
+
+
+def test_forward_min_is_a_workspace_setting_and_counts_anyone_but_the_helper(session):
+    ws = workspace(session, NOW, forward_min=3)
+    helped(session, "UBOB", "UALICE", NOW - days(1), times=3)
+    helped(session, "UALICE", "UCAROL", NOW - days(1))
+    helped(session, "UALICE", "UERIN", NOW - days(1))
+    assert pairs(session, ws) == [("UBOB", "UALICE", 3)]
+    # Help to someone who has since asked Mutual to forget them was still given.
+    helped(session, "UALICE", None, NOW - days(1))
+    assert pairs(session, ws) == []
+    assert not still_one_sided(session, ws, "UBOB", "UALICE", NOW)
+
+
+def test_passing_it_on_counts_only_inside_the_window_and_only_confirmed_help(session):
+    ws = workspace(session, NOW)
+    helped(session, "UBOB", "UALICE", NOW - days(1), times=3)
+    helped(session, "UALICE", "UCAROL", NOW - days(91), times=2)
+    helped(session, "UALICE", "UCAROL", NOW - days(1), times=2, status="pending")
+    helped(session, "UALICE", "UCAROL", NOW - days(1), times=2, status="retracted")
+    assert pairs(session, ws) == [("UBOB", "UALICE", 3)]
+    helped(session, "UALICE", "UERIN", NOW - days(90), times=2)
+    assert pairs(session, ws) == []

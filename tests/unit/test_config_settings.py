@@ -14,6 +14,7 @@ GOOD = {
     "pair_cooldown_days": "30", "claim_expiry_days": "14", "claim_reminder_days": "3",
     "intro_reminder_days": "3", "intro_expiry_days": "7", "intro_silent_days": "5",
     "delivery_retry_hours": "24",
+    "forward_min": "2", "followup_days": "14", "intro_followup_days": "21",
 }
 
 
@@ -90,3 +91,18 @@ def test_apply_config(session):
     saved = session.get(Workspace, "T0001")
     assert (saved.timezone, saved.window_days, saved.thank_emoji) == (
         "Europe/Berlin", 60, "pray,raised_hands,tada")
+    assert (saved.forward_min, saved.followup_days, saved.intro_followup_days) == (2, 14, 21)
+
+
+def test_the_closing_the_loop_settings_are_checked_and_shown():
+    bad = {**GOOD, "forward_min": "0", "followup_days": "91", "intro_followup_days": "soon"}
+    config, errors = validate_config(bad)
+    assert config is None and set(errors) == {"forward_min", "followup_days", "intro_followup_days"}
+    assert "between 1 and 50" in errors["forward_min"]
+    assert "whole number from 1 to 90" in errors["intro_followup_days"]
+    modal = build_config_modal(validate_config(GOOD)[0])
+    shown = {b["block_id"]: b for b in modal["blocks"] if b.get("block_id")}
+    assert shown["cfg_forward_min"]["element"]["initial_value"] == "2"
+    assert shown["cfg_followup_days"]["element"]["initial_value"] == "14"
+    assert shown["cfg_intro_followup_days"]["element"]["initial_value"] == "21"
+    assert_valid_view(modal)

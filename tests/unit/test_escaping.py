@@ -15,7 +15,20 @@ from typing import Any
 import pytest
 
 import bot.blocks
-from bot.blocks import config, edge, help, home, intros, me, nudges, recording, summary
+from bot.blocks import (
+    config,
+    edge,
+    followups,
+    help,
+    home,
+    intros,
+    me,
+    nudges,
+    recording,
+    requests,
+    summary,
+    undo,
+)
 from bot.blocks.kit import escape
 from bot.services.intros import IntroView, Refused, RequestRefused, RequestView
 from bot.services.people import Problem
@@ -23,6 +36,7 @@ from bot.services.recording import Recorded
 from bot.services.settings import WorkspaceConfig
 from bot.services.summary import ChannelDigest, Day, Figure, Period, TeamSummary, Waiting
 from bot.services.views import History, HistoryItem, Pair, PersonalView
+from bot.services.withdraw import Withdraw
 
 HOSTILE = ("<!channel> <!here> <!subteam^S0123|@team> <https://evil.example/x|click here> "
            "<mailto:boss@evil.example|HR> <#C0666|general> &lt;!everyone&gt; "
@@ -76,7 +90,8 @@ def settings() -> WorkspaceConfig:
                            thank_emoji=HOSTILE, digest_enabled=True, window_days=90, one_sided_min=3,
                            person_cooldown_days=7, pair_cooldown_days=30, claim_expiry_days=14,
                            claim_reminder_days=3, intro_reminder_days=3, intro_expiry_days=7,
-                           intro_silent_days=5, delivery_retry_hours=24)
+                           intro_silent_days=5, delivery_retry_hours=24, forward_min=2,
+                           followup_days=14, intro_followup_days=14)
 
 
 H = HOSTILE
@@ -169,6 +184,31 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_hello": lambda: [help.build_hello(m) for m in (True, False)],
     "build_group_failed_notice": lambda: intros.build_group_failed_notice("UBOB", "UCAROL"),
     "build_post_failed": lambda: summary.build_post_failed("CNUDGE", H),
+    "build_followup_question": lambda: followups.build_followup_question(["UBOB", "UCAROL"], H, NOW, [1, 2]),
+    "build_followup_answered": lambda: [followups.build_followup_answered(["UBOB"], H, a, H)
+                                        for a in ("worked", "ongoing", "not_needed")],
+    "build_followup_told": lambda: [followups.build_followup_told("UALICE", H, a, H)
+                                    for a in ("worked", "ongoing", "not_needed")],
+    "build_intro_followup_question": lambda: followups.build_intro_followup_question(
+        7, "UALICE", "UCAROL", H, NOW),
+    "build_intro_followup_answered": lambda: [followups.build_intro_followup_answered(
+        "UALICE", "UCAROL", a, H) for a in ("worth_it", "not_worth_it")],
+    "build_intro_followup_told": lambda: [followups.build_intro_followup_told(
+        "UBOB", "UCAROL", a, H) for a in ("worth_it", "not_worth_it")],
+    "build_answer_not_yours": followups.build_answer_not_yours,
+    "build_nothing_to_answer": followups.build_nothing_to_answer,
+    "build_withdraw_reply": lambda: [requests.build_withdraw_reply(o, request()) for o in Withdraw],
+    "build_request_no_longer_needed": lambda: requests.build_request_no_longer_needed(request()),
+    "build_request_withdrawn_notice": lambda: [requests.build_request_withdrawn_notice(request(), m)
+                                               for m in (True, False)],
+    "build_consent_withdrawn": lambda: requests.build_consent_withdrawn(intro(), "UBOB", "UALICE"),
+    "build_taken_back": lambda: undo.build_taken_back(["UBOB", "UCAROL"]),
+    "build_too_late": undo.build_too_late,
+    "build_already_shared": undo.build_already_shared,
+    "build_not_your_thanks": undo.build_not_your_thanks,
+    "build_quiet_dm": undo.build_quiet_dm,
+    "build_taken_back_view": lambda: undo.build_taken_back_view(["UBOB"]),
+    "build_too_late_view": undo.build_too_late_view,
 }
 
 

@@ -37,8 +37,9 @@ def check_block_kit(msg):
 def test_one_sided_nudge_wording_and_buttons():
     msg = b.build_one_sided_nudge("UBOB", 3, 90, ["the code review", "", "pairing"])
     assert msg["text"] == ("<@UBOB> has helped you three times this quarter — is there something "
-                           "you could do for <@UBOB>?")
+                           "you could do for <@UBOB>, or for someone else?")
     text = all_text(msg)
+    assert "give back to <@UBOB>, or pass it on by helping someone else" in text
     assert ">the code review" in text and ">pairing" in text
     assert "only you see this" in text
     assert not ACCUSING.search(text)

@@ -68,11 +68,12 @@ def test_one_sided_payload_names_the_help(db):
         workspace(s, NOW)
         helped(s, "UBOB", "UALICE", NOW - days(3), note="the code review")
         helped(s, "UBOB", "UALICE", NOW - days(2), times=2)
+        helped(s, "UALICE", "UCAROL", NOW - days(2))  # passed on once: not yet `forward_min`
     assert plan_one_sided(db, NOW) == 1
     [row] = nudge_rows(db)
     assert (row.kind, row.recipient_id, row.subject, row.due_at) == ("one_sided", "UALICE", "UBOB", NOW)
     import json
 
     assert json.loads(row.payload) == {"helper": "UBOB", "count": 3, "window_days": 90,
-                                       "notes": ["the code review"]}
+                                       "notes": ["the code review"], "passed_on": 1}
     assert plan_one_sided(db, NOW) == 0

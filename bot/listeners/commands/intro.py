@@ -130,4 +130,4 @@ def handle_request(deps: Deps, client: WebClient, team_id: str, command: dict[st
     if result.refused is not None or result.request is None:
         return build_request_refused(result.refused or RequestRefused.DUPLICATE, len(reason),
                                      result.existing_intro, result.request)
-    return build_request_receipt(connector, target)
+    return build_request_receipt(connector, target, result.request.id)

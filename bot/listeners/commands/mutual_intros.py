@@ -1,4 +1,5 @@
-"""`/mutual intros`: your introductions under way and where each stands."""
+"""`/mutual intros`: your introductions under way and where each stands, and the ones you
+asked for that are still waiting (each with a button to withdraw it)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from slack_sdk import WebClient
 from bot.blocks.intros import build_intro_list
 from bot.listeners.deps import Deps
 from bot.services.intros import open_intros_for
+from bot.services.withdraw import open_requests_by
 
 
 def intros(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
     user = command["user_id"]
     with deps.db.session() as session:
         mine = open_intros_for(session, team_id, user)
-    return build_intro_list(mine, user)
+        asked = open_requests_by(session, team_id, user)
+    return build_intro_list(mine, user, asked)

@@ -55,7 +55,8 @@ def register(app: App, deps: Deps) -> None:
                                now, subject=str(record.id))
         ack(response_action="update", view=build_modal_done(
             "Noted — thanks for recognising their help. I've let them know."
-            if record.new else "Already noted — I've kept your latest note."))
+            if record.new else "Already noted — I've kept your latest note.",
+            undo_ids=[record.id] if record.new else None))
 
     @app.view(ids.THANK_SOMEONE)
     def thank_someone(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
@@ -68,9 +69,10 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors",
                 errors={ids.PEOPLE_BLOCK: why_not or "Pick at least one person."})
             return
-        give_thanks(deps, team_id, invoker, chosen, note)
+        records = give_thanks(deps, team_id, invoker, chosen, note)
         ack(response_action="update",
-            view=build_modal_done("Noted — I've let them know you're grateful."))
+            view=build_modal_done("Noted — I've let them know you're grateful.",
+                                  undo_ids=[r.id for r in records]))
 
     @app.view(ids.HELPED_MODAL)
     def helped(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,

@@ -1,0 +1,89 @@
+"""Answers to "how did it go?" (`followup_worked`, `followup_ongoing`, `followup_not_needed`)
+and "was it worth it?" (`intro_worth_it`, `intro_not_worth_it`): the question is replaced by
+the answer given, and the helper or introducer hears it privately, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot import constants as ids
+from bot.blocks.followups import (
+    ANSWER_OF,
+    build_answer_not_yours,
+    build_followup_answered,
+    build_followup_told,
+    build_intro_followup_answered,
+    build_intro_followup_told,
+    build_nothing_to_answer,
+)
+from bot.listeners.deps import Deps, team_of
+from bot.listeners.interaction import id_of, replace_here, reply, typed_in
+from bot.services import followups, outbox
+from bot.services.followups import Outcome
+from bot.services.undo import parse_ids
+
+HELP_ACTIONS = (ids.FOLLOWUP_WORKED, ids.FOLLOWUP_ONGOING, ids.FOLLOWUP_NOT_NEEDED)
+INTRO_ACTIONS = (ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT)
+
+
+def words_of(body: dict[str, Any]) -> str:
+    return followups.clean_words(typed_in(body, ids.FOLLOWUP_WORDS_BLOCK, ids.FOLLOWUP_WORDS_INPUT))
+
+
+def register(app: App, deps: Deps) -> None:
+    def about_help(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        record_ids = parse_ids(str(action.get("value", "")))
+        if not record_ids:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        answer = ANSWER_OF[action["action_id"]]
+        with deps.db.session() as session:
+            result = followups.answer_help(session, team_id, record_ids, user, answer,
+                                           words_of(body), now)
+            if result.outcome is Outcome.NOT_YOURS:
+                reply(session, team_id, body, build_answer_not_yours(), now, "not_yours")
+                return
+            shown = (build_nothing_to_answer() if result.outcome is Outcome.GONE else
+                     build_followup_answered(result.told, result.about, result.answer, result.words))
+            replace_here(session, team_id, body, shown, now)
+            for key, helper in result.tell:
+                outbox.message(session, team_id, key, helper, build_followup_told(
+                    user, result.about, result.answer, result.words), now)
+
+    def about_intro(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        intro_id = id_of(action)
+        if intro_id is None:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        answer = ANSWER_OF[action["action_id"]]
+        with deps.db.session() as session:
+            result = followups.answer_intro(session, team_id, intro_id, user, answer,
+                                            words_of(body), now)
+            if result.outcome is Outcome.NOT_YOURS:
+                reply(session, team_id, body, build_answer_not_yours(), now, "not_yours")
+                return
+            introducer = result.told[0] if result.told else ""
+            shown = (build_nothing_to_answer() if result.outcome is Outcome.GONE else
+                     build_intro_followup_answered(introducer, result.about, result.answer,
+                                                   result.words))
+            replace_here(session, team_id, body, shown, now)
+            for key, told in result.tell:
+                outbox.message(session, team_id, key, told, build_intro_followup_told(
+                    user, result.about, result.answer, result.words), now)
+                outbox.refresh_home(session, team_id, told, now=now)
+
+    for action_id in HELP_ACTIONS:
+        @app.action(action_id)
+        def on_help(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                    context: BoltContext) -> None:
+            ack()
+            about_help(body, action, context)
+
+    for action_id in INTRO_ACTIONS:
+        @app.action(action_id)
+        def on_intro(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                     context: BoltContext) -> None:
+            ack()
+            about_intro(body, action, context)

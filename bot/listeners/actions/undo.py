@@ -1,0 +1,60 @@
+"""`thanks_undo`: the person who said thanks takes it back, within 15 minutes, from the /thanks
+receipt or a shortcut's closing view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.orm import Session
+
+from bot import constants as ids
+from bot.blocks.undo import (
+    build_already_shared,
+    build_not_your_thanks,
+    build_quiet_dm,
+    build_taken_back,
+    build_taken_back_view,
+    build_too_late,
+    build_too_late_view,
+)
+from bot.listeners.deps import Deps, team_of
+from bot.listeners.interaction import reply
+from bot.services import outbox
+from bot.services.undo import Undo, Undone, parse_ids, quiet_thanked_dms, take_back
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ids.THANKS_UNDO)
+    def undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        record_ids = parse_ids(str(action.get("value", "")))
+        if not record_ids:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            done = take_back(session, team_id, record_ids, user, now)
+            if done.outcome is Undo.NOT_FOUND:
+                return
+            if done.outcome is Undo.TAKEN_BACK:
+                for record in done.records:
+                    quiet_thanked_dms(session, team_id, record.id, build_quiet_dm(), now)
+                outbox.refresh_home(session, team_id, user, *done.helpers, now=now)
+            answer(session, team_id, body, done, now)
+
+
+def answer(session: Session, team_id: str, body: dict[str, Any], done: Undone,
+           now: datetime) -> None:
+    """Where the button was: the ephemeral receipt (through its response_url), or a modal."""
+    gone = done.outcome in (Undo.TAKEN_BACK, Undo.ALREADY)
+    view_id = (body.get("view") or {}).get("id")
+    if (body.get("container") or {}).get("type") == "view" and view_id:
+        if done.outcome is not Undo.NOT_YOURS:
+            view = build_taken_back_view(done.helpers) if gone else build_too_late_view()
+            outbox.update_view(session, team_id, str(view_id), view, now)
+        return
+    msg = (build_taken_back(done.helpers) if gone else build_too_late()
+           if done.outcome is Undo.TOO_LATE else build_already_shared()
+           if done.outcome is Undo.SHARED else build_not_your_thanks())
+    reply(session, team_id, body, msg, now, "undo")

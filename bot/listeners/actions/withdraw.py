@@ -1,0 +1,81 @@
+"""`intro_request_withdraw`: the requester no longer needs the introduction. The connector is
+told kindly (before they act, their request DM loses its buttons); an intro already made and
+still being asked about is called off, so no consent DM is left waiting for an answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.orm import Session
+
+from bot import constants as ids
+from bot.blocks.requests import (
+    build_consent_withdrawn,
+    build_request_no_longer_needed,
+    build_request_withdrawn_notice,
+    build_withdraw_reply,
+)
+from bot.listeners.deps import Deps, team_of
+from bot.listeners.interaction import id_of, reply
+from bot.listeners.intro_notices import consent_key, request_key
+from bot.services import outbox
+from bot.services.intros import IntroView, RequestView
+from bot.services.nudges import INTRO_REMINDER
+from bot.services.withdraw import Withdraw, withdraw_request
+
+WHY = "intro request withdrawn"
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ids.INTRO_REQUEST_WITHDRAW)
+    def withdraw(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                 context: BoltContext) -> None:
+        ack()
+        request_id = id_of(action)
+        if request_id is None:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            result = withdraw_request(session, team_id, request_id, user, now)
+            if result.outcome is Withdraw.NOT_FOUND:
+                return
+            reply(session, team_id, body, build_withdraw_reply(result.outcome, result.request),
+                  now, "withdraw")
+            request = result.request
+            if request is None or result.outcome not in (Withdraw.WITHDRAWN, Withdraw.CALLED_OFF):
+                return
+            made = result.outcome is Withdraw.CALLED_OFF and result.intro is not None
+            tell_connector(session, request, made, now)
+            if made and result.intro is not None:
+                call_off(session, result.intro, request.requester_id, now)
+            outbox.refresh_home(session, team_id, request.requester_id, request.connector_id,
+                                request.target_id, now=now)
+
+
+def tell_connector(session: Session, request: RequestView, intro_made: bool, now: datetime) -> None:
+    """A request DM not yet sent is simply never sent; one they may have read loses its
+    buttons, and they get a gentle note."""
+    key = request_key(request.id)
+    if not intro_made and outbox.cancel_unsent(session, request.team_id, key, WHY):
+        return
+    outbox.update_sent(session, request.team_id, key, build_request_no_longer_needed(request), now)
+    if request.connector_id:
+        outbox.message(session, request.team_id, f"intro_request_withdrawn:{request.id}",
+                       request.connector_id, build_request_withdrawn_notice(request, intro_made),
+                       now)
+
+
+def call_off(session: Session, intro: IntroView, requester_id: str, now: datetime) -> None:
+    """Both consent DMs: unsent ones never go; sent ones are replaced, buttons and all. Any
+    reminder still waiting goes too."""
+    for party in intro.parties:
+        if not party:
+            continue
+        key = consent_key(intro.id, party)
+        if not outbox.cancel_unsent(session, intro.team_id, key, WHY):
+            outbox.update_sent(session, intro.team_id, key,
+                               build_consent_withdrawn(intro, party, requester_id), now)
+    outbox.cancel_pending(session, intro.team_id, None, WHY, kind=INTRO_REMINDER,
+                          subject=str(intro.id))
