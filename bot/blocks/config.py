@@ -25,6 +25,11 @@ FIELD_BLOCKS: dict[str, str] = {
     "intro_reminder_days": ids.CFG_INTRO_REMINDER,
     "intro_expiry_days": ids.CFG_INTRO_EXPIRY,
     "intro_silent_days": ids.CFG_INTRO_SILENT,
+    "offer_reminder_days": ids.CFG_OFFER_REMINDER,
+    "ask_suggest_days": ids.CFG_ASK_SUGGEST,
+    "ask_expiry_days": ids.CFG_ASK_EXPIRY,
+    "over_giver_people": ids.CFG_OVER_GIVER_PEOPLE,
+    "over_giver_back_max": ids.CFG_OVER_GIVER_BACK,
 }
 NUMBER_LABELS = {
     "window_days": ("Look back over (days)", "Counts in `/mutual me`, nudges and summaries."),
@@ -36,6 +41,13 @@ NUMBER_LABELS = {
     "intro_reminder_days": ("Remind about an intro after (days)", None),
     "intro_expiry_days": ("Unanswered intros lapse after (days)", None),
     "intro_silent_days": ("Nudge a quiet intro after (days)", None),
+    "offer_reminder_days": ("Remind a helper about an accepted offer after (days)", None),
+    "ask_suggest_days": ("Suggest people for an ask with no offer after (days)",
+                         "Privately, to the asker; never a public bump."),
+    "ask_expiry_days": ("Open asks close after (days)", None),
+    "over_giver_people": ("“You've helped a lot”: helped at least (people)",
+                          "Over the window; they get a private note, at most once a quarter."),
+    "over_giver_back_max": ("… and heard back from at most (people)", None),
 }
 DIGEST_ON = "on"
 

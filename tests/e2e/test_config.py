@@ -22,6 +22,11 @@ GOOD = {
     "cfg_intro_reminder_days": {"type": "number_input", "value": "2"},
     "cfg_intro_expiry_days": {"type": "number_input", "value": "6"},
     "cfg_intro_silent_days": {"type": "number_input", "value": "4"},
+    "cfg_offer_reminder_days": {"type": "number_input", "value": "3"},
+    "cfg_ask_suggest_days": {"type": "number_input", "value": "3"},
+    "cfg_ask_expiry_days": {"type": "number_input", "value": "30"},
+    "cfg_over_giver_people": {"type": "number_input", "value": "8"},
+    "cfg_over_giver_back_max": {"type": "number_input", "value": "1"},
 }
 
 

@@ -13,6 +13,8 @@ GOOD = {
     "window_days": "60", "one_sided_min": "4", "person_cooldown_days": "7",
     "pair_cooldown_days": "30", "claim_expiry_days": "14", "claim_reminder_days": "3",
     "intro_reminder_days": "3", "intro_expiry_days": "7", "intro_silent_days": "5",
+    "offer_reminder_days": "3", "ask_suggest_days": "3", "ask_expiry_days": "30",
+    "over_giver_people": "8", "over_giver_back_max": "1",
 }
 
 
@@ -89,3 +91,14 @@ def test_apply_config(session):
     saved = session.get(Workspace, "T0001")
     assert (saved.timezone, saved.window_days, saved.thank_emoji) == (
         "Europe/Berlin", 60, "pray,raised_hands,tada")
+
+
+def test_ask_settings_must_fit_together():
+    bad = {**GOOD, "ask_suggest_days": "30", "offer_reminder_days": "31", "ask_expiry_days": "30",
+           "over_giver_people": "3", "over_giver_back_max": "3"}
+    config, errors = validate_config(bad)
+    assert config is None
+    assert set(errors) == {"ask_suggest_days", "offer_reminder_days", "over_giver_back_max"}
+    config, _ = validate_config(GOOD)
+    assert (config.offer_reminder_days, config.ask_suggest_days, config.ask_expiry_days,
+            config.over_giver_people, config.over_giver_back_max) == (3, 3, 30, 8, 1)
