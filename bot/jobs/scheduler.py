@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.db.session import Database
 from bot.delivery.run import Timer
 from bot.delivery.worker import deliver_due
+from bot.jobs.asks import expire_asks, plan_ask_suggestions, plan_offer_reminders, plan_protect_time
 from bot.jobs.claims import expire_stale_claims
 from bot.jobs.intros import expire_intros, plan_intro_reminders, plan_silent_nudges
 from bot.jobs.lease import job_lock
@@ -43,6 +44,10 @@ JOBS: dict[str, Job] = {
     "team_summary": queue_team_summaries,
     "channel_digest": queue_channel_digests,
     "purge_uninstalled": purge_workspaces,
+    "offer_reminders": plan_offer_reminders,
+    "ask_suggestions": plan_ask_suggestions,
+    "expire_asks": expire_asks,
+    "protect_time": plan_protect_time,
 }
 DELIVER = "deliver_nudges"
 PLAN_EVERY = timedelta(minutes=10)

@@ -3,9 +3,10 @@ simulated Slack sends it. A test keeps these in step with the manifest."""
 
 from __future__ import annotations
 
-COMMANDS = ("/thanks", "/helped", "/intro", "/mutual")
+COMMANDS = ("/thanks", "/helped", "/intro", "/mutual", "/ask", "/offer")
 # shortcut name (as people see it) -> (type, callback_id)
-SHORTCUTS = {"This helped me": ("message", "record_help"), "Thank someone": ("global", "thank_someone")}
+SHORTCUTS = {"This helped me": ("message", "record_help"), "Thank someone": ("global", "thank_someone"),
+             "Ask for help": ("global", "ask_for_help")}
 # Event subscriptions: Slack sends only these. `message.mpim` means messages in group DMs;
 # messages in channels and DMs are not delivered to Mutual.
 EVENTS = ("reaction_added", "reaction_removed", "message.mpim", "app_home_opened",

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, OutboxItem
-from bot.services import intros
+from bot.services import export_asks, intros
 from bot.services.outbox import PLANNED
 
 EXPORT = "export"  # outbox kind: a person's records as a CSV file, by DM (`/mutual export`)
@@ -85,8 +85,12 @@ def nudge_rows(session: Session, team_id: str) -> list[dict[str, Any]]:
 
 
 def export_workspace(session: Session, team_id: str) -> dict[str, Any]:
-    return {"team": team_id, "records": record_rows(session, team_id),
+    data = {"team": team_id, "records": record_rows(session, team_id),
             "intros": intro_rows(session, team_id), "nudges": nudge_rows(session, team_id)}
+    data["asks"] = export_asks.ask_rows(session, team_id)
+    data["offers"] = export_asks.offer_rows(session, team_id)
+    data["ask_me_about"] = export_asks.ask_me_about_rows(session, team_id)
+    return data
 
 
 def records_csv(rows: list[dict[str, Any]]) -> str:

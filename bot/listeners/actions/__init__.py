@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import claims, intros, nudges, share, views
+from bot.listeners.actions import asks, claims, intros, nudges, offers, share, views
 from bot.listeners.deps import Deps
 
 
@@ -12,3 +12,5 @@ def register(app: App, deps: Deps) -> None:
     nudges.register(app, deps)
     intros.register(app, deps)
     views.register(app, deps)
+    asks.register(app, deps)
+    offers.register(app, deps)
