@@ -186,6 +186,12 @@ def build_ask_closed(ask: AskView | None) -> dict[str, Any]:
     return _ephemeral(text, [section(text)], replace=False)
 
 
+def build_withdrawn(ask: AskView) -> dict[str, Any]:
+    """Replaces the message the asker withdrew their ask from."""
+    text = "Withdrawn — your ask is closed, and anyone who offered has been thanked."
+    return message(text, [section(f":ballot_box_with_check: {text}\n{quote(ask.text)}")])
+
+
 def build_offered_reply(asker_id: str, again: bool = False, renewed: bool = False) -> dict[str, Any]:
     """The private answer to "I can help"."""
     who = mention(asker_id)

@@ -72,7 +72,7 @@ def answer_here(session: Session, team_id: str, body: dict[str, Any], msg: dict[
     """Replace the message the pressed button sits on: an ephemeral one (a command's reply)
     through its response_url, a DM by chat.update."""
     if (body.get("container") or {}).get("is_ephemeral"):
-        reply(session, team_id, body, {"response_type": "ephemeral", "replace_original": True,
-                                       **msg}, now, what)
+        reply(session, team_id, body, {**msg, "response_type": "ephemeral",
+                                       "replace_original": True}, now, what)
     else:
         replace_here(session, team_id, body, msg, now)

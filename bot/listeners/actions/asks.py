@@ -21,6 +21,7 @@ from bot.blocks.asks import (
     build_open_again,
     build_own_ask,
     build_solved_modal,
+    build_withdrawn,
 )
 from bot.blocks.offers import build_not_yours
 from bot.blocks.recording import FORM_BUSY, build_busy
@@ -123,7 +124,7 @@ def register(app: App, deps: Deps) -> None:
                 reply(session, team_id, body, build_ask_closed(result.ask), now, "closed")
             elif result.outcome is Closed.CLOSED and result.ask is not None:
                 tell_closed(session, result, now)
-                answer_here(session, team_id, body, build_ask_closed(result.ask), now, "withdrawn")
+                answer_here(session, team_id, body, build_withdrawn(result.ask), now, "withdrawn")
 
     def finish(done: bool, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         offer_id = id_of(action)
