@@ -42,16 +42,17 @@ def build_offer_list(entries: list[AboutView], note: str | None = None,
     blocks.append(context("Colleagues see this list when they look at your history together "
                           "(`/mutual with @you`), and Mutual may suggest you, privately, to someone "
                           "asking about these things. Add with `/offer <what you can help with>`."))
-    shown = "; ".join(preview(e.text, 60) for e in entries) or "nothing yet"
-    text = (f"{note} " if note else "") + f"People can ask you about: {shown}"
+    shown = ("People can ask you about: " + "; ".join(preview(e.text, 60) for e in entries)
+             if entries else "Your “ask me about” list is empty.")
+    text = (f"{note} " if note else "") + shown
     reply = {"response_type": "ephemeral", **message(text, blocks)}
     return {**reply, "replace_original": True} if replace else reply
 
 
-def build_protect_time(people_helped: int, window_days: int) -> dict[str, Any]:
+def build_protect_time(window_days: int) -> dict[str, Any]:
     """To someone whose help went to many and came back from few. Warm; not a score."""
-    text = (f"You've helped {people_helped} people {period(window_days)} — thank you. It's fine "
-            "to protect your time, too.")
+    text = (f"You've helped a lot of people {period(window_days)} — thank you. It's fine to "
+            "protect your time, too.")
     return message(text, [
         section(f":seedling: {text}"),
         context("If you'd like a breather, I can stop suggesting you to people who are looking "

@@ -87,8 +87,7 @@ def plan_protect_time(db: Database, now: datetime) -> int:
             for giver in over_givers(session, workspace, now):
                 planned += enqueue(session, workspace.team_id,
                                    f"{PROTECT_TIME}:{giver.user_id}:{now:%Y-%m-%d}", PROTECT_TIME,
-                                   giver.user_id, {"people": giver.people_helped,
-                                                   "window_days": workspace.window_days},
+                                   giver.user_id, {"window_days": workspace.window_days},
                                    now, now)
     return planned
 
@@ -153,7 +152,7 @@ def _expired(r: Rendering) -> Call:
 
 
 def _protect(p: dict[str, Any]) -> Call:
-    return build_protect_time(int(p["people"]), int(p["window_days"]))
+    return build_protect_time(int(p["window_days"]))
 
 
 def _protect_wanted(session: Session, workspace: Workspace, row: Outgoing,
