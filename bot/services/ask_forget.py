@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Ask, AskMeAbout, AskOffer, HelpRecord
-from bot.services.ask_posts import refresh_post
+from bot.db.models import Ask, AskMeAbout, AskOffer, HelpRecord, OutboxItem
+from bot.services.ask_posts import group_key, group_post_key, offer_key, refresh_post
 from bot.services.asks import STANDING
 
 
@@ -32,6 +32,7 @@ def forget_asks(session: Session, team_id: str, user_id: str, now: datetime) -> 
     thanked = {int(key.split(":")[1]) for key in session.scalars(select(HelpRecord.dedupe_key).where(
         HelpRecord.team_id == team_id, HelpRecord.source == "ask", HelpRecord.helper_id == user_id,
         HelpRecord.dedupe_key.startswith("ask:"))) if key and key.split(":")[1].isdigit()}
+    _scrub(session, team_id, _private_keys(session, team_id, user_id, own))
     mine = (Ask.team_id == team_id, Ask.asker_id == user_id)
     session.execute(update(Ask).where(*mine, Ask.status == "open")
                     .values(status="withdrawn", closed_at=now))
@@ -45,3 +46,31 @@ def forget_asks(session: Session, team_id: str, user_id: str, now: datetime) -> 
     for ask_id in sorted({*own, *offered, *thanked}):
         refresh_post(session, team_id, ask_id, now)
     return len(own)
+
+
+def _private_keys(session: Session, team_id: str, user_id: str, own: list[int]) -> list[str]:
+    """Keys of the messages between an asker and a helper that a person was one of: once
+    sent, such a row still says where it landed (their DM, the group DM of the two)."""
+    rows = session.execute(select(AskOffer.id, AskOffer.ask_id, AskOffer.helper_id).where(
+        AskOffer.team_id == team_id,
+        (AskOffer.helper_id == user_id) | AskOffer.ask_id.in_(own or [-1]))).all()
+    keys = []
+    for offer_id, ask_id, helper in rows:
+        keys += [group_key(offer_id), group_post_key(offer_id), f"offer_done:{offer_id}",
+                 f"ask_open_again:{ask_id}:{offer_id}"]
+        if helper:
+            keys += [offer_key(ask_id, helper), f"update:{offer_key(ask_id, helper)}"]
+    return keys
+
+
+def _scrub(session: Session, team_id: str, keys: list[str]) -> None:
+    """As bot/services/forget.py does for rows naming the person: cancelled if not sent, and
+    nothing left that points back to them."""
+    for item in session.scalars(select(OutboxItem).where(OutboxItem.team_id == team_id,
+                                                         OutboxItem.key.in_(keys))):
+        if item.status in ("pending", "sending", "failed"):
+            item.status = "cancelled"
+        item.key = f"forgotten:{item.id}"
+        item.payload = "{}"
+        item.recipient_id = item.after_key = item.last_error = None
+        item.sent_channel = item.sent_ts = None
