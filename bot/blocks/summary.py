@@ -86,7 +86,7 @@ FRACTIONS = ((0.1, "a tenth"), (0.2, "a fifth"), (0.25, "a quarter"), (1 / 3, "a
 def share_words(share: float) -> str:
     """0.21 → "about a fifth"; 0.2 → "a fifth"."""
     value, words = min(FRACTIONS, key=lambda f: abs(f[0] - share))
-    return words if abs(value - share) < 0.01 else f"about {words}"
+    return words if abs(value - share) < 0.005 else f"about {words}"
 
 
 def concentration_line(figure: Concentration | None) -> str | None:

@@ -42,12 +42,17 @@ STOP_WORDS = frozenset(_COMMON.split())
 def tokens(text: str) -> set[str]:
     """The words of a text that say what it is about: lower case, no mentions or common
     words, plurals folded ("migrations" → "migration")."""
+    return set(words_of(text))
+
+
+def words_of(text: str) -> dict[str, str]:
+    """Each folded word of `tokens`, with the word as it was written (to show it)."""
     plain = MENTION.sub(" ", unescape(text or "")).lower()
-    found = set()
+    found: dict[str, str] = {}
     for word in WORD.findall(plain):
         if len(word) < 3 or word in STOP_WORDS or word.isdigit():
             continue
-        found.add(_fold(word))
+        found.setdefault(_fold(word), word)
     return found
 
 
@@ -61,7 +66,8 @@ def _fold(word: str) -> str:
 
 @dataclass
 class Suggestion:
-    """Someone who might help, and why (the shared words; their own offers, as they wrote them)."""
+    """Someone who might help, and why: the ask's words their help shared, and their own
+    offers as they wrote them."""
 
     user_id: str
     score: int = 0
@@ -73,7 +79,7 @@ class Suggestion:
 def suggest_helpers(session: Session, team_id: str, asker_id: str, text: str, now: datetime,
                     limit: int = SUGGEST_MAX, exclude: Iterable[str] = ()) -> list[Suggestion]:
     """Up to `limit` people who helped with similar things before, best match first."""
-    wanted = tokens(text)
+    wanted = words_of(text)
     if not wanted:
         return []
     found: dict[str, Suggestion] = {}
@@ -83,14 +89,14 @@ def suggest_helpers(session: Session, team_id: str, asker_id: str, text: str, no
         HelpRecord.created_at >= now - LOOK_BACK)
         .order_by(HelpRecord.created_at.desc(), HelpRecord.id.desc()).limit(NOTES_READ)).all()
     for helper, note, at in rows:
-        shared = wanted & tokens(note)
+        shared = wanted.keys() & tokens(note)
         if helper and shared:
             match = found.setdefault(helper, Suggestion(helper))
-            match.words |= shared
+            match.words |= {wanted[w] for w in shared}
             match.last = max(match.last or at, at)
     for about in session.scalars(select(AskMeAbout).where(AskMeAbout.team_id == team_id)
                                  .order_by(AskMeAbout.id)):
-        shared = wanted & tokens(about.text)
+        shared = wanted.keys() & tokens(about.text)
         if shared:
             match = found.setdefault(about.user_id, Suggestion(about.user_id))
             match.offers.append(about.text)
