@@ -24,7 +24,7 @@ from bot.blocks.kit import (
     quote,
     section,
 )
-from bot.services.asks import ASK_MAX, AskView, OfferView, PostState
+from bot.services.asks import ASK_MAX, AskView, OfferView, PostState, offer_value
 
 ASK_USAGE = "Try `/ask Does anyone know how to rotate the staging database password?`"
 TEXT_PREVIEW = 80
@@ -75,7 +75,7 @@ def build_ask_post(state: PostState) -> dict[str, Any]:
     if state.under_way:
         blocks.append(context(":handshake: Someone is helping with this — more hands are welcome."))
     blocks += [
-        actions(button("I can help", ids.ASK_OFFER, str(ask.id), style="primary"),
+        actions(button("I can help", ids.ASK_OFFER, offer_value(ask.id), style="primary"),
                 _solved_button(ask.id)),
         context(f"Pressing *I can help* tells {who} privately. Only {who} can mark it solved."),
     ]

@@ -75,4 +75,4 @@ def answer_here(session: Session, team_id: str, body: dict[str, Any], msg: dict[
         reply(session, team_id, body, {**msg, "response_type": "ephemeral",
                                        "replace_original": True}, now, what)
     else:
-        replace_here(session, team_id, body, msg, now)
+        replace_here(session, team_id, body, {"text": msg["text"], "blocks": msg["blocks"]}, now)

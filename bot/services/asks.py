@@ -6,7 +6,8 @@ An ask moves open → solved | withdrawn | expired; or unposted, when Slack woul
 Mutual post it. An offer moves offered → accepted (the asker took it up) → done (the helper
 says they helped) | withdrawn (they can't after all, which stays private: the asker only
 hears that the ask is open again); it becomes `helped` when the asker names them on solving.
-`via` says where an offer was made: "channel" (the button on the channel post)."""
+`via` says where an offer was made: "channel" (the button on the channel post); an `ask_offer`
+button elsewhere carries its own (`offer_value`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from bot.services.parsing import NOTE_MAX
 STATUSES = ("open", "solved", "withdrawn", "expired", "unposted")
 OFFER_STATUSES = ("offered", "accepted", "done", "withdrawn", "helped")
 VIA_CHANNEL = "channel"
+# Where an offer can come from: the channel post's button; issue 13 adds the buttons on a
+# private suggestion ("suggestion") and on a one-sided nudge ("nudge").
+VIAS = (VIA_CHANNEL, "suggestion", "nudge")
 ASK_MAX = NOTE_MAX
 # Offers still standing: made, taken up, or done and waiting for the asker to mark it solved.
 STANDING = ("offered", "accepted", "done")
@@ -139,6 +143,19 @@ def post_state(session: Session, team_id: str, ask_id: int) -> PostState | None:
 
 
 # -- offering ----------------------------------------------------------------------------------
+
+def offer_value(ask_id: int, via: str = VIA_CHANNEL) -> str:
+    """The value of an `ask_offer` button: the ask, and where the button is (if not the post)."""
+    return str(ask_id) if via == VIA_CHANNEL else f"{ask_id}:{via}"
+
+
+def parse_offer_value(value: str) -> tuple[int, str] | None:
+    """(ask id, via) from an `ask_offer` button's value; None for anything else."""
+    ask, _, via = value.partition(":")
+    if not ask.isdigit() or len(ask) > 11 or (via or VIA_CHANNEL) not in VIAS:
+        return None
+    return int(ask), via or VIA_CHANNEL
+
 
 class Offered(enum.Enum):
     NEW = "new"

@@ -287,3 +287,12 @@ def test_mutual_asks_lists_your_asks_and_offers(mutual, slack, db, clock):
     assert "Bob needs a reviewer" in shown
     empty = mutual.post(p.command("/mutual", "asks", user="UCAROL")).json()
     assert "no open asks" in empty["text"]
+
+
+def test_an_offer_button_elsewhere_records_where_it_was(mutual, slack, db):
+    ask(mutual)
+    ask_id = the_ask(db).id
+    press(mutual, slack, ids.ASK_OFFER, f"{ask_id}:nudge", "UBOB", channel="DBOB")
+    press(mutual, slack, ids.ASK_OFFER, f"{ask_id}:nowhere", "UCAROL", channel="DCAR")
+    assert [(o.helper_id, o.via) for o in offers(db)] == [("UBOB", "nudge")]
+    assert len(slack.dms_to("UALICE")) == 1

@@ -93,3 +93,17 @@ def test_the_list_holds_five_and_only_you_remove_yours(session):
     assert not remove_offer(session, T, "UCAROL", first)
     assert remove_offer(session, T, "UBOB", first)
     assert len(offers_of(session, T, "UBOB")) == OFFERS_MAX - 1
+
+
+def test_an_offer_button_says_where_it_is():
+    assert asks.offer_value(12) == "12" and asks.parse_offer_value("12") == (12, "channel")
+    assert asks.parse_offer_value(asks.offer_value(12, "nudge")) == (12, "nudge")
+    assert asks.parse_offer_value(asks.offer_value(12, "suggestion")) == (12, "suggestion")
+    for bad in ("", "x", "12:elsewhere", "1" * 12, "-3"):
+        assert asks.parse_offer_value(bad) is None
+
+
+def test_an_offer_records_its_via(session):
+    ensure_workspace(session, T, START)
+    ask = asks.create_ask(session, T, "UALICE", "help", "CGENERAL", START)
+    assert asks.offer_help(session, T, ask.id, "UBOB", START, via="nudge").offer.via == "nudge"

@@ -40,13 +40,14 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.ASK_OFFER)
     def offer(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        ask_id = id_of(action)
-        if ask_id is None:
+        parsed = asks.parse_offer_value(str(action.get("value", "")))
+        if parsed is None:
             return
+        ask_id, via = parsed
         user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now)
-            result = asks.offer_help(session, team_id, ask_id, user, now)
+            result = asks.offer_help(session, team_id, ask_id, user, now, via)
             ask, offered = result.ask, result.offer
             if result.outcome is Offered.NOT_FOUND or ask is None:
                 return
