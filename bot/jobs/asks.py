@@ -22,7 +22,7 @@ from bot.blocks.offers import build_protect_time
 from bot.db.models import OutboxItem, Workspace
 from bot.db.session import Database
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, from_payload, register_kind
-from bot.services import asks
+from bot.services import ask_queries, asks
 from bot.services.ask_match import suggest_helpers
 from bot.services.ask_posts import (
     ASK_EXPIRED,
@@ -40,7 +40,7 @@ def plan_offer_reminders(db: Database, now: datetime) -> int:
     planned = 0
     with db.session() as session:
         for workspace in active_workspaces(session):
-            for offer in asks.offers_to_remind(session, workspace, now):
+            for offer in ask_queries.offers_to_remind(session, workspace, now):
                 planned += enqueue(session, workspace.team_id, f"{OFFER_REMINDER}:{offer.id}",
                                    OFFER_REMINDER, offer.helper_id, {"offer_id": offer.id},
                                    now, now, subject=str(offer.id))
@@ -52,7 +52,7 @@ def plan_ask_suggestions(db: Database, now: datetime) -> int:
     planned = 0
     with db.session() as session:
         for workspace in active_workspaces(session):
-            for ask in asks.asks_without_offers(session, workspace, now):
+            for ask in ask_queries.asks_without_offers(session, workspace, now):
                 key = f"{ASK_SUGGESTION}:{ask.id}"
                 if _taken(session, ask.team_id, key) or not suggest_helpers(
                         session, ask.team_id, ask.asker_id, ask.text, now):
@@ -67,7 +67,7 @@ def expire_asks(db: Database, now: datetime) -> int:
     expired = 0
     with db.session() as session:
         for workspace in active_workspaces(session):
-            for due in asks.asks_to_expire(session, workspace, now):
+            for due in ask_queries.asks_to_expire(session, workspace, now):
                 ask = asks.expire_ask(session, workspace.team_id, due.id, now)
                 if ask is None:
                     continue
@@ -141,7 +141,7 @@ def _suggestion_wanted(session: Session, workspace: Workspace, row: Outgoing,
     ask = _ask_of(session, row)
     if ask is None or not ask.is_open:
         return "the ask is closed"
-    return "someone offered" if asks.has_offers(session, ask.team_id, ask.id) else None
+    return "someone offered" if ask_queries.has_offers(session, ask.team_id, ask.id) else None
 
 
 def _expired(r: Rendering) -> Call:

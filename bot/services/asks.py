@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Ask, AskOffer, HelpRecord, Workspace
+from bot.db.models import Ask, AskOffer, HelpRecord
 from bot.db.upsert import insert_ignore
 from bot.services.parsing import NOTE_MAX
 
@@ -75,13 +75,13 @@ class PostState:
     helpers: list[str] = field(default_factory=list)
 
 
-def _ask_view(ask: Ask) -> AskView:
+def ask_view(ask: Ask) -> AskView:
     return AskView(id=ask.id, team_id=ask.team_id, asker_id=ask.asker_id or "", text=ask.text,
                    channel_id=ask.channel_id, status=ask.status, source=ask.source,
                    created_at=ask.created_at, closed_at=ask.closed_at)
 
 
-def _offer_view(offer: AskOffer) -> OfferView:
+def offer_view(offer: AskOffer) -> OfferView:
     return OfferView(id=offer.id, team_id=offer.team_id, ask_id=offer.ask_id,
                      helper_id=offer.helper_id or "", status=offer.status, via=offer.via,
                      created_at=offer.created_at, accepted_at=offer.accepted_at)
@@ -110,17 +110,17 @@ def create_ask(session: Session, team_id: str, asker_id: str, text: str, channel
               source=source, status="open", created_at=now, updated_at=now)
     session.add(ask)
     session.flush()
-    return _ask_view(ask)
+    return ask_view(ask)
 
 
 def get_ask(session: Session, team_id: str, ask_id: int) -> AskView | None:
     ask = _ask(session, team_id, ask_id)
-    return _ask_view(ask) if ask is not None else None
+    return ask_view(ask) if ask is not None else None
 
 
 def get_offer(session: Session, team_id: str, offer_id: int) -> OfferView | None:
     offer = _offer(session, team_id, offer_id)
-    return _offer_view(offer) if offer is not None else None
+    return offer_view(offer) if offer is not None else None
 
 
 def mark_unposted(session: Session, team_id: str, ask_id: int, now: datetime) -> AskView | None:
@@ -129,7 +129,7 @@ def mark_unposted(session: Session, team_id: str, ask_id: int, now: datetime) ->
     if ask is None or ask.status != "open":
         return None
     _close(ask, "unposted", now)
-    return _ask_view(ask)
+    return ask_view(ask)
 
 
 def post_state(session: Session, team_id: str, ask_id: int) -> PostState | None:
@@ -139,7 +139,7 @@ def post_state(session: Session, team_id: str, ask_id: int) -> PostState | None:
     under_way = session.scalar(select(exists().where(
         AskOffer.team_id == team_id, AskOffer.ask_id == ask_id, AskOffer.status.in_(UNDER_WAY))))
     helpers = ask_helpers(session, team_id, ask_id) if ask.status == "solved" else []
-    return PostState(_ask_view(ask), bool(under_way) and ask.status == "open", helpers)
+    return PostState(ask_view(ask), bool(under_way) and ask.status == "open", helpers)
 
 
 # -- offering ----------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def offer_help(session: Session, team_id: str, ask_id: int, helper_id: str, now:
     ask = _ask(session, team_id, ask_id, lock=True)
     if ask is None:
         return OfferResult(Offered.NOT_FOUND)
-    view = _ask_view(ask)
+    view = ask_view(ask)
     if ask.asker_id == helper_id:
         return OfferResult(Offered.OWN_ASK, view)
     if ask.status != "open":
@@ -191,12 +191,12 @@ def offer_help(session: Session, team_id: str, ask_id: int, helper_id: str, now:
         AskOffer.team_id == team_id, AskOffer.ask_id == ask_id,
         AskOffer.helper_id == helper_id)).one()
     if new:
-        return OfferResult(Offered.NEW, view, _offer_view(offer))
+        return OfferResult(Offered.NEW, view, offer_view(offer))
     if offer.status == "withdrawn":
         offer.status = "accepted" if offer.accepted_at is not None else "offered"
         offer.updated_at = now
-        return OfferResult(Offered.RENEWED, view, _offer_view(offer))
-    return OfferResult(Offered.AGAIN, view, _offer_view(offer))
+        return OfferResult(Offered.RENEWED, view, offer_view(offer))
+    return OfferResult(Offered.AGAIN, view, offer_view(offer))
 
 
 class Accepted(enum.Enum):
@@ -215,16 +215,16 @@ def accept_offer(session: Session, team_id: str, offer_id: int, user_id: str,
     if offer is None or ask is None:
         return Accepted.NOT_FOUND, None, None
     if ask.asker_id != user_id:
-        return Accepted.NOT_YOURS, _ask_view(ask), _offer_view(offer)
+        return Accepted.NOT_YOURS, ask_view(ask), offer_view(offer)
     if ask.status != "open":
-        return Accepted.CLOSED, _ask_view(ask), _offer_view(offer)
+        return Accepted.CLOSED, ask_view(ask), offer_view(offer)
     if offer.status in UNDER_WAY:
-        return Accepted.ALREADY, _ask_view(ask), _offer_view(offer)
+        return Accepted.ALREADY, ask_view(ask), offer_view(offer)
     if offer.status != "offered" or not offer.helper_id:
-        return Accepted.GONE, _ask_view(ask), _offer_view(offer)
+        return Accepted.GONE, ask_view(ask), offer_view(offer)
     offer.status = "accepted"
     offer.accepted_at = offer.updated_at = now
-    return Accepted.ACCEPTED, _ask_view(ask), _offer_view(offer)
+    return Accepted.ACCEPTED, ask_view(ask), offer_view(offer)
 
 
 class Finished(enum.Enum):
@@ -253,19 +253,19 @@ def finish_offer(session: Session, team_id: str, offer_id: int, user_id: str, do
     if offer is None or ask is None:
         return FinishResult(Finished.NOT_FOUND)
     if offer.helper_id != user_id:
-        return FinishResult(Finished.NOT_YOURS, _ask_view(ask), _offer_view(offer))
+        return FinishResult(Finished.NOT_YOURS, ask_view(ask), offer_view(offer))
     if ask.status != "open":
-        return FinishResult(Finished.CLOSED, _ask_view(ask), _offer_view(offer))
+        return FinishResult(Finished.CLOSED, ask_view(ask), offer_view(offer))
     if offer.status not in ("offered", "accepted"):
-        return FinishResult(Finished.ALREADY, _ask_view(ask), _offer_view(offer))
+        return FinishResult(Finished.ALREADY, ask_view(ask), offer_view(offer))
     was_accepted = offer.status == "accepted"
     offer.status = "done" if done else "withdrawn"
     offer.updated_at = now
     session.flush()
     reopened = not done and was_accepted and not session.scalar(select(exists().where(
         AskOffer.team_id == team_id, AskOffer.ask_id == ask.id, AskOffer.status.in_(UNDER_WAY))))
-    return FinishResult(Finished.DONE if done else Finished.CANNOT, _ask_view(ask),
-                        _offer_view(offer), reopened)
+    return FinishResult(Finished.DONE if done else Finished.CANNOT, ask_view(ask),
+                        offer_view(offer), reopened)
 
 
 # -- closing -----------------------------------------------------------------------------------
@@ -291,9 +291,9 @@ def _closable(session: Session, team_id: str, ask_id: int, user_id: str) -> tupl
     if ask is None:
         return None, CloseResult(Closed.NOT_FOUND)
     if ask.asker_id != user_id:
-        return None, CloseResult(Closed.NOT_YOURS, _ask_view(ask))
+        return None, CloseResult(Closed.NOT_YOURS, ask_view(ask))
     if ask.status != "open":
-        return None, CloseResult(Closed.ALREADY, _ask_view(ask))
+        return None, CloseResult(Closed.ALREADY, ask_view(ask))
     return ask, None
 
 
@@ -322,8 +322,8 @@ def solve_ask(session: Session, team_id: str, ask_id: int, user_id: str, helper_
             offer.status = "helped"
             offer.updated_at = now
     _close(ask, "solved", now)
-    return CloseResult(Closed.CLOSED, _ask_view(ask), helpers,
-                       [_offer_view(o) for o in standing if o.helper_id not in helpers])
+    return CloseResult(Closed.CLOSED, ask_view(ask), helpers,
+                       [offer_view(o) for o in standing if o.helper_id not in helpers])
 
 
 def withdraw_ask(session: Session, team_id: str, ask_id: int, user_id: str,
@@ -334,8 +334,8 @@ def withdraw_ask(session: Session, team_id: str, ask_id: int, user_id: str,
         assert refused is not None
         return refused
     _close(ask, "withdrawn", now)
-    return CloseResult(Closed.CLOSED, _ask_view(ask),
-                       offers=[_offer_view(o) for o in _standing(session, team_id, ask.id)])
+    return CloseResult(Closed.CLOSED, ask_view(ask),
+                       offers=[offer_view(o) for o in _standing(session, team_id, ask.id)])
 
 
 def _standing(session: Session, team_id: str, ask_id: int) -> list[AskOffer]:
@@ -353,71 +353,11 @@ def ask_helpers(session: Session, team_id: str, ask_id: int) -> list[str]:
     ).order_by(HelpRecord.id)) if h]
 
 
-# -- a person's own view (`/mutual asks`) -------------------------------------------------------
-
-def offers_on(session: Session, team_id: str, ask_id: int,
-              statuses: tuple[str, ...] = STANDING) -> list[OfferView]:
-    return [_offer_view(o) for o in session.scalars(select(AskOffer).where(
-        AskOffer.team_id == team_id, AskOffer.ask_id == ask_id, AskOffer.status.in_(statuses),
-        AskOffer.helper_id.is_not(None)).order_by(AskOffer.id))]
-
-
-def open_asks_of(session: Session, team_id: str, user_id: str,
-                 limit: int = LIST_MAX) -> list[AskView]:
-    """The person's open asks, newest first."""
-    return [_ask_view(a) for a in session.scalars(select(Ask).where(
-        Ask.team_id == team_id, Ask.asker_id == user_id, Ask.status == "open")
-        .order_by(Ask.created_at.desc(), Ask.id.desc()).limit(limit))]
-
-
-def open_offers_of(session: Session, team_id: str, user_id: str,
-                   limit: int = LIST_MAX) -> list[tuple[OfferView, AskView]]:
-    """Offers the person made that still stand, on asks still open, newest first."""
-    rows = session.execute(select(AskOffer, Ask).join(Ask, Ask.id == AskOffer.ask_id).where(
-        AskOffer.team_id == team_id, AskOffer.helper_id == user_id,
-        AskOffer.status.in_(STANDING), Ask.status == "open")
-        .order_by(AskOffer.created_at.desc(), AskOffer.id.desc()).limit(limit)).all()
-    return [(_offer_view(o), _ask_view(a)) for o, a in rows]
-
-
-# -- for the scheduler -------------------------------------------------------------------------
-
-def offers_to_remind(session: Session, workspace: Workspace, now: datetime) -> list[OfferView]:
-    """Accepted offers on open asks, not followed up for `offer_reminder_days`."""
-    cutoff = now - timedelta(days=workspace.offer_reminder_days)
-    return [_offer_view(o) for o in session.scalars(
-        select(AskOffer).join(Ask, Ask.id == AskOffer.ask_id).where(
-            AskOffer.team_id == workspace.team_id, AskOffer.status == "accepted",
-            AskOffer.accepted_at <= cutoff, AskOffer.helper_id.is_not(None),
-            Ask.status == "open").order_by(AskOffer.id))]
-
-
-def has_offers(session: Session, team_id: str, ask_id: int) -> bool:
-    return bool(session.scalar(select(exists().where(
-        AskOffer.team_id == team_id, AskOffer.ask_id == ask_id,
-        AskOffer.status.in_((*STANDING, "helped"))))))
-
-
-def asks_without_offers(session: Session, workspace: Workspace, now: datetime) -> list[AskView]:
-    """Open asks nobody has offered on for `ask_suggest_days`."""
-    cutoff = now - timedelta(days=workspace.ask_suggest_days)
-    offered = exists().where(AskOffer.team_id == Ask.team_id, AskOffer.ask_id == Ask.id,
-                             AskOffer.status.in_((*STANDING, "helped")))
-    return [_ask_view(a) for a in session.scalars(select(Ask).where(
-        Ask.team_id == workspace.team_id, Ask.status == "open", Ask.created_at <= cutoff,
-        Ask.asker_id.is_not(None), ~offered).order_by(Ask.id))]
-
-
-def asks_to_expire(session: Session, workspace: Workspace, now: datetime) -> list[AskView]:
-    cutoff = now - timedelta(days=workspace.ask_expiry_days)
-    return [_ask_view(a) for a in session.scalars(select(Ask).where(
-        Ask.team_id == workspace.team_id, Ask.status == "open", Ask.created_at <= cutoff)
-        .order_by(Ask.id))]
-
+# -- for the scheduler ---------------------------------------------------------------------------
 
 def expire_ask(session: Session, team_id: str, ask_id: int, now: datetime) -> AskView | None:
     ask = _ask(session, team_id, ask_id, lock=True)
     if ask is None or ask.status != "open":
         return None
     _close(ask, "expired", now)
-    return _ask_view(ask)
+    return ask_view(ask)

@@ -3,7 +3,7 @@ the deactivated, bots or the asker), and the states of an ask and its offers."""
 
 from datetime import timedelta
 
-from bot.services import asks
+from bot.services import ask_queries, asks
 from bot.services.ask_match import suggest_helpers, tokens, words_of
 from bot.services.asks import Accepted, Closed, Finished, Offered
 from bot.services.offers import OFFERS_MAX, Added, add_offer, offers_of, remove_offer
@@ -64,14 +64,14 @@ def test_an_ask_and_its_offers_move_through_their_states(session):
     assert asks.finish_offer(session, T, offer_id, "UBOB", True, START).outcome is Finished.ALREADY
     assert asks.offer_help(session, T, ask.id, "UBOB", START).outcome is Offered.RENEWED
     assert asks.get_offer(session, T, offer_id).status == "accepted"
-    assert asks.open_offers_of(session, T, "UBOB")[0][1].id == ask.id
+    assert ask_queries.open_offers_of(session, T, "UBOB")[0][1].id == ask.id
     assert asks.solve_ask(session, T, ask.id, "UBOB", ["UBOB"], START).outcome is Closed.NOT_YOURS
     solved = asks.solve_ask(session, T, ask.id, "UALICE", ["UBOB", "UALICE", "UBOB", "UCAROL"], START)
     assert solved.outcome is Closed.CLOSED and solved.helpers == ["UBOB", "UCAROL"]
     assert asks.ask_helpers(session, T, ask.id) == ["UBOB", "UCAROL"]
     assert asks.solve_ask(session, T, ask.id, "UALICE", ["UBOB"], START).outcome is Closed.ALREADY
     assert asks.offer_help(session, T, ask.id, "UERIN", START).outcome is Offered.CLOSED
-    assert asks.open_asks_of(session, T, "UALICE") == []
+    assert ask_queries.open_asks_of(session, T, "UALICE") == []
 
 
 def test_open_asks_newest_first(session):
@@ -79,7 +79,13 @@ def test_open_asks_newest_first(session):
     made = [asks.create_ask(session, T, "UALICE", f"ask {n}", "CGENERAL", START + timedelta(hours=n))
             for n in range(3)]
     asks.withdraw_ask(session, T, made[1].id, "UALICE", START)
-    assert [a.text for a in asks.open_asks_of(session, T, "UALICE")] == ["ask 2", "ask 0"]
+    assert [a.text for a in ask_queries.open_asks_of(session, T, "UALICE")] == ["ask 2", "ask 0"]
+    bobs = asks.create_ask(session, T, "UBOB", "bob's", "CGENERAL", START + timedelta(hours=1))
+    asks.offer_help(session, T, made[2].id, "UCAROL", START)
+    assert [a.text for a in ask_queries.open_asks_by(session, T, ["UALICE", "UBOB"])] == [
+        "ask 2", "bob's", "ask 0"]
+    assert [a.id for a in ask_queries.open_asks_by(session, T, ["UALICE", "UBOB"], limit=2,
+                                                   not_offered_by="UCAROL")] == [bobs.id, made[0].id]
 
 
 def test_the_list_holds_five_and_only_you_remove_yours(session):

@@ -28,7 +28,7 @@ from bot.blocks.recording import FORM_BUSY, build_busy
 from bot.listeners.ask_notices import answer_here, open_group, tell_closed, tell_offer
 from bot.listeners.deps import Deps, team_of
 from bot.listeners.interaction import id_of, reply
-from bot.services import asks, outbox
+from bot.services import ask_queries, asks, outbox
 from bot.services.ask_posts import refresh_post
 from bot.services.asks import Accepted, Closed, Finished, Offered
 from bot.services.forget import welcome_back
@@ -101,7 +101,7 @@ def register(app: App, deps: Deps) -> None:
             if refusal is not None:
                 reply(session, team_id, body, refusal, now, "solved_refused")
                 return
-            offerers = asks.offers_on(session, team_id, ask.id)
+            offerers = ask_queries.offers_on(session, team_id, ask.id)
         if open_modal(client, str(body.get("trigger_id", "")), build_solved_modal(ask, offerers)):
             return
         with deps.db.session() as session:

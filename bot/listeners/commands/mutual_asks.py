@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.asks_more import build_asks_list
 from bot.listeners.deps import Deps
-from bot.services.asks import offers_on, open_asks_of, open_offers_of
+from bot.services.ask_queries import offers_on, open_asks_of, open_offers_of
 
 
 def asks(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
