@@ -4,7 +4,8 @@ recipient's working hours (they are private nudges: nudges off, a snooze or a de
 stop them too).
 
 - one reminder to a helper whose accepted offer has gone quiet (`offer_reminder:<offer>`);
-- one private suggestion to an asker nobody has offered to help (`ask_suggestion:<ask>`);
+- one private suggestion to an asker nobody has offered to help (`ask_suggestion:<ask>`),
+  looked for once;
 - asks left open for `ask_expiry_days` close, their post says so and the asker is told;
 - at most one note a quarter to someone who helps many and hears back from few."""
 
@@ -21,6 +22,7 @@ from bot.blocks.asks_more import build_ask_expired, build_ask_suggestion
 from bot.blocks.offers import build_protect_time
 from bot.db.models import OutboxItem, Workspace
 from bot.db.session import Database
+from bot.db.upsert import insert_ignore
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, from_payload, register_kind
 from bot.services import ask_queries, asks
 from bot.services.ask_match import suggest_helpers
@@ -33,7 +35,7 @@ from bot.services.ask_posts import (
 from bot.services.delivery import Outgoing
 from bot.services.giving import PROTECT_TIME, asks_paused_until, over_givers
 from bot.services.nudges import active_workspaces
-from bot.services.outbox import enqueue
+from bot.services.outbox import CANCELLED, PLANNED, enqueue
 
 
 def plan_offer_reminders(db: Database, now: datetime) -> int:
@@ -48,14 +50,21 @@ def plan_offer_reminders(db: Database, now: datetime) -> int:
 
 
 def plan_ask_suggestions(db: Database, now: datetime) -> int:
-    """Only where there is someone to suggest; a later run may find someone."""
+    """One look per ask: a suggestion where there is someone to suggest; otherwise the key is
+    taken anyway (cancelled, "nobody to suggest"), so the ask is not searched again."""
     planned = 0
     with db.session() as session:
         for workspace in active_workspaces(session):
             for ask in ask_queries.asks_without_offers(session, workspace, now):
                 key = f"{ASK_SUGGESTION}:{ask.id}"
-                if _taken(session, ask.team_id, key) or not suggest_helpers(
-                        session, ask.team_id, ask.asker_id, ask.text, now):
+                if _taken(session, ask.team_id, key):
+                    continue
+                if not suggest_helpers(session, ask.team_id, ask.asker_id, ask.text, now):
+                    insert_ignore(session, OutboxItem, {
+                        "team_id": ask.team_id, "key": key, "kind": ASK_SUGGESTION,
+                        "recipient_id": ask.asker_id, "subject": str(ask.id), "payload": "{}",
+                        "status": CANCELLED, "priority": PLANNED, "due_at": now, "attempts": 0,
+                        "requeue": False, "created_at": now, "last_error": "nobody to suggest"})
                     continue
                 planned += enqueue(session, ask.team_id, key, ASK_SUGGESTION, ask.asker_id,
                                    {"ask_id": ask.id}, now, now, subject=str(ask.id))

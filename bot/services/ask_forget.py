@@ -56,8 +56,7 @@ def _private_keys(session: Session, team_id: str, user_id: str, own: list[int]) 
         (AskOffer.helper_id == user_id) | AskOffer.ask_id.in_(own or [-1]))).all()
     keys = []
     for offer_id, ask_id, helper in rows:
-        keys += [group_key(offer_id), group_post_key(offer_id), f"offer_done:{offer_id}",
-                 f"ask_open_again:{ask_id}:{offer_id}"]
+        keys += [group_key(offer_id), group_post_key(offer_id), f"offer_done:{offer_id}"]
         if helper:
             keys += [offer_key(ask_id, helper), f"update:{offer_key(ask_id, helper)}"]
     return keys

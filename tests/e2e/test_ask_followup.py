@@ -166,6 +166,10 @@ def test_no_suggestion_when_someone_offered_or_nobody_fits(mutual, slack, db, jo
     jobs(START + 4 * DAY)
     assert not [m for d in ("UALICE", "UCAROL") for m in slack.dms_to(d)
                 if "Nobody has offered" in m["text"]]
+    # One look per ask: someone who fits later is not suggested days afterwards.
+    cmd(mutual, "/offer", "pizza places", user="UERIN")
+    jobs(START + 5 * DAY)
+    assert not [m for m in slack.dms_to("UCAROL") if "Nobody has offered" in m["text"]]
 
 
 def test_asks_close_after_a_long_while(mutual, slack, db, jobs):

@@ -152,8 +152,8 @@ def register(app: App, deps: Deps) -> None:
                 return
             answer_here(session, team_id, body, build_offer_cannot_reply(), now, "cannot")
             if result.reopened:
-                # Only that the ask is open again: never who, never why.
-                outbox.message(session, team_id, f"ask_open_again:{ask.id}:{offered.id}",
+                # Only that the ask is open again: never who, never why (nor, in its key, which offer).
+                outbox.message(session, team_id, f"ask_open_again:{ask.id}:{now:%Y%m%dT%H%M%S%f}",
                                ask.asker_id, build_open_again(ask), now, subject=str(ask.id))
                 refresh_post(session, team_id, ask.id, now)
 
