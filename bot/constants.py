@@ -50,6 +50,12 @@ CFG_INTRO_EXPIRY = "cfg_intro_expiry_days"
 CFG_INTRO_SILENT = "cfg_intro_silent_days"
 CFG_DELIVERY_RETRY = "cfg_delivery_retry_hours"
 
+CFG_OFFER_REMINDER = "cfg_offer_reminder_days"
+CFG_ASK_SUGGEST = "cfg_ask_suggest_days"
+CFG_ASK_EXPIRY = "cfg_ask_expiry_days"
+CFG_OVER_GIVER_PEOPLE = "cfg_over_giver_people"
+CFG_OVER_GIVER_BACK = "cfg_over_giver_back_max"
+
 # Introductions
 INTRO_ACCEPT = "intro_accept"
 INTRO_DECLINE = "intro_decline"
@@ -83,3 +89,24 @@ FOLLOWUP_WORDS_INPUT = "followup_words_input"
 CFG_FORWARD_MIN = "cfg_forward_min"
 CFG_FOLLOWUP_DAYS = "cfg_followup_days"
 CFG_INTRO_FOLLOWUP_DAYS = "cfg_intro_followup_days"
+
+# Asks and offers (`/ask`, `/offer`, `/mutual asks`)
+ASK_OFFER = "ask_offer"  # "I can help", on the channel post
+ASK_SOLVED = "ask_solved"  # the asker picks who helped
+ASK_ACCEPT = "ask_accept"  # the asker takes up an offer: a group DM of the two
+ASK_WITHDRAW = "ask_withdraw"  # the asker no longer needs it
+OFFER_DONE = "offer_done"  # on the reminder to a helper: "Done"
+OFFER_CANNOT = "offer_cannot"  # … "Can't after all"
+OFFER_REMOVE = "offer_remove"  # remove an entry from your "ask me about" list
+ASKS_PAUSE = "asks_pause"  # "Pause incoming asks for 2 weeks"
+ASK_FOR_HELP = "ask_for_help"  # global shortcut callback_id
+ASK_MODAL = "ask_submit"  # the shortcut's modal
+ASK_TEXT_BLOCK = "ask_text_block"
+ASK_TEXT_INPUT = "ask_text_input"
+ASK_WHERE_BLOCK = "ask_where_block"
+ASK_WHERE_INPUT = "ask_where_input"
+SOLVED_MODAL = "ask_solved_submit"  # "who helped?" when marking an ask solved
+SOLVED_OFFERS_BLOCK = "solved_offers_block"
+SOLVED_OFFERS_INPUT = "solved_offers_input"
+SOLVED_OTHERS_BLOCK = "solved_others_block"
+SOLVED_OTHERS_INPUT = "solved_others_input"

@@ -29,6 +29,11 @@ FIELD_BLOCKS: dict[str, str] = {
     "forward_min": ids.CFG_FORWARD_MIN,
     "followup_days": ids.CFG_FOLLOWUP_DAYS,
     "intro_followup_days": ids.CFG_INTRO_FOLLOWUP_DAYS,
+    "offer_reminder_days": ids.CFG_OFFER_REMINDER,
+    "ask_suggest_days": ids.CFG_ASK_SUGGEST,
+    "ask_expiry_days": ids.CFG_ASK_EXPIRY,
+    "over_giver_people": ids.CFG_OVER_GIVER_PEOPLE,
+    "over_giver_back_max": ids.CFG_OVER_GIVER_BACK,
 }
 NUMBER_LABELS = {
     "window_days": ("Look back over (days)", "Counts in `/mutual me`, nudges and summaries."),
@@ -48,6 +53,13 @@ NUMBER_LABELS = {
                       "Once, to whoever received help recorded with a note."),
     "intro_followup_days": ("Ask whether an intro was worth it after (days)",
                             "Once to each of the two, counted from when they connected."),
+    "offer_reminder_days": ("Remind a helper about an accepted offer after (days)", None),
+    "ask_suggest_days": ("Suggest people for an ask with no offer after (days)",
+                         "Privately, to the asker; never a public bump."),
+    "ask_expiry_days": ("Open asks close after (days)", None),
+    "over_giver_people": ("“You've helped a lot”: helped at least (people)",
+                          "Over the window; they get a private note, at most once a quarter."),
+    "over_giver_back_max": ("… and heard back from at most (people)", None),
 }
 DIGEST_ON = "on"
 

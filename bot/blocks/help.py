@@ -20,6 +20,9 @@ USAGE = [
     ("/mutual export", "your records as a CSV file, by DM"),
     ("/mutual forget", "erase your name and notes from Mutual"),
     ("/mutual config", "workspace settings (admins)"),
+    ("/ask <what you need>", "ask this channel for help; whoever offers, you hear privately"),
+    ("/offer <what you can help with>", "what people can ask you about (`/offer` lists yours)"),
+    ("/mutual asks", "your open asks, and offers you've made"),
 ]
 
 

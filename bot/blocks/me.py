@@ -28,7 +28,8 @@ LIST_LINES_MAX = 15
 CLAIM_LINES_MAX = 5
 NOTE_PREVIEW = 120
 SOURCE_LABELS = {"command": "/thanks", "reaction": "a thank-you reaction",
-                 "shortcut": "“This helped me”", "claim": "a confirmed /helped"}
+                 "shortcut": "“This helped me”", "claim": "a confirmed /helped",
+                 "ask": "an ask marked solved"}
 
 
 def times(n: int) -> str:
@@ -157,7 +158,8 @@ def build_with(history: History) -> dict[str, Any]:
         text = f"No help recorded between you and {mention(other)} yet."
         blocks: list[Block] = [section(text), context(
             f"`/thanks {mention(other)} for …` records help they gave you; "
-            f"`/helped {mention(other)} …` records help you gave them.")]
+            f"`/helped {mention(other)} …` records help you gave them."),
+            *offers_section(other, history.their_offers)]
         return {"response_type": "ephemeral", **message(text, blocks)}
     text = (f"You and {mention(other)}, last {days} days: you helped {times(history.given_window)}, "
             f"they helped {times(history.received_window)}.")
@@ -179,7 +181,16 @@ def build_with(history: History) -> dict[str, Any]:
     if total > shown:
         blocks.append(context(f"_Showing the latest {shown} of {total:,}. `/mutual export` sends "
                               "you everything as a file._"))
+    blocks += offers_section(other, history.their_offers)
     return {"response_type": "ephemeral", **message(text, cap_blocks(blocks))}
+
+
+def offers_section(other_id: str, texts: list[str]) -> list[Block]:
+    """What `other_id` is happy to be asked about (their `/offer` list)."""
+    if not texts:
+        return []
+    lines = "\n".join(f"• {escape(t)}" for t in texts)
+    return [section(f"*{mention(other_id)} is happy to be asked about*\n{lines}")]
 
 
 WITH_USAGE = "Try `/mutual with @alex` — one person."

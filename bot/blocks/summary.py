@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.blocks.kit import Block, context, escape, join_people, mention, message, section
 from bot.blocks.me import bulleted, cap_blocks
+from bot.services.concentration import Concentration
 from bot.services.summary import PRIVACY_FLOOR, ChannelDigest, Figure, Period, TeamSummary, Waiting
 
 CREDIT_MAX = 20
@@ -47,6 +48,7 @@ def build_team_summary(summary: TeamSummary, ephemeral: bool = False) -> dict[st
     relationships = _lines(
         _count(two, "two-way relationship", "two-way relationships"),
         _count(one, "one-way so far", "one-way so far"),
+        concentration_line(summary.concentration),
     )
     if relationships:
         blocks.append(section(f"*Over the last {days} days*\n"
@@ -73,6 +75,27 @@ def build_team_summary(summary: TeamSummary, ephemeral: bool = False) -> dict[st
         ": " + "; ".join(line.replace("*", "") for line in week) if week else "")
     reply = message(text, cap_blocks(blocks))
     return {"response_type": "ephemeral", **reply} if ephemeral else reply
+
+
+# Shares of a whole, as people say them.
+FRACTIONS = ((0.1, "a tenth"), (0.2, "a fifth"), (0.25, "a quarter"), (1 / 3, "a third"),
+             (0.4, "two fifths"), (0.5, "half"), (0.6, "three fifths"), (2 / 3, "two thirds"),
+             (0.75, "three quarters"), (0.8, "four fifths"), (0.9, "nine tenths"), (1.0, "all"))
+
+
+def share_words(share: float) -> str:
+    """0.21 → "about a fifth"; 0.2 → "a fifth"."""
+    value, words = min(FRACTIONS, key=lambda f: abs(f[0] - share))
+    return words if abs(value - share) < 0.005 else f"about {words}"
+
+
+def concentration_line(figure: Concentration | None) -> str | None:
+    """"A fifth of the people gave two thirds of the help" — never who; only where at least
+    the privacy floor of people are involved."""
+    if figure is None or figure.people < PRIVACY_FLOOR or not figure.help:
+        return None
+    people, given = share_words(figure.people_share), share_words(figure.help_share)
+    return f"{people[0].upper()}{people[1:]} of the people gave {given} of the help"
 
 
 def _waiting_line(intro: Waiting) -> str:

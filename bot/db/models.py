@@ -66,6 +66,15 @@ class Workspace(Base):
     # "How did it go?" this many days after help with a note, and after an intro connected.
     followup_days: Mapped[int] = mapped_column(Integer, default=14)
     intro_followup_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Asks (PRODUCT.md §4b): an accepted offer not followed up, an ask nobody offered on, and
+    # how long an ask stays open.
+    offer_reminder_days: Mapped[int] = mapped_column(Integer, default=3)
+    ask_suggest_days: Mapped[int] = mapped_column(Integer, default=3)
+    ask_expiry_days: Mapped[int] = mapped_column(Integer, default=30)
+    # Someone who helped at least this many people over the window and heard back from at
+    # most `over_giver_back_max` of them gets a private note that it's fine to protect their time.
+    over_giver_people: Mapped[int] = mapped_column(Integer, default=8)
+    over_giver_back_max: Mapped[int] = mapped_column(Integer, default=1)
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:
@@ -93,6 +102,8 @@ class Member(Base):
     fetched_at: Mapped[datetime]
     nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     snoozed_until: Mapped[datetime | None]
+    # "Pause incoming asks": not suggested to people asking for help until then.
+    asks_paused_until: Mapped[datetime | None]
 
 
 class HelpRecord(Base):
@@ -289,4 +300,67 @@ class FollowupAnswer(Base):
     told_id: Mapped[str | None] = mapped_column(String(32))
     answer: Mapped[str] = mapped_column(String(16))  # worked | ongoing | not_needed | worth_it | not_worth_it
     words: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class Ask(Base):
+    """`/ask <what you need>`, posted in a channel: open → solved | withdrawn | expired; or
+    unposted (Slack would not let Mutual post it)."""
+
+    __tablename__ = "asks"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        Index("ix_asks_team_status", "team_id", "status"),
+        Index("ix_asks_team_asker", "team_id", "asker_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    asker_id: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16), default="command")  # command | shortcut
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class AskOffer(Base):
+    """Someone offered to help with an ask: offered → accepted (the asker took it up) →
+    done (they say they helped) | withdrawn (they can't after all); helped once the asker
+    marks the ask solved naming them. `via` says where the offer was made."""
+
+    __tablename__ = "ask_offers"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(["ask_id"], ["asks.id"], ondelete="CASCADE"),
+        UniqueConstraint("team_id", "ask_id", "helper_id"),
+        Index("ix_ask_offers_team_helper", "team_id", "helper_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    ask_id: Mapped[int] = mapped_column(Integer)
+    helper_id: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="offered")
+    via: Mapped[str] = mapped_column(String(16), default="channel")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+
+
+class AskMeAbout(Base):
+    """`/offer <what you can help with>`: one entry of a person's "ask me about" list."""
+
+    __tablename__ = "ask_me_about"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        Index("ix_ask_me_about_team_user", "team_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]

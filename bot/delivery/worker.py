@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.db.session import Database
 
 # Every kind registers itself when its module is imported; these are all of them.
+from bot.delivery import asks as _ask_kinds  # noqa: F401
 from bot.delivery import exports, intros, messages, reactions  # noqa: F401
 from bot.delivery.run import (
     CLAIM_TTL,
@@ -33,6 +34,7 @@ from bot.delivery.run import (
     Runner,
     Timer,
 )
+from bot.jobs import asks as _ask_jobs_kinds  # noqa: F401
 from bot.jobs import followups as _followup_kinds  # noqa: F401
 from bot.jobs import intros as _intro_kinds  # noqa: F401
 from bot.jobs import nudges as _nudge_kinds  # noqa: F401

@@ -21,6 +21,7 @@ from bot.db.models import Workspace
 from bot.db.session import Database
 from bot.delivery.run import Timer
 from bot.delivery.worker import deliver_due
+from bot.jobs.asks import expire_asks, plan_ask_suggestions, plan_offer_reminders, plan_protect_time
 from bot.jobs.claims import expire_stale_claims
 from bot.jobs.followups import plan_followups, plan_intro_followups
 from bot.jobs.intros import expire_intros, plan_intro_reminders, plan_silent_nudges
@@ -49,6 +50,10 @@ JOBS: dict[str, Job] = {
     "prune": prune_bookkeeping,
     "followups": plan_followups,
     "intro_followups": plan_intro_followups,
+    "offer_reminders": plan_offer_reminders,
+    "ask_suggestions": plan_ask_suggestions,
+    "expire_asks": expire_asks,
+    "protect_time": plan_protect_time,
 }
 DELIVER = "deliver_nudges"
 PLAN_EVERY = timedelta(minutes=10)

@@ -1,4 +1,5 @@
-"""Slash commands: `/thanks`, `/helped`, `/intro`, `/mutual` (a form body, every value a string)."""
+"""Slash commands: `/thanks`, `/helped`, `/intro`, `/mutual`, `/ask`, `/offer` (a form body,
+every value a string)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bot.payloads.fields import (
     UserId,
 )
 
-COMMANDS = ("/thanks", "/helped", "/intro", "/mutual")
+COMMANDS = ("/thanks", "/helped", "/intro", "/mutual", "/ask", "/offer")
 
 
 class SlashCommand(Lenient):

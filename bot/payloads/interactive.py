@@ -34,7 +34,7 @@ from bot.payloads.fields import (
     Word,
     small_id,
 )
-from bot.payloads.views import IntroMeta, Option, RecordHelpMeta, View
+from bot.payloads.views import AskMeta, IntroMeta, Option, RecordHelpMeta, View
 
 DAYS_MAX = 365
 _USER = re.compile(r"[UW][A-Z0-9]{2,31}")
@@ -44,6 +44,7 @@ class Value(Enum):
     """What an action's value must be, by action_id (Mutual writes every one of them)."""
 
     ID = "a small positive id"
+    OFFER = "an ask id, with where the button was"
     IDS = "comma-separated small positive ids"
     USER = "a user id"
     DAYS = f"a number of days, 1-{DAYS_MAX}"
@@ -55,8 +56,11 @@ ACTIONS: dict[str, Value] = {
     # One follow-up question may be about the records of one /thanks naming several people.
     **dict.fromkeys((ids.THANKS_SHARE, ids.THANKS_UNDO, ids.FOLLOWUP_WORKED,
                      ids.FOLLOWUP_ONGOING, ids.FOLLOWUP_NOT_NEEDED), Value.IDS),
-    **dict.fromkeys((ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT, ids.INTRO_REQUEST_WITHDRAW),
-                    Value.ID),
+    **dict.fromkeys((ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT, ids.INTRO_REQUEST_WITHDRAW,
+                     ids.ASK_SOLVED, ids.ASK_ACCEPT, ids.ASK_WITHDRAW, ids.OFFER_DONE,
+                     ids.OFFER_CANNOT, ids.OFFER_REMOVE), Value.ID),
+    ids.ASK_OFFER: Value.OFFER,
+    ids.ASKS_PAUSE: Value.DAYS,
     **dict.fromkeys((ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE, ids.INTRO_ACCEPT, ids.INTRO_DECLINE,
                      ids.INTRO_CONNECTED, ids.INTRO_REQUEST_MAKE, ids.INTRO_REQUEST_DECLINE),
                     Value.ID),
@@ -67,9 +71,9 @@ ACTIONS: dict[str, Value] = {
                      ids.HOME_UNSNOOZE, ids.FORGET_CONFIRM, ids.FORGET_CANCEL), Value.ANY),
 }
 VIEW_CALLBACKS = (ids.RECORD_HELP, ids.THANK_SOMEONE, ids.HELPED_MODAL, ids.CONFIG_SUBMIT,
-                  ids.INTRO_MODAL)
+                  ids.INTRO_MODAL, ids.ASK_MODAL, ids.SOLVED_MODAL)
 MESSAGE_SHORTCUTS = (ids.RECORD_HELP,)
-GLOBAL_SHORTCUTS = (ids.THANK_SOMEONE,)
+GLOBAL_SHORTCUTS = (ids.THANK_SOMEONE, ids.ASK_FOR_HELP)
 
 
 def _days(value: str | None) -> int | None:
@@ -83,6 +87,9 @@ def _fits(kind: Value, value: str | None) -> bool:
     if kind is Value.IDS:
         parts = (value or "").split(",")
         return len(parts) <= 100 and all(small_id(p) is not None for p in parts)
+    if kind is Value.OFFER:
+        ask, _, via = (value or "").partition(":")
+        return small_id(ask) is not None and via in ("", "suggestion", "nudge")
     if kind is Value.USER:
         return value is not None and _USER.fullmatch(value) is not None
     if kind is Value.DAYS:
@@ -272,7 +279,7 @@ class ViewSubmission(Interaction):
     type: Literal["view_submission"]
     trigger_id: TriggerId
     view: View
-    _meta: RecordHelpMeta | IntroMeta | None = PrivateAttr(default=None)
+    _meta: RecordHelpMeta | IntroMeta | AskMeta | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _metadata_is_ours(self) -> ViewSubmission:
@@ -282,6 +289,8 @@ class ViewSubmission(Interaction):
                 self._meta = RecordHelpMeta.model_validate_json(raw)
             elif callback == ids.INTRO_MODAL and raw:
                 self._meta = IntroMeta.model_validate_json(raw)
+            elif callback == ids.SOLVED_MODAL:
+                self._meta = AskMeta.model_validate_json(raw)
             elif raw:
                 raise ValueError("unexpected")
         except ValueError:  # pydantic's ValidationError is one
@@ -292,6 +301,11 @@ class ViewSubmission(Interaction):
     @property
     def record_help_meta(self) -> RecordHelpMeta | None:
         return self._meta if isinstance(self._meta, RecordHelpMeta) else None
+
+    @property
+    def ask_id(self) -> int | None:
+        """The ask a "who helped?" modal is about."""
+        return self._meta.ask if isinstance(self._meta, AskMeta) else None
 
     @property
     def intro_request_id(self) -> int | None:

@@ -90,6 +90,12 @@ class RecordHelpMeta(Lenient):
     author: UserId
 
 
+class AskMeta(Lenient):
+    """What the "who helped?" modal of `ask_solved` carries: the ask's id."""
+
+    ask: int = Field(ge=1, le=SMALL_ID_MAX, strict=True)
+
+
 class IntroMeta(Lenient):
     """What the intro modal carries when `intro_request_make` opened it: the request's id."""
 

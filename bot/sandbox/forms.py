@@ -73,11 +73,15 @@ def _options(element: dict[str, Any]) -> list[dict[str, Any]]:
     return list(element.get("options") or [])
 
 
-def _option(element: dict[str, Any], raw: str) -> dict[str, Any]:
+def _option(element: dict[str, Any], raw: str, state: State | None = None) -> dict[str, Any]:
     options = _options(element)
     wanted = raw.strip().lower()
+    # An option that is a person (a mention, its value their id) can be picked as @name.
+    person = state.person_named(wanted.lstrip("@")) if state is not None and wanted else None
     for option in options:
         if wanted in (str(option.get("value", "")).lower(), _label(option).lower()):
+            return option
+        if person is not None and option.get("value") == person.id:
             return option
     starts = [o for o in options if _label(o).lower().startswith(wanted)]
     if len(starts) == 1:
@@ -150,7 +154,9 @@ def parse(field: Field, raw: str, state: State) -> dict[str, Any]:
             return {"type": kind, "selected_options": options}
         if raw.lower() in NO:
             return {"type": kind, "selected_options": []}
-        return {"type": kind, "selected_options": [_option(element, part) for part in raw.split(",")]}
+        # "@bob @carol" picks people; otherwise options are separated by commas.
+        parts = raw.replace(",", " ").split() if raw.startswith("@") else raw.split(",")
+        return {"type": kind, "selected_options": [_option(element, part, state) for part in parts]}
     raise FormError(f"The sandbox can't fill a {kind} field yet.")
 
 
@@ -194,7 +200,7 @@ def shown_value(value: dict[str, Any], renderer: Renderer) -> str:
     if value.get("selected_option"):
         return _label(value["selected_option"])
     if value.get("selected_options"):
-        return ", ".join(_label(o) for o in value["selected_options"])
+        return ", ".join(renderer.text(_label(o)) for o in value["selected_options"])
     if value.get("value"):
         return str(value["value"])
     return ""
@@ -221,7 +227,7 @@ def render(view: View, renderer: Renderer) -> Text:
             out.append(" (optional)" if field.optional else "", style="dim")
             out.append(": ")
             out.append(value or "—", style="cyan" if value else "dim")
-            choices = [_label(o) for o in _options(field.element)]
+            choices = [renderer.text(_label(o)) for o in _options(field.element)]
             if field.kind == "checkboxes" and len(choices) == 1:
                 choices = ["yes", "no"]
             how = " | ".join(choices) if choices and len(choices) <= 8 else HOW.get(field.kind, "")

@@ -3,9 +3,10 @@ simulated Slack sends it. A test keeps these in step with the manifest."""
 
 from __future__ import annotations
 
-COMMANDS = ("/thanks", "/helped", "/intro", "/mutual")
+COMMANDS = ("/thanks", "/helped", "/intro", "/mutual", "/ask", "/offer")
 # shortcut name (as people see it) -> (type, callback_id)
-SHORTCUTS = {"This helped me": ("message", "record_help"), "Thank someone": ("global", "thank_someone")}
+SHORTCUTS = {"This helped me": ("message", "record_help"), "Thank someone": ("global", "thank_someone"),
+             "Ask for help": ("global", "ask_for_help")}
 # Event subscriptions: Slack sends only these. `message.mpim` and `message.im` mean messages in
 # group DMs and in a DM with the app; messages in channels reach Mutual only as `app_mention`,
 # when they @mention it.

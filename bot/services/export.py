@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, OutboxItem, Workspace
-from bot.services import intros
+from bot.services import export_asks, intros
 from bot.services.followups import followup_rows
 from bot.services.outbox import PLANNED
 
@@ -105,7 +105,10 @@ def write_json(session: Session, team_id: str, out: TextIO,
     encoder = json.JSONEncoder(ensure_ascii=False)
     sections = {"records": iter_records(session, team_id), "intros": iter_intros(session, team_id),
                 "nudges": iter_nudges(session, team_id),
-                "followups": iter(followup_rows(session, team_id))}
+                "followups": iter(followup_rows(session, team_id)),
+                "asks": iter(export_asks.ask_rows(session, team_id)),
+                "offers": iter(export_asks.offer_rows(session, team_id)),
+                "ask_me_about": iter(export_asks.ask_me_about_rows(session, team_id))}
     counts: dict[str, int] = {}
     out.write('{"team": ' + encoder.encode(team_id))
     for name, rows in sections.items():

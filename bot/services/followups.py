@@ -77,12 +77,12 @@ def _deactivated(session: Session, team_id: str) -> set[str]:
 
 def help_questions_due(session: Session, workspace: Workspace, now: datetime) -> list[HelpQuestion]:
     """Confirmed help with a note (thanks, shortcuts, confirmed claims — not reactions, which
-    carry none), `followup_days` old and not yet a week past that, between two people who are
+    carry none, nor solved asks, whose asker already closed the loop), `followup_days` old and not yet a week past that, between two people who are
     both still here (a forgotten person's records no longer name them)."""
     due = now - timedelta(days=workspace.followup_days)
     hr = HelpRecord
     rows = session.scalars(select(hr).where(
-        hr.team_id == workspace.team_id, hr.status == "confirmed", hr.source != "reaction",
+        hr.team_id == workspace.team_id, hr.status == "confirmed", hr.source.not_in(("reaction", "ask")),
         hr.note != "", hr.helper_id.is_not(None), hr.receiver_id.is_not(None),
         hr.helper_id != hr.receiver_id, hr.created_at <= due, hr.created_at > due - LATE,
     ).order_by(hr.created_at, hr.id)).all()

@@ -25,6 +25,7 @@ from bot.db.models import (
     ReactionMark,
 )
 from bot.db.upsert import insert_ignore
+from bot.services.ask_forget import ask_texts, forget_asks
 from bot.services.followups import erase_followups
 
 
@@ -34,12 +35,14 @@ class Forgotten:
     intros: int
     requests: int
     nudges: int
+    asks: int = 0
 
 
 def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -> Forgotten:
-    notes = _notes(session, team_id, user_id)
+    notes = _notes(session, team_id, user_id) | ask_texts(session, team_id, user_id)
     nudges = _nudges(session, team_id, user_id, notes)
     erase_followups(session, team_id, user_id)
+    asks = forget_asks(session, team_id, user_id, now)  # before records: it reads their keys
     records = _records(session, team_id, user_id, now)
     intros = _intros(session, team_id, user_id, now)
     requests = _requests(session, team_id, user_id, now)
@@ -50,7 +53,7 @@ def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -
     session.execute(delete(Member).where(Member.team_id == team_id, Member.user_id == user_id))
     insert_ignore(session, ForgottenPerson, {"team_id": team_id, "user_hash": person_hash(team_id, user_id),
                                              "forgotten_at": now})
-    return Forgotten(records, intros, requests, nudges)
+    return Forgotten(records, intros, requests, nudges, asks)
 
 
 def person_hash(team_id: str, user_id: str) -> str:

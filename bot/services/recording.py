@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, ReactionMark, Workspace
 
-SOURCES = ("command", "reaction", "shortcut", "claim")
+SOURCES = ("command", "reaction", "shortcut", "claim", "ask")
 STATUSES = ("confirmed", "pending", "declined", "expired", "retracted")
 _RECORDS = cast(Table, HelpRecord.__table__)
 _MARKS = cast(Table, ReactionMark.__table__)

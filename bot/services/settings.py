@@ -33,6 +33,11 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     "forward_min": (1, 50, "Passing it on"),
     "followup_days": (1, 90, "The “how did it go?” question"),
     "intro_followup_days": (1, 90, "The intro follow-up"),
+    "offer_reminder_days": (1, 60, "The offer reminder"),
+    "ask_suggest_days": (1, 60, "The suggestion for an ask nobody offered on"),
+    "ask_expiry_days": (2, 365, "Ask expiry"),
+    "over_giver_people": (2, 500, "“Helped many people”"),
+    "over_giver_back_max": (0, 100, "“Heard back from few”"),
 }
 
 
@@ -57,6 +62,11 @@ class WorkspaceConfig:
     forward_min: int
     followup_days: int
     intro_followup_days: int
+    offer_reminder_days: int
+    ask_suggest_days: int
+    ask_expiry_days: int
+    over_giver_people: int
+    over_giver_back_max: int
 
 
 def current_config(workspace: Workspace) -> WorkspaceConfig:
@@ -122,6 +132,13 @@ def _related(values: dict[str, object], errors: dict[str, str]) -> None:
     intro = both("intro_reminder_days", "intro_expiry_days")
     if intro and intro[0] >= intro[1]:
         errors["intro_reminder_days"] = "The reminder must come before the intro expires."
+    for early in ("offer_reminder_days", "ask_suggest_days"):
+        ask = both(early, "ask_expiry_days")
+        if ask and ask[0] >= ask[1]:
+            errors[early] = "This must come before asks close."
+    giver = both("over_giver_back_max", "over_giver_people")
+    if giver and giver[0] >= giver[1]:
+        errors["over_giver_back_max"] = "Keep this below the number of people helped."
 
 
 def _int(value: object) -> int | None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import HelpRecord, Intro, Workspace
+from bot.services.concentration import Concentration, concentration
 from bot.services.intros import deactivated, waiting_intros
 from bot.services.outbox import NOW, PLANNED, enqueue
 
@@ -74,6 +75,8 @@ class TeamSummary:
     intros_connected: Figure
     credited: list[str]  # introducers whose intros connected this week
     daily: list[Day]
+    # How concentrated helping was over the window (shown above the privacy floor only).
+    concentration: Concentration | None = None
 
     @property
     def quiet(self) -> bool:
@@ -193,6 +196,7 @@ def team_summary(session: Session, workspace: Workspace, now: datetime) -> TeamS
         intros_connected=Figure(len(connected), _intro_people(connected)),
         credited=[u for u in introducers if u not in gone],
         daily=_daily(session, team_id, period, until),
+        concentration=concentration(window),
     )
 
 
@@ -269,6 +273,7 @@ def summary_payload(summary: TeamSummary) -> dict[str, Any]:
     data.update(team_id=summary.team_id, period=period_payload(summary.period),
                 window_days=summary.window_days, credited=list(summary.credited),
                 daily=[{"day": d.day.isoformat(), **asdict(d.help)} for d in summary.daily])
+    data["concentration"] = asdict(summary.concentration) if summary.concentration else None
     return data
 
 
@@ -278,6 +283,8 @@ def summary_from(data: dict[str, Any]) -> TeamSummary:
         window_days=int(data["window_days"]), credited=list(data["credited"]),
         daily=[Day(date.fromisoformat(d["day"]), _figure(d)) for d in data["daily"]],
         **{name: _figure(data[name]) for name in FIGURES},
+        # Payloads written before the figure existed have none.
+        concentration=Concentration(**data["concentration"]) if data.get("concentration") else None,
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import HelpRecord, Member, Workspace
 from bot.services.followups import IntroWorth, intro_worth
 from bot.services.intros import IntroView, open_intros_for
+from bot.services.offers import offers_of
 from bot.services.recording import Recorded, pending_claims_for
 
 
@@ -82,6 +83,7 @@ class History:
     given_all: int
     received_all: int
     recent: list[HistoryItem] = field(default_factory=list)
+    their_offers: list[str] = field(default_factory=list)  # what `other` can be asked about
 
 
 def personal_view(session: Session, workspace: Workspace, user_id: str, now: datetime) -> PersonalView:
@@ -178,6 +180,7 @@ def history_with(session: Session, workspace: Workspace, user_id: str, other_id:
         received_all=by_helper.get(other_id, (0, 0))[0],
         recent=[HistoryItem(r.helper_id or "", r.receiver_id or "", r.note, r.source, r.created_at)
                 for r in latest],
+        their_offers=[o.text for o in offers_of(session, team_id, other_id)],
     )
 
 

@@ -26,6 +26,11 @@ GOOD = {
     "cfg_forward_min": {"type": "number_input", "value": "3"},
     "cfg_followup_days": {"type": "number_input", "value": "10"},
     "cfg_intro_followup_days": {"type": "number_input", "value": "21"},
+    "cfg_offer_reminder_days": {"type": "number_input", "value": "3"},
+    "cfg_ask_suggest_days": {"type": "number_input", "value": "3"},
+    "cfg_ask_expiry_days": {"type": "number_input", "value": "30"},
+    "cfg_over_giver_people": {"type": "number_input", "value": "8"},
+    "cfg_over_giver_back_max": {"type": "number_input", "value": "1"},
 }
 
 

@@ -52,6 +52,18 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "1 new DM for alice" in connected
     assert "@bob and @carol connected — thanks to your introduction." in out
 
+    # The ask: posted in #general with its buttons; Carol offers, Alice alone hears who; Alice
+    # accepts into a group chat of the two, then marks it solved with Carol already ticked.
+    asked = section(out, "/ask How do I rotate the staging DB password?")
+    assert "@alice is asking for help" in asked and "[1] I can help  [2] Mark solved" in asked
+    assert "1 new DM for alice" in section(out, "press I can help")
+    assert "group DM with carol and Mutual" in section(out, "press Accept")
+    assert "Someone is helping with this" in section(out, "press Accept")
+    assert "[1] People who offered (optional): @carol" in section(out, "press Mark solved")
+    solved = section(out, "submit", after="press Mark solved")
+    assert "I've recorded that @carol helped you" in solved
+    assert "@alice says thanks to @carol." in solved and "1 new DM for carol" in solved
+
     # Time passes: the nudge waits for Erin's morning in Tokyo, then arrives with its buttons.
     assert "a DM for erin waits for their working hours: Fri 20 Nov 09:00 in Asia/Tokyo" in section(out, "time +3d")
     nudge = section(out, "time 2026-11-20 09:30")

@@ -15,6 +15,8 @@ GOOD = {
     "intro_reminder_days": "3", "intro_expiry_days": "7", "intro_silent_days": "5",
     "delivery_retry_hours": "24",
     "forward_min": "2", "followup_days": "14", "intro_followup_days": "21",
+    "offer_reminder_days": "3", "ask_suggest_days": "3", "ask_expiry_days": "30",
+    "over_giver_people": "8", "over_giver_back_max": "1",
 }
 
 
@@ -106,3 +108,14 @@ def test_the_closing_the_loop_settings_are_checked_and_shown():
     assert shown["cfg_followup_days"]["element"]["initial_value"] == "14"
     assert shown["cfg_intro_followup_days"]["element"]["initial_value"] == "21"
     assert_valid_view(modal)
+
+
+def test_ask_settings_must_fit_together():
+    bad = {**GOOD, "ask_suggest_days": "30", "offer_reminder_days": "31", "ask_expiry_days": "30",
+           "over_giver_people": "3", "over_giver_back_max": "3"}
+    config, errors = validate_config(bad)
+    assert config is None
+    assert set(errors) == {"ask_suggest_days", "offer_reminder_days", "over_giver_back_max"}
+    config, _ = validate_config(GOOD)
+    assert (config.offer_reminder_days, config.ask_suggest_days, config.ask_expiry_days,
+            config.over_giver_people, config.over_giver_back_max) == (3, 3, 30, 8, 1)

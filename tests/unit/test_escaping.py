@@ -16,6 +16,8 @@ import pytest
 
 import bot.blocks
 from bot.blocks import (
+    asks,
+    asks_more,
     config,
     edge,
     followups,
@@ -24,13 +26,17 @@ from bot.blocks import (
     intros,
     me,
     nudges,
+    offers,
     recording,
     requests,
     summary,
     undo,
 )
 from bot.blocks.kit import escape
+from bot.services.ask_match import Suggestion
+from bot.services.asks import AskView, OfferView, PostState
 from bot.services.intros import IntroView, Refused, RequestRefused, RequestView
+from bot.services.offers import AboutView, Added
 from bot.services.people import Problem
 from bot.services.recording import Recorded
 from bot.services.settings import WorkspaceConfig
@@ -44,7 +50,7 @@ HOSTILE = ("<!channel> <!here> <!subteam^S0123|@team> <https://evil.example/x|cl
 NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 PERMALINK = "https://acme.slack.com/archives/CGENERAL/p1700000000000100"
 # Mutual's own markup: live mentions, its dates, channels it names, a message link it fetched.
-ALLOWED = re.compile(r"<@[UW][A-Z0-9]+>|<!date\^[0-9]+\^\{date_(?:short|long)\}\|[^<>]*>"
+ALLOWED = re.compile(r"<@[UW][A-Z0-9]+>|<!date\^[0-9]+\^\{date_(?:short|long)(?:_pretty)?\}\|[^<>]*>"
                      r"|<#[CDG][A-Z0-9]+>|<" + re.escape(PERMALINK) + r"\|See the message>")
 
 
@@ -60,6 +66,14 @@ def request(status: str = "pending") -> RequestView:
     return RequestView(id=3, team_id="T0001", requester_id="UALICE", connector_id="UBOB",
                        target_id="UCAROL", reason=HOSTILE, status=status, intro_id=None,
                        created_at=NOW)
+
+
+def ask(status: str = "open", asker: str = "UALICE") -> AskView:
+    return AskView(7, "T0001", asker, HOSTILE, "CGENERAL", status, "command", NOW)
+
+
+def offer(status: str = "offered") -> OfferView:
+    return OfferView(3, "T0001", 7, "UBOB", status, "channel", NOW)
 
 
 def personal() -> PersonalView:
@@ -91,7 +105,9 @@ def settings() -> WorkspaceConfig:
                            person_cooldown_days=7, pair_cooldown_days=30, claim_expiry_days=14,
                            claim_reminder_days=3, intro_reminder_days=3, intro_expiry_days=7,
                            intro_silent_days=5, delivery_retry_hours=24, forward_min=2,
-                           followup_days=14, intro_followup_days=14)
+                           followup_days=14, intro_followup_days=14, offer_reminder_days=3,
+                           ask_suggest_days=2, ask_expiry_days=30, over_giver_people=8,
+                           over_giver_back_max=1)
 
 
 H = HOSTILE
@@ -209,6 +225,47 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_quiet_dm": undo.build_quiet_dm,
     "build_taken_back_view": lambda: undo.build_taken_back_view(["UBOB"]),
     "build_too_late_view": undo.build_too_late_view,
+    "build_ask_post": lambda: [asks.build_ask_post(PostState(ask(s), under_way=u, helpers=h))
+                               for s in ("open", "solved", "withdrawn", "expired")
+                               for u in (True, False) for h in ([], ["UBOB", "UCAROL"])],
+    "build_ask_receipt": lambda: asks.build_ask_receipt(ask()),
+    "build_offer_dm": lambda: asks.build_offer_dm("UBOB", ask(), 3),
+    "build_offer_accepted": lambda: asks.build_offer_accepted("UBOB", ask()),
+    "build_group_post": lambda: asks.build_group_post("UALICE", "UBOB", ask()),
+    "build_group_failed": lambda: asks.build_group_failed("UBOB"),
+    "build_offer_done_dm": lambda: asks.build_offer_done_dm("UBOB", ask()),
+    "build_open_again": lambda: asks.build_open_again(ask()),
+    "build_ask_post_failed": lambda: [asks.build_ask_post_failed(ask(), e)
+                                      for e in ("private_channel", "channel_not_found", H)],
+    "build_only_asker": lambda: asks.build_only_asker("UALICE"),
+    "build_own_ask": asks.build_own_ask,
+    "build_ask_closed": lambda: [asks.build_ask_closed(a) for a in (ask("solved"), ask("withdrawn"), None)],
+    "build_withdrawn": lambda: asks.build_withdrawn(ask()),
+    "build_offered_reply": lambda: [asks.build_offered_reply("UALICE", a, r)
+                                    for a in (True, False) for r in (True, False)],
+    "build_offer_gone": lambda: asks.build_offer_gone(ask()),
+    "build_offer_reminder": lambda: asks.build_offer_reminder("UALICE", ask(), 3),
+    "build_offer_done_reply": lambda: asks.build_offer_done_reply("UALICE"),
+    "build_offer_cannot_reply": asks.build_offer_cannot_reply,
+    "build_helped_dm": lambda: asks.build_helped_dm("UALICE", ask()),
+    "build_offer_closed_dm": lambda: asks.build_offer_closed_dm("UALICE", ask("withdrawn")),
+    "build_ask_modal": asks.build_ask_modal,
+    "build_solved_modal": lambda: [asks.build_solved_modal(ask(), o) for o in ([], [offer(), offer()])],
+    "build_form_done": lambda: asks.build_form_done(asks.build_ask_closed(ask("solved"))["text"]),
+    "build_solved_done": lambda: [asks.build_solved_done(h) for h in ([], ["UBOB"])],
+    "build_ask_posting_done": lambda: asks.build_ask_posting_done("CGENERAL"),
+    "build_ask_suggestion": lambda: asks_more.build_ask_suggestion(ask(), [
+        Suggestion("UCAROL", 2, {"postgres", H}), Suggestion("UERIN", 2, set(), [H])]),
+    "build_ask_expired": lambda: asks_more.build_ask_expired(ask("expired"), 30),
+    "build_asks_list": lambda: [asks_more.build_asks_list([ask()] * 3,
+                                                          [(offer("accepted"), ask(asker="UBOB"))] * 3, {7: 2}),
+                                asks_more.build_asks_list([], [], {})],
+    "build_offer_list": lambda: [offers.build_offer_list([AboutView(1, "UBOB", H, NOW)] * 3,
+                                                         offers.ADDED_WORDS[a]) for a in Added]
+                                + [offers.build_offer_list([])],
+    "build_protect_time": lambda: offers.build_protect_time(90),
+    "build_asks_paused": lambda: offers.build_asks_paused(NOW),
+    "build_not_yours": offers.build_not_yours,
 }
 
 

@@ -41,8 +41,10 @@ def test_json_across_batches_is_one_object_with_the_product_keys(session, small_
     counts = export.write_json(session, "T1", out, lambda section, n: seen.append((section, n)))
 
     data = json.loads(out.getvalue())
-    assert list(data) == ["team", "records", "intros", "nudges", "followups"] and data["team"] == "T1"
-    assert counts == {"records": 10, "intros": 2, "nudges": 1, "followups": 0}
+    assert list(data) == ["team", "records", "intros", "nudges", "followups", "asks", "offers",
+                          "ask_me_about"] and data["team"] == "T1"
+    assert counts == {"records": 10, "intros": 2, "nudges": 1, "followups": 0, "asks": 0, "offers": 0,
+                      "ask_me_about": 0}
     assert [r["helper"] for r in data["records"]] == [f"U{i}" for i in range(10)]
     assert list(data["records"][0]) == list(export.RECORD_FIELDS)
     assert data["records"][9]["created_at"] == "2026-11-16T10:09:00Z"
@@ -63,7 +65,8 @@ def test_an_empty_workspace_is_still_one_object(session) -> None:
     out = io.StringIO()
     export.write_json(session, "T1", out)
     assert json.loads(out.getvalue()) == {"team": "T1", "records": [], "intros": [], "nudges": [],
-                                          "followups": []}
+                                          "followups": [], "asks": [], "offers": [],
+                                          "ask_me_about": []}
 
 
 @pytest.mark.parametrize(("note", "cell"), [

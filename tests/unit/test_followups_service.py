@@ -33,13 +33,14 @@ def test_asked_from_n_days_and_not_once_a_week_late(session, age, asked):
     assert due(session) == ([("UALICE", ["UBOB"], "the review")] if asked else [])
 
 
-def test_only_confirmed_help_with_a_note_and_never_reactions(session):
+def test_only_confirmed_help_with_a_note_and_never_reactions_or_solved_asks(session):
     ws = workspace(session, NOW, followup_days=10)
     at = NOW - days(10)
     helped(session, "UBOB", "UALICE", at, note="")
     helped(session, "UBOB", "UALICE", at, note="pending", status="pending")
     helped(session, "UBOB", "UALICE", at, note="retracted", status="retracted")
     helped(session, "UBOB", "UALICE", at, note="a reaction", source="reaction")
+    helped(session, "UBOB", "UALICE", at, note="an ask Alice marked solved", source="ask")
     helped(session, "UBOB", None, at, note="to someone forgotten")
     helped(session, "UBOB", "UALICE", at, note="a claim", source="claim")
     assert due(session, ws) == [("UALICE", ["UBOB"], "a claim")]

@@ -13,7 +13,7 @@ MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 
 def test_commands_escape_mentions_and_point_at_one_url():
     commands = {c["command"]: c for c in MANIFEST["features"]["slash_commands"]}
-    assert set(commands) == {"/thanks", "/helped", "/intro", "/mutual"}
+    assert set(commands) == {"/thanks", "/helped", "/intro", "/mutual", "/ask", "/offer"}
     assert all(c["should_escape"] is True for c in commands.values())
     urls = {c["url"] for c in commands.values()}
     urls |= {MANIFEST["settings"]["event_subscriptions"]["request_url"],
@@ -27,7 +27,8 @@ def test_events_shortcuts_home_and_scopes():
                       "app_mention", "app_home_opened", "app_uninstalled", "tokens_revoked",
                       "user_change"}
     shortcuts = {(s["callback_id"], s["type"]) for s in MANIFEST["features"]["shortcuts"]}
-    assert shortcuts == {(ids.RECORD_HELP, "message"), (ids.THANK_SOMEONE, "global")}
+    assert shortcuts == {(ids.RECORD_HELP, "message"), (ids.THANK_SOMEONE, "global"),
+                         (ids.ASK_FOR_HELP, "global")}
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)

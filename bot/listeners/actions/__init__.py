@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import claims, followups, intros, nudges, share, undo, views, withdraw
+from bot.listeners.actions import (
+    asks,
+    claims,
+    followups,
+    intros,
+    nudges,
+    offers,
+    share,
+    undo,
+    views,
+    withdraw,
+)
 from bot.listeners.deps import Deps
 
 
@@ -15,3 +26,5 @@ def register(app: App, deps: Deps) -> None:
     undo.register(app, deps)
     followups.register(app, deps)
     withdraw.register(app, deps)
+    asks.register(app, deps)
+    offers.register(app, deps)

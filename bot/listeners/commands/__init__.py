@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.commands import helped, intro, mutual, thanks
+from bot.listeners.commands import ask, helped, intro, mutual, offer, thanks
 from bot.listeners.deps import Deps
 
 
@@ -11,3 +11,5 @@ def register(app: App, deps: Deps) -> None:
     helped.register(app, deps)
     mutual.register(app, deps)
     intro.register(app, deps)
+    ask.register(app, deps)
+    offer.register(app, deps)

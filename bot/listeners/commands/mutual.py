@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.blocks.help import build_help
 from bot.listeners.commands import mutual_nudges as nudges
 from bot.listeners.commands import mutual_views as views
+from bot.listeners.commands.mutual_asks import asks
 from bot.listeners.commands.mutual_intros import intros
 from bot.listeners.deps import Deps, team_of
 from bot.services.parsing import first_word
@@ -35,6 +36,7 @@ SUBCOMMANDS: dict[str, SubCommand] = {
     "config": views.config,
     "nudges": nudges.nudges,
     "snooze": nudges.snooze,
+    "asks": asks,
 }
 
 

@@ -1,4 +1,4 @@
-"""Shortcuts: `record_help` on a message, `thank_someone` from anywhere."""
+"""Shortcuts: `record_help` on a message, `thank_someone` and `ask_for_help` from anywhere."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import constants as ids
+from bot.blocks.asks import build_ask_modal
 from bot.blocks.recording import (
     FORM_BUSY,
     build_busy,
@@ -57,3 +58,8 @@ def register(app: App, deps: Deps) -> None:
     def thank_someone(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         form(shortcut, build_thank_someone_modal(), client, team_of(context, shortcut))
+
+    @app.shortcut(ids.ASK_FOR_HELP)
+    def ask_for_help(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        form(shortcut, build_ask_modal(), client, team_of(context, shortcut))

@@ -14,7 +14,7 @@ from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, team_of
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks
-from bot.listeners.views import config, intro
+from bot.listeners.views import asks, config, intro
 from bot.services import outbox
 from bot.services.forget import welcome_back
 from bot.services.recording import record_for_message
@@ -32,6 +32,7 @@ def note_of(view: dict[str, Any]) -> str:
 def register(app: App, deps: Deps) -> None:
     intro.register(app, deps)
     config.register(app, deps)
+    asks.register(app, deps)
 
     @app.view(ids.RECORD_HELP)
     def record_help(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,

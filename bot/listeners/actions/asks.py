@@ -1,0 +1,168 @@
+"""Ask buttons: `ask_offer` ("I can help", on the channel post), `ask_accept` (the asker's
+offer DM), `ask_solved` (the asker only: opens "who helped?"), `ask_withdraw`, and a helper's
+`offer_done` / `offer_cannot` (the reminder, `/mutual asks`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import constants as ids
+from bot.blocks.asks import (
+    build_ask_closed,
+    build_offer_cannot_reply,
+    build_offer_done_dm,
+    build_offer_done_reply,
+    build_offer_gone,
+    build_offered_reply,
+    build_only_asker,
+    build_open_again,
+    build_own_ask,
+    build_solved_modal,
+    build_withdrawn,
+)
+from bot.blocks.offers import build_not_yours
+from bot.blocks.recording import FORM_BUSY, build_busy
+from bot.listeners.ask_notices import answer_here, open_group, tell_closed, tell_offer
+from bot.listeners.deps import Deps, team_of
+from bot.listeners.interaction import id_of, reply
+from bot.services import ask_queries, asks, outbox
+from bot.services.ask_posts import refresh_post
+from bot.services.asks import Accepted, Closed, Finished, Offered
+from bot.services.forget import welcome_back
+from bot.services.workspaces import ensure_workspace
+from bot.slack.modals import open_modal
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ids.ASK_OFFER)
+    def offer(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        parsed = asks.parse_offer_value(str(action.get("value", "")))
+        if parsed is None:
+            return
+        ask_id, via = parsed
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            ensure_workspace(session, team_id, now)
+            result = asks.offer_help(session, team_id, ask_id, user, now, via)
+            ask, offered = result.ask, result.offer
+            if result.outcome is Offered.NOT_FOUND or ask is None:
+                return
+            if result.outcome is Offered.OWN_ASK:
+                reply(session, team_id, body, build_own_ask(), now, "own_ask")
+                return
+            if result.outcome is Offered.CLOSED:
+                reply(session, team_id, body, build_ask_closed(ask), now, "closed")
+                return
+            welcome_back(session, team_id, user)
+            if result.outcome is Offered.NEW and offered is not None:
+                tell_offer(session, ask, offered, now)
+            if result.outcome is Offered.RENEWED:
+                refresh_post(session, team_id, ask.id, now)
+            reply(session, team_id, body, build_offered_reply(
+                ask.asker_id, again=result.outcome is Offered.AGAIN,
+                renewed=result.outcome is Offered.RENEWED), now, "offered")
+
+    @app.action(ids.ASK_ACCEPT)
+    def accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        offer_id = id_of(action)
+        if offer_id is None:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            outcome, ask, offered = asks.accept_offer(session, team_id, offer_id, user, now)
+            if outcome is Accepted.NOT_YOURS:
+                reply(session, team_id, body, build_not_yours(), now, "not_yours")
+            elif outcome is Accepted.CLOSED:
+                reply(session, team_id, body, build_ask_closed(ask), now, "closed")
+            elif outcome is Accepted.GONE and ask is not None:
+                reply(session, team_id, body, build_offer_gone(ask), now, "gone")
+            elif outcome is Accepted.ACCEPTED and ask is not None and offered is not None:
+                open_group(session, ask, offered, now)
+
+    @app.action(ids.ASK_SOLVED)
+    def solved(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+               context: BoltContext) -> None:
+        ack()
+        ask_id = id_of(action)
+        if ask_id is None:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            ask = asks.get_ask(session, team_id, ask_id)
+            if ask is None:
+                return
+            refusal = (build_only_asker(ask.asker_id) if ask.asker_id != user
+                       else None if ask.is_open else build_ask_closed(ask))
+            if refusal is not None:
+                reply(session, team_id, body, refusal, now, "solved_refused")
+                return
+            offerers = ask_queries.offers_on(session, team_id, ask.id)
+        if open_modal(client, str(body.get("trigger_id", "")), build_solved_modal(ask, offerers)):
+            return
+        with deps.db.session() as session:
+            if reply(session, team_id, body, build_busy(FORM_BUSY), now, "busy") is None:
+                ensure_workspace(session, team_id, now)
+                outbox.message(session, team_id, f"form_busy:{body.get('trigger_id')}", user,
+                               build_busy(FORM_BUSY), now)
+
+    @app.action(ids.ASK_WITHDRAW)
+    def withdraw(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        ask_id = id_of(action)
+        if ask_id is None:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            result = asks.withdraw_ask(session, team_id, ask_id, user, now)
+            if result.outcome is Closed.NOT_YOURS:
+                reply(session, team_id, body, build_not_yours(), now, "not_yours")
+            elif result.outcome is Closed.ALREADY:
+                reply(session, team_id, body, build_ask_closed(result.ask), now, "closed")
+            elif result.outcome is Closed.CLOSED and result.ask is not None:
+                tell_closed(session, result, now)
+                answer_here(session, team_id, body, build_withdrawn(result.ask), now, "withdrawn")
+
+    def finish(done: bool, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        offer_id = id_of(action)
+        if offer_id is None:
+            return
+        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        with deps.db.session() as session:
+            result = asks.finish_offer(session, team_id, offer_id, user, done, now)
+            ask, offered = result.ask, result.offer
+            if result.outcome is Finished.NOT_YOURS:
+                reply(session, team_id, body, build_not_yours(), now, "not_yours")
+                return
+            if ask is None or offered is None:
+                return
+            if result.outcome in (Finished.CLOSED, Finished.ALREADY):
+                answer_here(session, team_id, body, build_ask_closed(ask) if not ask.is_open
+                            else build_offer_done_reply(ask.asker_id) if offered.status == "done"
+                            else build_offer_cannot_reply(), now, "finished")
+                return
+            if result.outcome is Finished.DONE:
+                answer_here(session, team_id, body, build_offer_done_reply(ask.asker_id), now, "done")
+                outbox.message(session, team_id, f"offer_done:{offered.id}", ask.asker_id,
+                               build_offer_done_dm(offered.helper_id, ask), now, subject=str(ask.id))
+                return
+            answer_here(session, team_id, body, build_offer_cannot_reply(), now, "cannot")
+            if result.reopened:
+                # Only that the ask is open again: never who, never why (nor, in its key, which offer).
+                outbox.message(session, team_id, f"ask_open_again:{ask.id}:{now:%Y%m%dT%H%M%S%f}",
+                               ask.asker_id, build_open_again(ask), now, subject=str(ask.id))
+                refresh_post(session, team_id, ask.id, now)
+
+    @app.action(ids.OFFER_DONE)
+    def offer_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        finish(True, body, action, context)
+
+    @app.action(ids.OFFER_CANNOT)
+    def offer_cannot(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        finish(False, body, action, context)
