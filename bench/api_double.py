@@ -6,8 +6,11 @@ the server under test shares with it. Counts calls by method instead of keeping 
 
     python -m bench.api_double --max-seconds 600
 
-Prints `PORT <n>` once listening; a line `counts` on stdin prints `CALLS {method: count}`;
-exits when stdin closes or after --max-seconds."""
+Prints `PORT <n>` once listening. Commands on stdin: `counts` prints `CALLS {method: count}`;
+`limit` makes every method but auth.test answer 429 (Retry-After: 30), as Slack does to an
+app over its rate limits; `calm` ends that. Exits when stdin closes or after --max-seconds.
+
+Anyone whose id starts with `UP` (bench/population.py's people) is a member of the team."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tests.support.slack_double import TEAM, default_people
+from tests.support.slack_double import TEAM, default_people, person
 
 USERS = default_people()
 BOT_USER = "UMUTUAL"
@@ -31,15 +34,22 @@ BOT_USER = "UMUTUAL"
 class Double:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.limited = False
         self._ts = itertools.count(1)
 
-    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The answer, or None for a 429."""
         self.counts[method] += 1
+        if self.limited and method != "auth.test":
+            self.counts["429"] += 1
+            return None
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "BMUTUAL", "team_id": TEAM,
                     "team": "Acme", "url": "https://acme.slack.com/"}
         if method == "users.info":
-            user = USERS.get(str(params.get("user")))
+            user_id = str(params.get("user"))
+            user = USERS.get(user_id) or (person(user_id, f"Person {user_id[2:]}")
+                                          if user_id.startswith("UP") else None)
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "chat.postMessage":
             ts = f"{1700000000 + next(self._ts)}.000100"
@@ -58,11 +68,13 @@ class Double:
                     name, _, value = line.partition(":")
                     headers[name.strip().lower()] = value.strip()
                 raw = await reader.readexactly(int(headers.get("content-length") or 0))
-                body = json.dumps(self.answer(path.split("?")[0].removeprefix("/api/"),
-                                              _params(raw, headers.get("content-type", "")))).encode()
+                answer = self.answer(path.split("?")[0].removeprefix("/api/"),
+                                     _params(raw, headers.get("content-type", "")))
+                status = b"200 OK" if answer is not None else b"429 Too Many Requests\r\nRetry-After: 30"
+                body = json.dumps(answer or {"ok": False, "error": "ratelimited"}).encode()
                 close = headers.get("connection", "").lower() == "close"
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: %d\r\n%s\r\n" % (len(body), b"Connection: close\r\n"
+                writer.write(b"HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: %d\r\n%s\r\n" % (status, len(body), b"Connection: close\r\n"
                                                                  if close else b"") + body)
                 await writer.drain()
                 if close:
@@ -99,6 +111,9 @@ async def run(max_seconds: float) -> None:
             if line.strip() == "counts":
                 snapshot = asyncio.run_coroutine_threadsafe(_snapshot(double), loop).result()
                 print("CALLS " + json.dumps(snapshot), flush=True)
+            elif line.strip() in ("limit", "calm"):
+                double.limited = line.strip() == "limit"
+                print("OK", flush=True)
         loop.call_soon_threadsafe(closed.set)
 
     threading.Thread(target=listen, daemon=True).start()

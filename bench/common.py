@@ -91,6 +91,13 @@ class Double:
         self.proc.stdin.flush()
         return dict(json.loads(_read_line(self.proc, "CALLS ")))
 
+    def limit(self, on: bool = True) -> None:
+        """Every Web API method but auth.test answers 429 (on), or answers normally again."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("limit\n" if on else "calm\n")
+        self.proc.stdin.flush()
+        _read_line(self.proc, "OK")
+
     def wait_for(self, method: str, count: int, timeout: float = 60.0) -> float:
         """Seconds until the double has seen `count` calls to `method` (the app's background
         DMs may still be going out when the load generator finishes)."""

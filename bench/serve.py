@@ -5,6 +5,10 @@
 
 --app mutual   the real app: bot.app.create_app(settings, Database(url)) behind bot.web.WebApp
                (under waitress exactly as production builds it: bot.server.make_http_server)
+               with the outbox's deliverer running in the same process, as `mutual run` has it
+               (--deliverer none: rows are left for a separate `--app deliverer` process)
+--app deliverer  only the outbox's deliverer (bot.app.create_deliverer), no HTTP: what a
+               separate delivering process costs, measured apart from the acks
 --app bare     a bare Bolt App whose /thanks only acks (and reaction_added does nothing), same Bolt options
                (process_before_response=True, token, signing secret, same Web API client),
                behind Bolt's own WSGI adapter, served with the same server and options.
@@ -37,12 +41,14 @@ def settings(api_url: str, database_url: str, port: int) -> Settings:
 
 
 def mutual_wsgi(s: Settings) -> Any:
-    from bot.app import create_app
+    """Mutual for gunicorn and cheroot, with its deliverer (in each gunicorn worker)."""
+    from bot.app import create_app, create_deliverer
     from bot.db.session import Database
     from bot.web import WebApp
 
     db = Database(s.database_url)
-    app, _deps = create_app(s, db)
+    app, deps = create_app(s, db)
+    create_deliverer(s, db, deps.clock).start()
     return WebApp(app, db, s.signing_secret)
 
 
@@ -71,7 +77,7 @@ def build_wsgi(kind: str, s: Settings) -> Any:
 
 
 def serve_waitress(kind: str, s: Settings, threads: int, stock: bool,
-                   stop: threading.Event) -> None:
+                   stop: threading.Event, deliver: bool = True) -> None:
     import bot.server
     from bot.server import make_http_server, wsgi_server
 
@@ -83,19 +89,35 @@ def serve_waitress(kind: str, s: Settings, threads: int, stock: bool,
 
         bot.server.QuietChannel = HTTPChannel  # type: ignore[misc]
 
+    deliverer = None
     if kind == "mutual":
-        from bot.app import create_app
+        from bot.app import create_app, create_deliverer
         from bot.db.session import Database
 
         db = Database(s.database_url)
-        app, _ = create_app(s, db)
+        app, deps = create_app(s, db)
         server = make_http_server(app, db, s, host="127.0.0.1", port=s.port)
+        if deliver:
+            deliverer = create_deliverer(s, db, deps.clock).start()
     else:
         server = wsgi_server(bare_wsgi(s), "127.0.0.1", s.port)
     threading.Thread(target=server.run, daemon=True).start()
     print("READY", flush=True)
     stop.wait()
     server.close()
+    if deliverer is not None:
+        deliverer.stop()
+
+
+def serve_deliverer(s: Settings, stop: threading.Event) -> None:
+    from bot.app import create_deliverer
+    from bot.db.session import Database
+
+    db = Database(s.database_url)
+    deliverer = create_deliverer(s, db).start()
+    print("READY", flush=True)
+    stop.wait()
+    deliverer.stop()
 
 
 @contextmanager
@@ -152,8 +174,10 @@ def serve_gunicorn(kind: str, s: Settings, workers: int, threads: int, max_secon
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--app", choices=["mutual", "bare"], required=True)
-    p.add_argument("--server", choices=["waitress", "gunicorn", "cheroot"], required=True)
+    p.add_argument("--app", choices=["mutual", "bare", "deliverer"], required=True)
+    p.add_argument("--server", choices=["waitress", "gunicorn", "cheroot"], default="waitress")
+    p.add_argument("--deliverer", choices=["inprocess", "none"], default="inprocess",
+                   help="waitress only: the outbox's deliverer in this process, or none")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--database", default="sqlite://")
     p.add_argument("--api-url", required=True)
@@ -179,9 +203,12 @@ def main(argv: list[str] | None = None) -> int:
     timer = threading.Timer(args.max_seconds, stop.set)
     timer.daemon = True
     timer.start()
-    if args.server == "waitress":
+    if args.app == "deliverer":
+        serve_deliverer(s, stop)
+    elif args.server == "waitress":
         with cpu_profile(args.profile):
-            serve_waitress(args.app, s, args.threads, args.stock_channel, stop)
+            serve_waitress(args.app, s, args.threads, args.stock_channel, stop,
+                           deliver=args.deliverer == "inprocess")
     else:
         serve_cheroot(args.app, s, args.threads, stop)
     return 0

@@ -114,8 +114,9 @@ class HelpRecord(Base):
         ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
         UniqueConstraint("team_id", "dedupe_key"),
         Index("ix_help_records_team_status_created", "team_id", "status", "created_at"),
-        Index("ix_help_records_team_helper", "team_id", "helper_id"),
-        Index("ix_help_records_team_receiver", "team_id", "receiver_id"),
+        Index("ix_help_records_team_helper_created", "team_id", "helper_id", "status", "created_at"),
+        Index("ix_help_records_team_receiver_created", "team_id", "receiver_id", "status",
+              "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

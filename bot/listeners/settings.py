@@ -25,7 +25,8 @@ Then = Callable[[Session, Controls, datetime], None]
 
 def change_nudges(deps: Deps, client: WebClient, team_id: str, user_id: str,
                   body: dict[str, Any] | None = None, *, enabled: bool | None = None,
-                  days: int | None = None, then: Then | None = None) -> Controls | None:
+                  days: int | None = None, then: Then | None = None,
+                  on_home: bool = False) -> Controls | None:
     """Turn suggestions on/off and/or snooze them. None when Slack could not tell us who the
     person is in time (then, for a button press, they are told to try again)."""
     now = deps.clock()
@@ -53,7 +54,10 @@ def change_nudges(deps: Deps, client: WebClient, team_id: str, user_id: str,
             controls = set_nudges(session, member, enabled)
         if days is not None:
             controls = snooze(session, member, now, days)
-        outbox.refresh_home(session, team_id, user_id, now=now)
+        if on_home:  # pressed on their Home tab: it is open, show it changed
+            outbox.show_home(session, team_id, user_id, now)
+        else:
+            outbox.refresh_home(session, team_id, user_id, now=now)
         if then is not None:
             then(session, controls, now)
     return controls

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.db.models import OutboxItem
@@ -47,10 +47,9 @@ class Outgoing:
     previous_holder: str | None = field(default=None, compare=False)
 
 
-def _claimable(now: datetime, orphaned_by: Iterable[str]) -> Any:
-    orphaned = list(orphaned_by)
+def _claimable(now: Any, orphaned: Any = None) -> Any:
     stale = [OutboxItem.claimed_until <= now]
-    if orphaned:
+    if orphaned is not None:
         stale.append(OutboxItem.claimed_by.in_(orphaned))
     # A row that follows another waits until that one is done (sent, failed or cancelled).
     target = aliased(OutboxItem)
@@ -59,6 +58,33 @@ def _claimable(now: datetime, orphaned_by: Iterable[str]) -> Any:
         target.status.in_(DONE)))
     return or_(and_(OutboxItem.status == PENDING, OutboxItem.due_at <= now, ready),
                and_(OutboxItem.status == SENDING, or_(*stale)))
+
+
+_CLAIMED = (OutboxItem.id, OutboxItem.team_id, OutboxItem.key, OutboxItem.kind,
+            OutboxItem.recipient_id, OutboxItem.subject, OutboxItem.payload, OutboxItem.due_at,
+            OutboxItem.attempts, OutboxItem.created_at, OutboxItem.priority, OutboxItem.not_after,
+            OutboxItem.after_key, OutboxItem.status, OutboxItem.claimed_by)
+
+
+def _next_query(orphaned: bool, skip: int) -> Any:
+    """The next claimable row, answers to people first, then the oldest due. Built once per
+    shape and reused: a claim runs for every message, and building the statement cost more
+    than running it."""
+    query = select(*_CLAIMED).where(_claimable(
+        bindparam("now"), bindparam("orphaned", expanding=True) if orphaned else None))
+    for n in range(skip):
+        query = query.where(~and_(OutboxItem.team_id == bindparam(f"skip_team_{n}"),
+                                  OutboxItem.kind == bindparam(f"skip_kind_{n}")))
+    return (query.order_by(OutboxItem.priority, OutboxItem.due_at, OutboxItem.id).limit(1)
+            .with_for_update(skip_locked=True, of=OutboxItem))
+
+
+_NEXT = {(orphaned, skip): _next_query(orphaned, skip) for orphaned in (False, True)
+         for skip in range(4)}
+_TAKE = (update(OutboxItem).where(OutboxItem.id == bindparam("row_id"))
+         .values(status=SENDING, claimed_by=bindparam("runner"), claimed_until=bindparam("until"),
+                 attempts=OutboxItem.attempts + 1)
+         .execution_options(synchronize_session=False))
 
 
 def claim_next(session: Session, now: datetime, runner: str, ttl: timedelta, *,
@@ -70,25 +96,25 @@ def claim_next(session: Session, now: datetime, runner: str, ttl: timedelta, *,
     the row is locked with SKIP LOCKED so concurrent runners pass over each other; on SQLite
     the write transaction (BEGIN IMMEDIATE) already serialises them. `skip` leaves out
     (team_id, kind) pairs that are waiting for a rate limit."""
-    query = select(OutboxItem).where(_claimable(now, orphaned_by))
-    for team_id, kind in skip:
-        query = query.where(~and_(OutboxItem.team_id == team_id, OutboxItem.kind == kind))
-    row = session.scalars(query.order_by(OutboxItem.priority, OutboxItem.due_at, OutboxItem.id)
-                          .limit(1).with_for_update(skip_locked=True, of=OutboxItem)).first()
+    orphaned, skipped = list(orphaned_by), list(skip)
+    params: dict[str, Any] = {"now": now}
+    if orphaned:
+        params["orphaned"] = orphaned
+    for n, (team_id, kind) in enumerate(skipped):
+        params |= {f"skip_team_{n}": team_id, f"skip_kind_{n}": kind}
+    query = _NEXT.get((bool(orphaned), len(skipped)))
+    if query is None:
+        query = _next_query(bool(orphaned), len(skipped))
+    row = session.execute(query, params).first()
     if row is None:
         return None
-    interrupted = row.status == SENDING
-    previous = row.claimed_by
-    row.status = SENDING
-    row.claimed_by = runner
-    row.claimed_until = now + ttl
-    row.attempts += 1
-    session.flush()
-    return Outgoing(id=row.id, team_id=row.team_id, key=row.key, kind=row.kind,
-                    recipient_id=row.recipient_id or "", subject=row.subject,
-                    payload=json.loads(row.payload or "{}"), due_at=row.due_at,
-                    attempts=row.attempts, created_at=row.created_at, priority=row.priority,
-                    not_after=row.not_after, after_key=row.after_key, interrupted=interrupted,
+    (item_id, team_id, key, kind, recipient, subject, payload, due_at, attempts, created_at,
+     priority, not_after, after_key, status, previous) = row
+    session.execute(_TAKE, {"row_id": item_id, "runner": runner, "until": now + ttl})
+    return Outgoing(id=item_id, team_id=team_id, key=key, kind=kind, recipient_id=recipient or "",
+                    subject=subject, payload=json.loads(payload or "{}"), due_at=due_at,
+                    attempts=attempts + 1, created_at=created_at, priority=priority,
+                    not_after=not_after, after_key=after_key, interrupted=status == SENDING,
                     previous_holder=previous)
 
 
@@ -116,17 +142,25 @@ def _finish(session: Session, item_id: int, runner: str, **values: Any) -> bool:
     return done is not None
 
 
+_REQUEUED = OutboxItem.requeue.is_(True)
+_SENT = (update(OutboxItem)
+         .where(OutboxItem.id == bindparam("row_id"), OutboxItem.status == SENDING,
+                OutboxItem.claimed_by == bindparam("runner"))
+         .values(status=case((_REQUEUED, PENDING), else_=SENT), sent_at=bindparam("now"),
+                 due_at=case((_REQUEUED, bindparam("now")), else_=OutboxItem.due_at),
+                 payload=case((_REQUEUED, OutboxItem.payload), else_="{}"),
+                 sent_channel=bindparam("channel"), sent_ts=bindparam("ts"), last_error=None,
+                 requeue=False, claimed_by=None, claimed_until=None)
+         .returning(OutboxItem.id).execution_options(synchronize_session=False))
+
+
 def mark_sent(session: Session, item_id: int, runner: str, now: datetime,
               channel: str | None = None, ts: str | None = None) -> bool:
     """Sent. The payload (notes, names) is no longer needed and is not kept; where the message
     landed is, so it can be updated later. A coalescing row asked for again meanwhile goes
-    straight back to pending."""
-    requeued = OutboxItem.requeue.is_(True)
-    changed = _finish(session, item_id, runner,
-                      status=case((requeued, PENDING), else_=SENT), sent_at=now,
-                      due_at=case((requeued, now), else_=OutboxItem.due_at),
-                      payload=case((requeued, OutboxItem.payload), else_="{}"),
-                      sent_channel=channel, sent_ts=ts, last_error=None, requeue=False)
+    straight back to pending. (One statement built once: this runs for every message.)"""
+    changed = session.execute(_SENT, {"row_id": item_id, "runner": runner, "now": now,
+                                      "channel": channel, "ts": ts}).first() is not None
     if changed:
         written(session)  # rows waiting for this one may go now
     return changed
@@ -231,7 +265,7 @@ def requeue(session: Session, now: datetime, *, item_id: int | None = None,
 
 def due_now(session: Session, now: datetime, skip: Iterable[tuple[str, str]] = ()) -> bool:
     """Whether any row could be claimed at `now` (a deliverer is idle when none can)."""
-    query = select(OutboxItem.id).where(_claimable(now, ()))
+    query = select(OutboxItem.id).where(_claimable(now))
     for team_id, kind in skip:
         query = query.where(~and_(OutboxItem.team_id == team_id, OutboxItem.kind == kind))
     return session.scalar(query.limit(1)) is not None

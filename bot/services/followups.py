@@ -77,8 +77,9 @@ def _deactivated(session: Session, team_id: str) -> set[str]:
 
 def help_questions_due(session: Session, workspace: Workspace, now: datetime) -> list[HelpQuestion]:
     """Confirmed help with a note (thanks, shortcuts, confirmed claims — not reactions, which
-    carry none, nor solved asks, whose asker already closed the loop), `followup_days` old and not yet a week past that, between two people who are
-    both still here (a forgotten person's records no longer name them)."""
+    carry none, nor solved asks, whose asker already closed the loop), `followup_days` old and
+    not yet a week past that, between two people who are both still here (a forgotten
+    person's records no longer name them)."""
     due = now - timedelta(days=workspace.followup_days)
     hr = HelpRecord
     rows = session.scalars(select(hr).where(

@@ -17,7 +17,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, case, text, update
+from sqlalchemy import Table, bindparam, case, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -152,10 +152,30 @@ def respond(session: Session, team_id: str, key: str, response_url: str, msg: di
                    now, now, subject, priority=NOW, after=after, not_after=now + RESPONSE_URL_LIFE)
 
 
+def show_home(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+    """Publish this person's App Home tab (they just opened it), rendered from the database
+    when sent; from now on what changes it re-publishes it (`refresh_home`)."""
+    coalesce(session, team_id, f"{HOME}:{user_id}", HOME, user_id, {}, now)
+
+
+_IN_FLIGHT = _TABLE.c.status == SENDING
+_REFRESH = (update(OutboxItem)
+            .where(OutboxItem.team_id == bindparam("team"), OutboxItem.kind == HOME,
+                   OutboxItem.key.in_(bindparam("keys", expanding=True)))
+            .values(status=case((_IN_FLIGHT, SENDING), else_=PENDING),
+                    requeue=case((_IN_FLIGHT, True), else_=False), due_at=bindparam("now"),
+                    attempts=0, last_error=None, not_after=None, created_at=bindparam("now"))
+            .returning(OutboxItem.id).execution_options(synchronize_session=False))
+
+
 def refresh_home(session: Session, team_id: str, *user_ids: str | None, now: datetime) -> None:
-    """Re-publish these people's App Home tabs, rendered from the database when sent."""
-    for user_id in dict.fromkeys(u for u in user_ids if u):
-        coalesce(session, team_id, f"{HOME}:{user_id}", HOME, user_id, {}, now)
+    """Re-publish the App Home tabs of those among these people who have opened it (their
+    Home row exists: `show_home`), rendered from the database when sent. Nobody else's is
+    published: a tab nobody looks at is not worth a render and a rate-limited call, and it is
+    rendered fresh the moment they open it."""
+    keys = [f"{HOME}:{u}" for u in dict.fromkeys(u for u in user_ids if u)]
+    if keys and session.execute(_REFRESH, {"team": team_id, "keys": keys, "now": now}).all():
+        written(session)
 
 
 def cancel_pending(session: Session, team_id: str, recipient_id: str | None, reason: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, Workspace
@@ -90,13 +90,7 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
     """Counts over the workspace's window (90 days by default), from confirmed records only."""
     team_id = workspace.team_id
     since = now - timedelta(days=workspace.window_days)
-    rows = session.execute(
-        select(HelpRecord.helper_id, HelpRecord.receiver_id, func.count())
-        .where(HelpRecord.team_id == team_id, HelpRecord.status == "confirmed",
-               HelpRecord.created_at >= since, HelpRecord.created_at <= now,
-               or_(HelpRecord.helper_id == user_id, HelpRecord.receiver_id == user_id))
-        .group_by(HelpRecord.helper_id, HelpRecord.receiver_id)
-    ).all()
+    rows = _pairs_of(session, team_id, user_id, since, now)
     given = received = 0
     per_other: dict[str, list[int]] = {}
     for helper, receiver, count in rows:
@@ -137,6 +131,23 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
         passing_on=_passing_on(workspace, received_only, pairs, given),
         intro_worth=intro_worth(session, team_id, user_id, since),
     )
+
+
+def _pairs_of(session: Session, team_id: str, user_id: str, since: datetime,
+              now: datetime) -> list[tuple[str | None, str | None, int]]:
+    """(helper, receiver, count) of this person's confirmed records in the window: one half
+    per side, each read along its (team, person, created_at) index — a single OR of the two
+    sides made the database walk the whole workspace's window instead."""
+    hr = HelpRecord
+    window = (hr.team_id == team_id, hr.status == "confirmed", hr.created_at >= since,
+              hr.created_at <= now)
+    given = (select(hr.helper_id, hr.receiver_id, func.count()).where(*window, hr.helper_id == user_id)
+             .group_by(hr.receiver_id, hr.helper_id))
+    received = (select(hr.helper_id, hr.receiver_id, func.count())
+                .where(*window, hr.receiver_id == user_id, or_(hr.helper_id.is_(None),
+                                                                 hr.helper_id != user_id))
+                .group_by(hr.helper_id, hr.receiver_id))
+    return [(h, r, int(c)) for h, r, c in session.execute(union_all(given, received)).all()]
 
 
 def _passing_on(workspace: Workspace, received_only: list[Pair], pairs: list[Pair],

@@ -104,6 +104,8 @@ def assert_nothing_twice(slack: SlackDouble, db) -> None:
 
 def thanks_to_someone_known(c: Campaign, db) -> Callable[[], None]:
     warm(c.app, "UBOB")
+    for user in ("UALICE", "UBOB"):  # both have Mutual's Home open: it is kept current
+        c.send(p.event(p.home_opened(user)), json_body=True)
     receipt = c.send(p.command("/thanks", "<@UBOB> for staying late"))
     assert "Noted" in receipt["text"]
 

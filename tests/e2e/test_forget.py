@@ -93,6 +93,7 @@ def test_forget_asks_first(mutual, slack, db):
 
 
 def test_forget_leaves_no_trace_and_keeps_the_other_partys_counts(mutual, slack, db):
+    mutual.open_home("UALICE")
     seed_everything(mutual, slack, db)
     assert {t for t, _, _ in traces(db, ["UALICE"])} >= {
         "help_records", "reaction_marks", "intros", "intro_requests", "outbox", "muted_pairs",

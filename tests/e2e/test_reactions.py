@@ -104,12 +104,16 @@ def test_command_while_database_down_says_nothing_was_saved(mutual, db):
 
 
 def test_thank_you_reactions_refresh_both_home_tabs(mutual, slack, db):
+    mutual.open_home("UALICE", "UBOB")
+    slack.reset()
     react(mutual)
     mutual.settle()
     assert {c["user_id"] for c in slack.calls_to("views.publish")} == {"UALICE", "UBOB"}
 
 
 def test_nudge_settings_refresh_the_home_tab(mutual, slack):
+    mutual.open_home("UALICE")
+    slack.reset()
     assert mutual.post(p.command("/mutual", "nudges off")).status == 200
     mutual.settle()
     assert [c["user_id"] for c in slack.calls_to("views.publish")] == ["UALICE"]

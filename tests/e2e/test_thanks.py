@@ -146,12 +146,28 @@ def test_another_workspace_is_refused_with_a_bot_token(mutual, slack, db):
 
 
 def test_thanks_refreshes_both_home_tabs(mutual, slack):
+    mutual.open_home("UALICE", "UBOB")
+    slack.reset()
     thanks(mutual, "<@UBOB> for the review")
     published = {c["user_id"] for c in slack.calls_to("views.publish")}
     assert published == {"UALICE", "UBOB"}
 
 
+def test_a_home_tab_nobody_opened_is_not_published(mutual, slack):
+    """Mutual renders someone's Home when they open it, and keeps it current from then on;
+    a tab nobody has looked at costs nothing."""
+    mutual.open_home("UBOB")
+    slack.reset()
+    thanks(mutual, "<@UBOB> for the review")
+    assert [c["user_id"] for c in slack.calls_to("views.publish")] == ["UBOB"]
+    mutual.open_home("UALICE")
+    [alices] = [c for c in slack.calls_to("views.publish") if c["user_id"] == "UALICE"]
+    assert "<@UBOB>" in json.dumps(alices), "rendered from the database when she opens it"
+
+
 def test_a_burst_of_changes_publishes_each_home_at_most_once_per_burst(mutual, slack):
+    mutual.open_home("UALICE", "UBOB")
+    slack.reset()
     with mutual.delivery_paused():  # the burst queues up behind a busy deliverer
         for n in range(4):
             assert mutual.post(p.command("/thanks", f"<@UBOB> for thing {n}")).status == 200

@@ -15,7 +15,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.session import Database
 from bot.server import close_server, make_http_server
-from tests.support.payloads import SECRET, signed_headers
+from tests.support.payloads import SECRET, event, home_opened, signed_headers
 from tests.support.slack_double import SlackDouble
 
 
@@ -77,6 +77,11 @@ class LiveMutual:
 
     def post_event(self, body: str, **kw: Any) -> Reply:
         return self.post(body, content_type="application/json", **kw)
+
+    def open_home(self, *users: str) -> None:
+        """These people open Mutual's Home tab (from then on, what changes it re-publishes it)."""
+        for user in users:
+            self.post_event(event(home_opened(user)))
 
     @contextlib.contextmanager
     def delivery_paused(self) -> Iterator[None]:

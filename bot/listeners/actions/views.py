@@ -43,7 +43,7 @@ def register(app: App, deps: Deps) -> None:
     def settings(body: dict[str, Any], client: WebClient, context: BoltContext,
                  enabled: bool | None = None, days: int | None = None) -> None:
         change_nudges(deps, client, team_of(context, body), body["user"]["id"], enabled=enabled,
-                      days=days)
+                      days=days, on_home=True)
 
     @app.action(ids.HOME_NUDGES_ON)
     def nudges_on(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -76,7 +76,7 @@ def register(app: App, deps: Deps) -> None:
             ensure_workspace(session, team_id, now)
             forget_person(session, team_id, user_id, now)
             reply(session, team_id, body, build_forget_done(), now, "forgotten")
-            outbox.refresh_home(session, team_id, user_id, now=now)  # shows "forgotten"
+            outbox.show_home(session, team_id, user_id, now)  # shows "forgotten"
 
     @app.action(ids.FORGET_CANCEL)
     def forget_cancel(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

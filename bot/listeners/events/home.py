@@ -22,4 +22,4 @@ def register(app: App, deps: Deps) -> None:
         now = deps.clock()
         with deps.db.session() as session:  # an event from the workspace: it is installed
             ensure_workspace(session, team_id, now, context.enterprise_id)
-            outbox.refresh_home(session, team_id, user_id, now=now)
+            outbox.show_home(session, team_id, user_id, now)

@@ -1,7 +1,7 @@
 """closing the loop: paying it forward, follow-up questions and their answers
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 
 Three workspace settings (`forward_min`, `followup_days`, `intro_followup_days`) and the
 `followup_answers` table: what a receiver said about help they got, or a party about an intro.
