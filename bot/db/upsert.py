@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+
+@cache
+def _statement(dialect: str, table: Table) -> Insert:
+    # One statement per table and dialect, its VALUES taken from the parameters it is given:
+    # building (and cache-keying) a new one per call cost more than running it.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    first_key = next(iter(table.primary_key.columns))
+    # RETURNING, not rowcount: psycopg 3 reports rowcount -1 for this statement.
+    return insert(table).on_conflict_do_nothing().returning(first_key)
 
 
 def insert_ignore(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
     """Insert one row unless its key already exists; True when a row was inserted.
 
     Unlike catching IntegrityError, this never poisons a PostgreSQL transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__
-    first_key = next(iter(table.primary_key.columns))
-    # RETURNING, not rowcount: psycopg 3 reports rowcount -1 for this statement.
-    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(first_key)
-    return session.connection().execute(stmt).first() is not None
+    stmt = _statement(session.get_bind().dialect.name, model.__table__)
+    return session.connection().execute(stmt, values).first() is not None

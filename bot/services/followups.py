@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import FollowupAnswer, HelpRecord, Intro, Member, Workspace
@@ -242,17 +242,17 @@ class IntroWorth:
     people: int
 
 
+_WORTH = select(FollowupAnswer.subject_id, FollowupAnswer.asked_id, FollowupAnswer.answer).where(
+    FollowupAnswer.team_id == bindparam("team"), FollowupAnswer.kind == INTRO,
+    FollowupAnswer.told_id == bindparam("told"), FollowupAnswer.created_at >= bindparam("since"))
+
+
 def intro_worth(session: Session, team_id: str, introducer_id: str,
                 since: datetime) -> IntroWorth | None:
     """The answers about `introducer_id`'s intros given since `since`, in aggregate; None
     below the privacy floor (fewer than 5 people answered)."""
-    fa = FollowupAnswer
     # At most two answers per intro: a handful of rows per introducer, counted here.
-    rows = session.execute(
-        select(fa.subject_id, fa.asked_id, fa.answer)
-        .where(fa.team_id == team_id, fa.kind == INTRO, fa.told_id == introducer_id,
-               fa.created_at >= since)
-    ).all()
+    rows = session.execute(_WORTH, {"team": team_id, "told": introducer_id, "since": since}).all()
     people = {asked for _, asked, _ in rows}
     if len(people) < PRIVACY_FLOOR:
         return None

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -61,24 +61,30 @@ def person_hash(team_id: str, user_id: str) -> str:
     return hashlib.sha256(f"mutual:{team_id}:{user_id}".encode()).hexdigest()
 
 
+_FORGOTTEN = select(ForgottenPerson.user_hash).where(
+    ForgottenPerson.team_id == bindparam("team"),
+    ForgottenPerson.user_hash.in_(bindparam("hashes", expanding=True)))
+_WELCOME_BACK = delete(ForgottenPerson).where(
+    ForgottenPerson.team_id == bindparam("team"), ForgottenPerson.user_hash == bindparam("hash"),
+).execution_options(synchronize_session=False)
+
+
 def forgotten_among(session: Session, team_id: str, user_ids: list[str]) -> set[str]:
     """Those of `user_ids` who asked Mutual to forget them (and have not used it since)."""
     hashes = {person_hash(team_id, u): u for u in user_ids}
     if not hashes:
         return set()
-    found = session.scalars(select(ForgottenPerson.user_hash).where(
-        ForgottenPerson.team_id == team_id, ForgottenPerson.user_hash.in_(list(hashes))))
+    found = session.scalars(_FORGOTTEN, {"team": team_id, "hashes": list(hashes)})
     return {hashes[h] for h in found}
 
 
 def is_forgotten(session: Session, team_id: str, user_id: str) -> bool:
-    return session.get(ForgottenPerson, (team_id, person_hash(team_id, user_id))) is not None
+    return bool(forgotten_among(session, team_id, [user_id]))
 
 
 def welcome_back(session: Session, team_id: str, user_id: str) -> bool:
     """They used Mutual again: it may record and nudge them again. True if they had left."""
-    result = session.execute(delete(ForgottenPerson).where(
-        ForgottenPerson.team_id == team_id, ForgottenPerson.user_hash == person_hash(team_id, user_id)))
+    result = session.execute(_WELCOME_BACK, {"team": team_id, "hash": person_hash(team_id, user_id)})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Intro, IntroRequest, Member, Workspace
@@ -487,11 +487,16 @@ def get_request(session: Session, team_id: str, request_id: int) -> RequestView 
 
 # -- lists and the scheduler's queries ---------------------------------------------------------
 
+_THEIRS: BindParameter[str] = bindparam("user")
+_OPEN_FOR = (select(Intro).where(Intro.team_id == bindparam("team"), Intro.status.in_(ACTIVE),
+                                 or_(Intro.introducer_id == _THEIRS, Intro.a_id == _THEIRS,
+                                     Intro.b_id == _THEIRS))
+             .order_by(Intro.created_at.desc(), Intro.id.desc()))  # built once: every Home
+
+
 def open_intros_for(session: Session, team_id: str, user_id: str) -> list[IntroView]:
     """Proposed or open intros where `user_id` is the introducer, a or b; newest first."""
-    rows = _active(session, team_id, or_(Intro.introducer_id == user_id, Intro.a_id == user_id,
-                                         Intro.b_id == user_id))
-    return [_view(i) for i in rows]
+    return [_view(i) for i in session.scalars(_OPEN_FOR, {"team": team_id, "user": user_id})]
 
 
 def _active(session: Session, team_id: str, who: ColumnElement[bool]) -> list[Intro]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Insert, Table, delete, func, insert, select
+from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -263,12 +263,14 @@ def expire_claims(session: Session, now: datetime) -> list[Recorded]:
     return [_to_recorded(r) for r in stale]
 
 
+_PENDING_FOR = (select(HelpRecord).where(HelpRecord.team_id == bindparam("team"),
+                                         HelpRecord.receiver_id == bindparam("receiver"),
+                                         HelpRecord.status == "pending")
+                .order_by(HelpRecord.created_at))  # built once: every Home
+
+
 def pending_claims_for(session: Session, team_id: str, receiver_id: str) -> list[Recorded]:
-    rows = session.scalars(
-        select(HelpRecord).where(HelpRecord.team_id == team_id, HelpRecord.status == "pending",
-                                 HelpRecord.receiver_id == receiver_id)
-        .order_by(HelpRecord.created_at)
-    ).all()
+    rows = session.scalars(_PENDING_FOR, {"team": team_id, "receiver": receiver_id}).all()
     return [_to_recorded(r, new=False) for r in rows]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, Workspace
@@ -93,7 +94,8 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
     rows = _pairs_of(session, team_id, user_id, since, now)
     given = received = 0
     per_other: dict[str, list[int]] = {}
-    for helper, receiver, count in rows:
+    gone: set[str] = set()
+    for helper, receiver, count, left in rows:
         if helper == receiver:
             continue
         mine_given = helper == user_id
@@ -107,7 +109,8 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
             continue
         slot = per_other.setdefault(other, [0, 0])
         slot[0 if mine_given else 1] += count
-    gone = _deactivated(session, team_id, list(per_other))
+        if left:
+            gone.add(other)
     pairs = [Pair(o, g, r) for o, (g, r) in per_other.items() if o not in gone]
     member = session.get(Member, (team_id, user_id))
     received_only = sorted((p for p in pairs if p.received and not p.given),
@@ -133,21 +136,37 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
     )
 
 
-def _pairs_of(session: Session, team_id: str, user_id: str, since: datetime,
-              now: datetime) -> list[tuple[str | None, str | None, int]]:
-    """(helper, receiver, count) of this person's confirmed records in the window: one half
-    per side, each read along its (team, person, created_at) index — a single OR of the two
-    sides made the database walk the whole workspace's window instead."""
+def _pairs_query() -> Any:
     hr = HelpRecord
-    window = (hr.team_id == team_id, hr.status == "confirmed", hr.created_at >= since,
-              hr.created_at <= now)
-    given = (select(hr.helper_id, hr.receiver_id, func.count()).where(*window, hr.helper_id == user_id)
-             .group_by(hr.receiver_id, hr.helper_id))
-    received = (select(hr.helper_id, hr.receiver_id, func.count())
-                .where(*window, hr.receiver_id == user_id, or_(hr.helper_id.is_(None),
-                                                                 hr.helper_id != user_id))
+    window = (hr.team_id == bindparam("team"), hr.status == "confirmed",
+              hr.created_at >= bindparam("since"), hr.created_at <= bindparam("now"))
+
+    def side(mine: Any, other: Any, *also: Any) -> Any:
+        # The other person's member row says whether they have left (a primary-key lookup
+        # per pair, in the same statement).
+        left = select(Member.deleted).where(Member.team_id == hr.team_id,
+                                            Member.user_id == other).scalar_subquery()
+        return (select(hr.helper_id, hr.receiver_id, func.count(), left)
+                .where(*window, mine == bindparam("user"), *also)
                 .group_by(hr.helper_id, hr.receiver_id))
-    return [(h, r, int(c)) for h, r, c in session.execute(union_all(given, received)).all()]
+
+    return union_all(side(hr.helper_id, hr.receiver_id),
+                     side(hr.receiver_id, hr.helper_id,
+                          or_(hr.helper_id.is_(None), hr.helper_id != bindparam("user"))))
+
+
+# Built once: every Home and `/mutual me` runs it, and building it cost more than running it.
+_PAIRS = _pairs_query()
+
+
+def _pairs_of(session: Session, team_id: str, user_id: str, since: datetime,
+              now: datetime) -> list[tuple[str | None, str | None, int, bool]]:
+    """(helper, receiver, count, whether the other person has left) of this person's
+    confirmed records in the window: one half per side, each read along its (team, person,
+    status, created_at) index — a single OR of the two sides made the database walk the
+    whole workspace's window instead."""
+    rows = session.execute(_PAIRS, {"team": team_id, "user": user_id, "since": since, "now": now})
+    return [(h, r, int(c), bool(gone)) for h, r, c, gone in rows]
 
 
 def _passing_on(workspace: Workspace, received_only: list[Pair], pairs: list[Pair],
@@ -193,12 +212,3 @@ def history_with(session: Session, workspace: Workspace, user_id: str, other_id:
                 for r in latest],
         their_offers=[o.text for o in offers_of(session, team_id, other_id)],
     )
-
-
-def _deactivated(session: Session, team_id: str, user_ids: list[str]) -> set[str]:
-    if not user_ids:
-        return set()
-    return set(session.scalars(
-        select(Member.user_id).where(Member.team_id == team_id, Member.deleted.is_(True),
-                                     Member.user_id.in_(user_ids))
-    ))
