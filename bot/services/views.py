@@ -144,7 +144,7 @@ def _pairs_query() -> Any:
     def side(mine: Any, other: Any, *also: Any) -> Any:
         # The other person's member row says whether they have left (a primary-key lookup
         # per pair, in the same statement).
-        left = select(Member.deleted).where(Member.team_id == hr.team_id,
+        left = select(Member.deleted).where(Member.team_id == bindparam("team"),
                                             Member.user_id == other).scalar_subquery()
         return (select(hr.helper_id, hr.receiver_id, func.count(), left)
                 .where(*window, mine == bindparam("user"), *also)
