@@ -50,6 +50,7 @@ WORKERS = 4  # Web API calls in flight at once per process; each waits on the ne
 POLL = 2.0  # seconds between looks when nothing wakes a deliverer
 LISTEN_POLL = 10.0  # the same, when PostgreSQL notifications wake it
 ORPHAN_CHECK = 60.0
+LISTEN_WAIT = 0.2  # seconds one wait for a notification lasts before looking at stop()
 
 
 def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: str | None = None,
@@ -201,8 +202,8 @@ class Deliverer:
             try:
                 with psycopg.connect(url, autocommit=True) as conn:
                     conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=1.0, stop_after=1):
+                    while not self._stop.is_set():  # a short wait, so stop() is quick
+                        for _ in conn.notifies(timeout=LISTEN_WAIT, stop_after=1):
                             self.wake()
             except psycopg.Error as e:
                 logger.warning("outbox: LISTEN connection lost (%s); polling until it is back",

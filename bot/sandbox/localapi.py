@@ -75,7 +75,9 @@ class LocalApi:
         server.daemon_threads = True
         self.port = server.server_address[1]
         self.server = server
-        threading.Thread(target=server.serve_forever, name="local-slack", daemon=True).start()
+        # A short poll, so stop() (shutdown waits for the loop to look) takes milliseconds.
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="local-slack", daemon=True).start()
 
     @property
     def base(self) -> str:
