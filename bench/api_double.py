@@ -10,7 +10,7 @@ Prints `PORT <n>` once listening. Commands on stdin: `counts` prints `CALLS {met
 `limit` makes every method but auth.test answer 429 (Retry-After: 30), as Slack does to an
 app over its rate limits; `calm` ends that. Exits when stdin closes or after --max-seconds.
 
-Anyone whose id starts with `UP` (bench/population.py's people) is a member of the team."""
+Anyone whose id starts with `UP` or `UQ` (bench/population.py's people) is a member of the team."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class Double:
         if method == "users.info":
             user_id = str(params.get("user"))
             user = USERS.get(user_id) or (person(user_id, f"Person {user_id[2:]}")
-                                          if user_id.startswith("UP") else None)
+                                          if user_id.startswith(("UP", "UQ")) else None)
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "chat.postMessage":
             ts = f"{1700000000 + next(self._ts)}.000100"

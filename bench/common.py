@@ -139,13 +139,16 @@ class Server:
 
 @contextmanager
 def server_process(app: str, candidate: Candidate, api_url: str, database_url: str,
-                   workdir: Path, max_seconds: float = 600.0) -> Iterator[Server]:
+                   workdir: Path, max_seconds: float = 600.0,
+                   extra: tuple[str, ...] = ()) -> Iterator[Server]:
+    """`bench.serve` in its own process: an app behind a server, or (`app="deliverer"`) the
+    outbox's deliverer alone."""
     port = free_port()
     log = workdir / f"server-{app}-{candidate.name}-{port}.log"
     with log.open("w") as err:
         proc = _spawn(["-m", "bench.serve", "--app", app, *candidate.args(), "--port", str(port),
                        "--database", database_url, "--api-url", api_url,
-                       "--max-seconds", str(max_seconds)],
+                       "--max-seconds", str(max_seconds), *extra],
                       stdout=subprocess.PIPE, stderr=err)
     try:
         _read_line(proc, "READY")

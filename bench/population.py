@@ -76,10 +76,16 @@ def thanks_pairs(count: int, people_count: int, seed: int) -> list[tuple[str, st
     return [tuple(rng.sample(ids, 2)) for _ in range(count)]  # type: ignore[misc]
 
 
-def thanks_requests(count: int, people_count: int, seed: int) -> list[tuple[str, dict[str, str]]]:
-    """Signed `/thanks <@helper> for …` from `receiver`, a new pair each time."""
+def thanks_requests(count: int, people_count: int, seed: int,
+                    new_share: float = 0.0) -> list[tuple[str, dict[str, str]]]:
+    """Signed `/thanks <@helper> for …` from `receiver`, a new pair each time; a share
+    `new_share` of them thank someone Mutual has never looked up (a `UQ…` id: users.info
+    is asked while the person waits)."""
+    rng = random.Random(seed + 1_000_000)
     out = []
     for n, (receiver, helper) in enumerate(thanks_pairs(count, people_count, seed)):
+        if new_share and rng.random() < new_share:
+            helper = f"UQ{seed:03d}{n:06d}"
         body = command("/thanks", f"<@{helper}> for {NOTES[n % 4]}", user=receiver)
         out.append((body, signed_headers(body)))
     return out

@@ -109,12 +109,12 @@ def serve_waitress(kind: str, s: Settings, threads: int, stock: bool,
         deliverer.stop()
 
 
-def serve_deliverer(s: Settings, stop: threading.Event) -> None:
+def serve_deliverer(s: Settings, stop: threading.Event, listen: bool, poll: float | None) -> None:
     from bot.app import create_deliverer
     from bot.db.session import Database
 
     db = Database(s.database_url)
-    deliverer = create_deliverer(s, db).start()
+    deliverer = create_deliverer(s, db, listen=listen, poll=poll).start()
     print("READY", flush=True)
     stop.wait()
     deliverer.stop()
@@ -178,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--server", choices=["waitress", "gunicorn", "cheroot"], default="waitress")
     p.add_argument("--deliverer", choices=["inprocess", "none"], default="inprocess",
                    help="waitress only: the outbox's deliverer in this process, or none")
+    p.add_argument("--no-listen", action="store_true",
+                   help="--app deliverer on PostgreSQL: poll only, no LISTEN/NOTIFY")
+    p.add_argument("--poll", type=float, help="--app deliverer: seconds between polls")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--database", default="sqlite://")
     p.add_argument("--api-url", required=True)
@@ -204,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     timer.daemon = True
     timer.start()
     if args.app == "deliverer":
-        serve_deliverer(s, stop)
+        serve_deliverer(s, stop, not args.no_listen, args.poll)
     elif args.server == "waitress":
         with cpu_profile(args.profile):
             serve_waitress(args.app, s, args.threads, args.stock_channel, stop,
