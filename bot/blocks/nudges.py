@@ -54,8 +54,8 @@ def build_one_sided_nudge(helper_id: str, count: int, window_days: int, notes: l
     """To someone who has received help several times, given none back to that person and not
     (yet) passed it on to others. It points to real ways to give — the helper's open asks, or
     others' asks to pass it on — and offers a thank-you only for help the reader has not
-    thanked for themselves (thanking records help received; it does not give back). With
-    nothing concrete to offer it says so, and keeps only the controls."""
+    thanked for themselves (thanking records help received; it does not give back). With no
+    ask to offer on it says so in one sentence, and keeps only the controls."""
     ways = ways or WaysToGive()
     who = mention(helper_id)
     opener = (f"{who} has helped you {times(count)} {period(window_days)} — is there something "
@@ -73,6 +73,12 @@ def build_one_sided_nudge(helper_id: str, count: int, window_days: int, notes: l
         blocks.append(section("*Or pass it on* — people you've worked with are asking for help:"))
         blocks += [_ask_block(ask, with_asker=True) for ask in ways.pass_on[:ASKS_SHOWN]]
         fallback.append("People you've worked with are asking for help too.")
+    asks = bool(ways.helper_asks or ways.pass_on)
+    if not asks:
+        nothing = (f"There's nothing open I can point you to right now, so just keep {who} in "
+                   f"mind — and if you've already helped them, `/helped {who} …` records it.")
+        blocks.append(section(nothing))
+        fallback.append(nothing)
     if ways.unthanked:
         blocks += [
             context(f"{'Some' if ways.unthanked > 1 else 'Part'} of this help was recorded through "
@@ -83,18 +89,15 @@ def build_one_sided_nudge(helper_id: str, count: int, window_days: int, notes: l
         ]
     controls = [button(f"Snooze for {SNOOZE_DAYS} days", ids.NUDGE_SNOOZE, str(SNOOZE_DAYS)),
                 button("Don't suggest this again", ids.NUDGE_MUTE_PAIR, helper_id)]
-    if ways.anything:
+    if asks:
         blocks += [
             context(f"Already helped {who} in a way Mutual doesn't know about? Record it — "
-                    f"they'll be asked to confirm. Only you see this; {who} isn't told about it, "
-                    "and if you offer to help, they hear only that you can."),
+                    "they'll be asked to confirm. Only you see this: nobody is told about it, "
+                    "and whoever you offer to help hears only that you can help."),
             actions(button("I've helped them", ids.NUDGE_HELPED, helper_id), *controls),
         ]
     else:
-        nothing = (f"There's nothing open I can point you to right now, so just keep {who} in "
-                   f"mind — and if you've already helped them, `/helped {who} …` records it.")
-        blocks += [section(nothing), context("Only you see this."), actions(*controls)]
-        fallback.append(nothing)
+        blocks += [context("Only you see this."), actions(*controls)]
     return message(" ".join(fallback), blocks)
 
 

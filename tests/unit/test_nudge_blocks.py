@@ -79,7 +79,7 @@ def test_the_helpers_open_asks_and_asks_to_pass_on_each_have_i_can_help():
               for e in [blk["accessory"]]]
     assert labels == ["I can help"] * 4
     assert "Review my Terraform".lower() in msg["text"].lower()  # the fallback names the ask
-    assert "isn't told" in text and not ACCUSING.search(text)
+    assert "nobody is told" in text and not ACCUSING.search(text)
     check_block_kit(msg)
 
 
@@ -88,8 +88,10 @@ def test_a_thank_you_is_offered_only_for_help_not_already_thanked():
     assert ids.NUDGE_THANK not in dict(action_values(thanked))
     assert "thank" not in all_text(thanked).lower().replace("thanks", "")
     unthanked = b.build_one_sided_nudge("UBOB", 3, 90, [], WaysToGive([], [], 2))
-    assert (ids.NUDGE_THANK, "UBOB") in action_values(unthanked)
+    assert action_values(unthanked) == [(ids.NUDGE_THANK, "UBOB"), (ids.NUDGE_SNOOZE, "30"),
+                                        (ids.NUDGE_MUTE_PAIR, "UBOB")]
     text = all_text(unthanked)
+    assert "There's nothing open I can point you to right now" in text
     assert "`/helped`" in text and "Thanking doesn't give anything back" in text
     check_block_kit(unthanked)
 
