@@ -7,7 +7,7 @@ from typing import Any
 from bot.blocks.kit import context, escape, message, section
 
 USAGE = [
-    ("/thanks @alex [@sam …] for <what>", "thank people who helped you"),
+    ("/thanks @alex [@sam …] for <what>", "thank people who helped you (records help you received)"),
     ("/helped @alex <what you did>", "record help you gave; they confirm it"),
     ("/intro @alex @sam <why>", "introduce two people, once both agree"),
     ("/intro request @connector @target <why>", "ask someone for an introduction"),
@@ -37,6 +37,8 @@ def build_help(prefix: str | None = None) -> dict[str, Any]:
         section("*Mutual keeps your working relationships two-way.*\n" + lines),
         context("React with :pray: :raised_hands: :heart_hands: or :thankyou: to thank a "
                 "message's author, or use *This helped me* from a message's ⋯ menu."),
+        context("A thank-you records help you received. Helping back — an offer on someone's "
+                "`/ask`, help you record with `/helped` — is what makes it two-way."),
     ]
     text = (prefix + " " if prefix else "") + "Mutual commands: " + "; ".join(escape(c) for c, _ in USAGE)
     return {"response_type": "ephemeral", **message(text, blocks)}

@@ -27,8 +27,8 @@ def _settings_blocks(view: PersonalView) -> list[Block]:
         state = f"*Private suggestions are paused* until {_when(view.snoozed_until)}."
         toggle = button("Turn suggestions off", ids.HOME_NUDGES_OFF, "off")
     else:
-        state = ("*Private suggestions are on.* Now and then Mutual may DM you an idea for "
-                 "returning a favour — only you see it.")
+        state = ("*Private suggestions are on.* Now and then Mutual may DM you a way to help "
+                 "back someone who keeps helping you — only you see it.")
         toggle = button("Turn suggestions off", ids.HOME_NUDGES_OFF, "off")
     elements: list[dict[str, Any]] = [toggle]
     if view.nudges_enabled:

@@ -105,8 +105,8 @@ def personal_blocks(view: PersonalView) -> list[Block]:
         blocks.append(section(
             f"*They've helped you ({len(received_only):,})*\n{bulleted(lines)}"))
         blocks.append(context(
-            "When a chance comes up, you might return the favour — a thank-you, a review, "
-            "an introduction. Small things count."))
+            "When a chance comes up, you might return the favour — a hand with one of their "
+            "asks, a review, an introduction. Small things count."))
     blocks += passing_on_blocks(view)
     if view.given_only:
         lines = [f"You helped {mention(p.other_id)} {times(p.given)}" for p in view.given_only]

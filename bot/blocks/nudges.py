@@ -1,7 +1,8 @@
 """Private nudges and the replies to personal nudge controls. Pure: values in, Block Kit out.
 
-A nudge suggests and never accuses: it names the help someone gave, wonders whether there is
-something to give back, and leaves the choice (and an easy way out) with the reader."""
+A nudge suggests and never accuses: it names the help someone gave, points to real ways to
+give (helping, not another thank-you), and leaves the choice (and an easy way out) with the
+reader."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
+from bot.blocks.asks import preview, short_date
 from bot.blocks.kit import Block, actions, button, context, escape, mention, message, quote, section
 from bot.blocks.recording import build_claim_request
+from bot.services.asks import AskView, offer_value
+from bot.services.ways_to_give import ASKS_SHOWN, WaysToGive
 
 NUMBER_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times",
                 6: "six times", 7: "seven times", 8: "eight times", 9: "nine times",
                 10: "ten times"}
 SNOOZE_DAYS = 30
 NOTES_SHOWN = 3
+ASK_PREVIEW = 150
+NUDGE_VIA = "nudge"  # AskOffer.via for "I can help" pressed on a one-sided suggestion
 
 
 def times(count: int) -> str:
@@ -35,29 +41,64 @@ def period(window_days: int) -> str:
     return f"in the last {window_days} days"
 
 
-def build_one_sided_nudge(helper_id: str, count: int, window_days: int,
-                          notes: list[str]) -> dict[str, Any]:
+def _ask_block(ask: AskView, with_asker: bool) -> Block:
+    """One open ask, its words escaped, with "I can help" (an `ask_offer` from a nudge)."""
+    who = f"{mention(ask.asker_id)}: " if with_asker else ""
+    block = section(f"{who}“{preview(ask.text, ASK_PREVIEW)}” · {short_date(ask.created_at)}")
+    block["accessory"] = button("I can help", ids.ASK_OFFER, offer_value(ask.id, NUDGE_VIA))
+    return block
+
+
+def build_one_sided_nudge(helper_id: str, count: int, window_days: int, notes: list[str],
+                          ways: WaysToGive | None = None) -> dict[str, Any]:
     """To someone who has received help several times, given none back to that person and not
-    (yet) passed it on to others: give back, or pass it on — both count."""
+    (yet) passed it on to others. It points to real ways to give — the helper's open asks, or
+    others' asks to pass it on — and offers a thank-you only for help the reader has not
+    thanked for themselves (thanking records help received; it does not give back). With no
+    ask to offer on it says so in one sentence, and keeps only the controls."""
+    ways = ways or WaysToGive()
     who = mention(helper_id)
-    opener = f"{who} has helped you {times(count)} {period(window_days)}"
-    text = f"{opener} — is there something you could do for {who}, or for someone else?"
-    blocks: list[Block] = [section(f":seedling: {text}")]
+    opener = (f"{who} has helped you {times(count)} {period(window_days)} — is there something "
+              f"you could do for {who}, or pass on to someone else?")
+    blocks: list[Block] = [section(f":seedling: {opener}")]
     shown = [n for n in notes if n.strip()][:NOTES_SHOWN]
     if shown:
         blocks.append(section("Recently:\n" + "\n".join(quote(n) for n in shown)))
-    blocks += [
-        context(f"Maybe there's something you know or could lend a hand with: give back to "
-                f"{who}, or pass it on by helping someone else — both count. No pressure: "
-                "only you see this."),
-        actions(
-            button("Say thanks", ids.NUDGE_THANK, helper_id, style="primary"),
-            button("I've helped them", ids.NUDGE_HELPED, helper_id),
-            button(f"Snooze for {SNOOZE_DAYS} days", ids.NUDGE_SNOOZE, str(SNOOZE_DAYS)),
-            button("Don't suggest this again", ids.NUDGE_MUTE_PAIR, helper_id),
-        ),
-    ]
-    return message(text, blocks)
+    fallback = [opener]
+    if ways.helper_asks:
+        blocks.append(section(f"*{who} is asking for help with:*"))
+        blocks += [_ask_block(ask, with_asker=False) for ask in ways.helper_asks[:ASKS_SHOWN]]
+        fallback.append(f"{who} is asking for help with: “{preview(ways.helper_asks[0].text)}”.")
+    if ways.pass_on:
+        blocks.append(section("*Or pass it on* — people you've worked with are asking for help:"))
+        blocks += [_ask_block(ask, with_asker=True) for ask in ways.pass_on[:ASKS_SHOWN]]
+        fallback.append("People you've worked with are asking for help too.")
+    asks = bool(ways.helper_asks or ways.pass_on)
+    if not asks:
+        nothing = (f"There's nothing open I can point you to right now, so just keep {who} in "
+                   f"mind — and if you've already helped them, `/helped {who} …` records it.")
+        blocks.append(section(nothing))
+        fallback.append(nothing)
+    if ways.unthanked:
+        blocks += [
+            context(f"{'Some' if ways.unthanked > 1 else 'Part'} of this help was recorded through "
+                    f"{who}'s own `/helped` or an ask you marked solved, not a thank-you in your "
+                    "own words. Thanking doesn't give anything back, but if you'd like to say "
+                    "it yourself, you can."),
+            actions(button("Thank them", ids.NUDGE_THANK, helper_id)),
+        ]
+    controls = [button(f"Snooze for {SNOOZE_DAYS} days", ids.NUDGE_SNOOZE, str(SNOOZE_DAYS)),
+                button("Don't suggest this again", ids.NUDGE_MUTE_PAIR, helper_id)]
+    if asks:
+        blocks += [
+            context(f"Already helped {who} in a way Mutual doesn't know about? Record it — "
+                    "they'll be asked to confirm. Only you see this: nobody is told about it, "
+                    "and whoever you offer to help hears only that you can help."),
+            actions(button("I've helped them", ids.NUDGE_HELPED, helper_id), *controls),
+        ]
+    else:
+        blocks += [context("Only you see this."), actions(*controls)]
+    return message(" ".join(fallback), blocks)
 
 
 def build_claim_reminder(helper_id: str, note: str, record_id: int,

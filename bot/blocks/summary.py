@@ -54,8 +54,9 @@ def build_team_summary(summary: TeamSummary, ephemeral: bool = False) -> dict[st
         blocks.append(section(f"*Over the last {days} days*\n"
                               + "\n".join(f"• {line}" for line in relationships)))
         if one.shown and one.value:
-            blocks.append(context("One-way is often just *not yet*: a thank-you or a favour "
-                                  "returned is all it takes to make it two-way."))
+            blocks.append(context("One-way is often just *not yet*: it becomes two-way when "
+                                  "help goes back the other way — a hand with an ask, a review, "
+                                  "an introduction."))
     if summary.credited:
         shown = summary.credited[:CREDIT_MAX]
         more = len(summary.credited) - len(shown)

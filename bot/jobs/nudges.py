@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from bot.blocks.nudges import build_claim_reminder, build_one_sided_nudge
 from bot.db.models import HelpRecord, Member, Workspace
 from bot.db.session import Database
-from bot.delivery.kinds import Kind, from_payload, register_kind
+from bot.delivery.kinds import Kind, Rendering, from_payload, register_kind
 from bot.services.balance import one_sided_pairs, recent_notes, still_one_sided, window_start
 from bot.services.delivery import Outgoing
 from bot.services.nudges import CLAIM_REMINDER, ONE_SIDED, active_workspaces, is_muted
 from bot.services.outbox import enqueue
+from bot.services.ways_to_give import ways_to_give
 
 
 def plan_one_sided(db: Database, now: datetime) -> int:
@@ -64,9 +65,15 @@ def plan_claim_reminders(db: Database, now: datetime) -> int:
 
 # -- rendering and last checks --------------------------------------------------------------
 
-def _render_one_sided(p: dict[str, Any]) -> dict[str, Any]:
+def _render_one_sided(rendering: Rendering) -> dict[str, Any]:
+    """Rendered as it goes out (it may have waited for working hours): the asks it points to
+    are the ones open now."""
+    p, row = rendering.payload, rendering.row
+    since = window_start(rendering.workspace, rendering.now)
+    ways = ways_to_give(rendering.session, row.team_id, row.recipient_id, p["helper"], since,
+                        rendering.now)
     return build_one_sided_nudge(p["helper"], int(p["count"]), int(p["window_days"]),
-                                 list(p.get("notes") or []))
+                                 list(p.get("notes") or []), ways)
 
 
 def _one_sided_wanted(session: Session, workspace: Workspace, row: Outgoing,
@@ -96,7 +103,7 @@ def _claim_wanted(session: Session, workspace: Workspace, row: Outgoing, now: da
     return None
 
 
-register_kind(Kind(ONE_SIDED, from_payload(_render_one_sided), nudge=True,
+register_kind(Kind(ONE_SIDED, _render_one_sided, nudge=True,
                    still_wanted=_one_sided_wanted))
 register_kind(Kind(CLAIM_REMINDER, from_payload(_render_claim_reminder), nudge=True,
                    still_wanted=_claim_wanted))

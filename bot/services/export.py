@@ -100,7 +100,7 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 def write_json(session: Session, team_id: str, out: TextIO,
                progress: Progress = _no_progress) -> dict[str, int]:
-    """One JSON object, `{"team", "records", "intros", "nudges"}`, written as the rows arrive;
+    """One JSON object, `{"team", "records", "intros", "nudges", …}`, written as the rows arrive;
     returns how many rows each list got."""
     encoder = json.JSONEncoder(ensure_ascii=False)
     sections = {"records": iter_records(session, team_id), "intros": iter_intros(session, team_id),
@@ -108,6 +108,7 @@ def write_json(session: Session, team_id: str, out: TextIO,
                 "followups": iter(followup_rows(session, team_id)),
                 "asks": iter(export_asks.ask_rows(session, team_id)),
                 "offers": iter(export_asks.offer_rows(session, team_id)),
+                "offers_by_via": iter(export_asks.offers_by_via(session, team_id)),
                 "ask_me_about": iter(export_asks.ask_me_about_rows(session, team_id))}
     counts: dict[str, int] = {}
     out.write('{"team": ' + encoder.encode(team_id))

@@ -65,11 +65,17 @@ def test_one_who_does_not_is_nudged_with_pass_it_on_in_the_words(mutual, slack, 
     for note in ("the review", "the pairing", "the on-call cover"):
         thank(mutual, "UALICE", "UBOB", note)
     thank(mutual, "UCAROL", "UALICE", "the SQL migration")  # once: not yet passing it on
+    # Carol, whom Alice has helped, is asking for help: a way to pass it on.
+    assert mutual.post(p.command("/ask", "Anyone free to pair on the index rebuild?",
+                                 user="UCAROL", channel="CGENERAL")).status == 200
+    mutual.settle()
     jobs(START + DAY)
     [nudge] = suggestions(slack)
     assert_valid_message(nudge)
-    assert "or for someone else?" in nudge["text"]
-    assert "pass it on by helping someone else" in json.dumps(nudge)
+    assert "or pass on to someone else?" in nudge["text"]
+    shown = json.dumps(nudge, ensure_ascii=False)
+    assert "Or pass it on" in shown and "<@UCAROL>: “Anyone free to pair on the index rebuild?”" in shown
+    assert ":nudge" in shown and "nudge_thank" not in shown
     assert "Passing it on" not in me(mutual)
     assert "<@UBOB> helped you 3 times" in me(mutual)
 

@@ -3,12 +3,13 @@ nudges at the Web API double, and the buttons and commands that change what come
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from bot import constants as ids
-from bot.db.models import Member, MutedPair
+from bot.db.models import Ask, AskOffer, Member, MutedPair
 from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.db_read import records
@@ -62,19 +63,63 @@ def test_thanks_over_http_then_a_later_run_nudges_privately(mutual, slack, db, j
     assert result["one_sided_nudges"] == 1
 
     [dm] = nudges_to(slack, "UALICE")
-    assert dm["text"] == ("<@UBOB> has helped you three times this quarter — is there "
-                          "something you could do for <@UBOB>, or for someone else?")
-    assert "pass it on by helping someone else" in text_of(dm)
+    assert dm["text"].startswith("<@UBOB> has helped you three times this quarter — is there "
+                                 "something you could do for <@UBOB>, or pass on to someone else?")
     shown = text_of(dm)
     assert "covering my on-call shift" in shown and "pairing on the migration" in shown
-    assert buttons(dm) == {ids.NUDGE_THANK: "UBOB", ids.NUDGE_HELPED: "UBOB",
-                           ids.NUDGE_SNOOZE: "30", ids.NUDGE_MUTE_PAIR: "UBOB"}
+    # Alice already thanked Bob for all of it, and nobody she knows is asking for anything:
+    # Mutual says so, and offers only the controls — not another thank-you.
+    assert "nothing open I can point you to" in shown
+    assert buttons(dm) == {ids.NUDGE_SNOOZE: "30", ids.NUDGE_MUTE_PAIR: "UBOB"}
     assert nudges_to(slack, "UBOB") == []  # the helper is never told
 
     # Running again — the same day, the next, within the week — sends nothing more.
     for later in (START + DAY, START + 2 * DAY, START + 7 * DAY):
         jobs(later)
     assert len(nudges_to(slack, "UALICE")) == 1
+
+
+def test_the_nudge_points_to_the_helpers_ask_and_an_offer_from_it_says_only_i_can_help(
+        mutual, slack, db, jobs):
+    for note in ("the code review", "pairing", "the on-call shift"):
+        thank(mutual, "UALICE", "UBOB", note)
+    assert mutual.post(p.command("/ask", "Who can review my Terraform change?", user="UBOB",
+                                 channel="CGENERAL")).status == 200
+    mutual.settle()
+    with db.session() as s:
+        ask_id = s.query(Ask).one().id
+    jobs(START + DAY)
+    [dm] = nudges_to(slack, "UALICE")
+    assert "<@UBOB> is asking for help with:" in text_of(dm)
+    assert "Who can review my Terraform change?" in text_of(dm)
+    assert buttons(dm) == {ids.ASK_OFFER: f"{ask_id}:nudge", ids.NUDGE_HELPED: "UBOB",
+                           ids.NUDGE_SNOOZE: "30", ids.NUDGE_MUTE_PAIR: "UBOB"}
+
+    before = len(slack.dms_to("UBOB"))
+    reply = mutual.post(p.block_action(ids.ASK_OFFER, f"{ask_id}:nudge", user="UALICE",
+                                       channel="DALI", message_ts="1700000001.000100",
+                                       response_url=slack.response_url()))
+    assert reply.status == 200, reply.body
+    mutual.settle()
+    with db.session() as s:
+        [offer] = s.query(AskOffer).all()
+        assert (offer.helper_id, offer.via, offer.status) == ("UALICE", "nudge", "offered")
+    # Bob hears that Alice can help — the words of the button she pressed — and nothing about
+    # a suggestion.
+    [told] = slack.dms_to("UBOB")[before:]
+    assert "<@UALICE> can help with your ask" in told["text"]
+    assert not re.search(r"nudg|suggest|remind|one-sided", text_of(told), re.I)
+
+
+def test_an_old_ask_offer_value_still_works(mutual, slack, db):
+    assert mutual.post(p.command("/ask", "Anyone know Helm?", user="UBOB",
+                                 channel="CGENERAL")).status == 200
+    mutual.settle()
+    with db.session() as s:
+        ask_id = s.query(Ask).one().id
+    press(mutual, ids.ASK_OFFER, str(ask_id))
+    with db.session() as s:
+        assert [o.via for o in s.query(AskOffer).all()] == ["channel"]
 
 
 def test_nudge_thank_and_helped_open_the_modals_for_that_person(mutual, slack):

@@ -68,7 +68,16 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "a DM for erin waits for their working hours: Fri 20 Nov 09:00 in Asia/Tokyo" in section(out, "time +3d")
     nudge = section(out, "time 2026-11-20 09:30")
     assert "@dan has helped you three times this quarter" in nudge
-    assert "[3] Snooze for 30 days" in nudge
+    # Erin thanked Dan herself each time: the suggestion points to Dan's open ask instead of
+    # another thank-you. She offers from it; Dan hears only that she can help.
+    assert "@dan is asking for help with:" in nudge and "proofread the new on-call runbook" in nudge
+    assert "[1] I can help" in nudge and "[3] Snooze for 30 days" in nudge
+    assert "Say thanks" not in nudge and "thank-you goes a long way" not in nudge
+    offered = section(out, "press I can help", after="time 2026-11-20 09:30")
+    assert "I've let @dan know you can help" in offered and "1 new DM for dan" in offered
+    told = section(out, "inbox dan")
+    assert "@erin can help with your ask" in told
+    assert not re.search(r"suggest|nudg|one-sided", told, re.I)
     assert "Snoozed — no suggestions from Mutual until Sunday 20 December 2026." in section(
         out, "press Snooze for 30 days")
 

@@ -77,7 +77,7 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
         blocks = json.loads(blocks)
     found: dict[str, str] = {}
     for block in blocks:
-        for element in block.get("elements", []):
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
             if element.get("type") == "button":
                 found[element["action_id"]] = element.get("value", "")
     return found

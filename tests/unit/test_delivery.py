@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot import constants as ids
-from bot.db.models import Member, Workspace
+from bot.db.models import Ask, Member, Workspace
 from bot.delivery.run import INTERRUPTED
 from bot.delivery.worker import deliver_due
 from bot.jobs.scheduler import run_all
@@ -58,13 +58,29 @@ def test_a_due_nudge_is_sent_once_with_its_buttons(db, slack, clients):
     [dm] = slack.dms_to("UALICE")
     assert "<@UBOB> has helped you three times this quarter" in dm["text"]
     assert "the launch review" in text_of(dm)
-    assert buttons(dm) == {ids.NUDGE_THANK: "UBOB", ids.NUDGE_HELPED: "UBOB",
-                           ids.NUDGE_SNOOZE: "30", ids.NUDGE_MUTE_PAIR: "UBOB"}
+    # Alice thanked Bob herself and Bob asks for nothing: only the controls.
+    assert buttons(dm) == {ids.NUDGE_SNOOZE: "30", ids.NUDGE_MUTE_PAIR: "UBOB"}
     assert dm["metadata"]["event_payload"]["key"] == metadata_key("one_sided:UALICE")
     [row] = nudge_rows(db)
     assert (row.status, row.sent_at, row.attempts) == ("sent", NOW, 1)
     assert deliver(db, clients, NOW + days(1)).sent == 0
     assert len(slack.dms_to("UALICE")) == 1
+
+
+def test_a_held_nudge_points_to_the_asks_open_when_it_goes_out(db, slack, clients):
+    """Planned on Saturday, sent on Monday: Bob's ask from Sunday is there, his closed one not."""
+    one_nudge(db)
+    with db.session() as s:
+        for text, status in (("Old question", "solved"), ("Who knows Terraform?", "open")):
+            s.add(Ask(team_id="T0001", asker_id="UBOB", text=text, channel_id="CGENERAL",
+                      status=status, created_at=NOW - days(1), updated_at=NOW - days(1)))
+        s.flush()
+        open_id = s.query(Ask).filter_by(status="open").one().id
+    assert deliver(db, clients).sent == 1
+    [dm] = slack.dms_to("UALICE")
+    assert buttons(dm)[ids.ASK_OFFER] == f"{open_id}:nudge"
+    assert "Who knows Terraform?" in text_of(dm) and "Old question" not in text_of(dm)
+    assert ids.NUDGE_THANK not in buttons(dm)  # every record is Alice's own thank-you
 
 
 @pytest.mark.parametrize(("now", "offset", "sent", "held_until"), [

@@ -42,6 +42,7 @@ from bot.services.recording import Recorded
 from bot.services.settings import WorkspaceConfig
 from bot.services.summary import ChannelDigest, Day, Figure, Period, TeamSummary, Waiting
 from bot.services.views import History, HistoryItem, Pair, PersonalView
+from bot.services.ways_to_give import WaysToGive
 from bot.services.withdraw import Withdraw
 
 HOSTILE = ("<!channel> <!here> <!subteam^S0123|@team> <https://evil.example/x|click here> "
@@ -165,7 +166,8 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_forget_done": me.build_forget_done,
     "build_forget_cancelled": me.build_forget_cancelled,
     "build_export_failed": lambda: me.build_export_failed(H),
-    "build_one_sided_nudge": lambda: nudges.build_one_sided_nudge("UBOB", 3, 90, [H, H]),
+    "build_one_sided_nudge": lambda: [nudges.build_one_sided_nudge("UBOB", 3, 90, [H, H], w) for w in (
+        None, WaysToGive([ask(asker="UBOB")] * 3, [ask(asker="UCAROL")] * 3, 2))],
     "build_claim_reminder": lambda: nudges.build_claim_reminder("UBOB", H, 1, NOW),
     "build_snoozed": lambda: nudges.build_snoozed(NOW),
     "build_pair_muted": lambda: nudges.build_pair_muted("UBOB"),

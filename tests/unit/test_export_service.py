@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.cli import Progress
-from bot.services import export
+from bot.services import asks, export
 from bot.services.intros import propose_intro
 from bot.services.outbox import enqueue
 from bot.services.recording import record_thanks
@@ -42,9 +42,9 @@ def test_json_across_batches_is_one_object_with_the_product_keys(session, small_
 
     data = json.loads(out.getvalue())
     assert list(data) == ["team", "records", "intros", "nudges", "followups", "asks", "offers",
-                          "ask_me_about"] and data["team"] == "T1"
+                          "offers_by_via", "ask_me_about"] and data["team"] == "T1"
     assert counts == {"records": 10, "intros": 2, "nudges": 1, "followups": 0, "asks": 0, "offers": 0,
-                      "ask_me_about": 0}
+                      "offers_by_via": 3, "ask_me_about": 0}
     assert [r["helper"] for r in data["records"]] == [f"U{i}" for i in range(10)]
     assert list(data["records"][0]) == list(export.RECORD_FIELDS)
     assert data["records"][9]["created_at"] == "2026-11-16T10:09:00Z"
@@ -57,16 +57,40 @@ def test_json_across_batches_is_one_object_with_the_product_keys(session, small_
     assert nudge == {"id": nudge["id"], "kind": "claim_reminder", "recipient": "UB", "subject": "42",
                      "status": "pending", "due_at": "2026-11-16T10:00:00Z", "sent_at": None}
     assert seen == [("records", 3), ("records", 6), ("records", 9), ("records", 10), ("intros", 2),
-                    ("nudges", 1)]
+                    ("nudges", 1), ("offers_by_via", 3)]
 
 
 def test_an_empty_workspace_is_still_one_object(session) -> None:
     ensure_workspace(session, "T1", NOW)
     out = io.StringIO()
     export.write_json(session, "T1", out)
-    assert json.loads(out.getvalue()) == {"team": "T1", "records": [], "intros": [], "nudges": [],
-                                          "followups": [], "asks": [], "offers": [],
-                                          "ask_me_about": []}
+    below = "fewer than 5"
+    assert json.loads(out.getvalue()) == {
+        "team": "T1", "records": [], "intros": [], "nudges": [], "followups": [], "asks": [],
+        "offers": [], "offers_by_via": [{"via": v, "offers": below, "taken_up": below,
+                                         "asks_answered": below}
+                                        for v in ("channel", "suggestion", "nudge")],
+        "ask_me_about": []}
+
+
+def test_offers_by_via_counts_asks_answered_from_suggestions_above_the_floor(session) -> None:
+    ensure_workspace(session, "T1", NOW)
+    helpers = [f"UH{i}" for i in range(6)]
+    for i, helper in enumerate(helpers):  # six people each answer an ask from a nudge
+        ask = asks.create_ask(session, "T1", f"UA{i}", f"ask {i}", "CGENERAL", NOW)
+        asks.offer_help(session, "T1", ask.id, helper, NOW, via="nudge")
+        if i < 5:
+            asks.solve_ask(session, "T1", ask.id, f"UA{i}", [helper], NOW)
+        for j in range(3):  # a few offers from the channel post, by three people
+            asks.offer_help(session, "T1", ask.id, f"UC{j}", NOW)
+    out = io.StringIO()
+    export.write_json(session, "T1", out)
+    by_via = {row["via"]: row for row in json.loads(out.getvalue())["offers_by_via"]}
+    assert by_via["nudge"] == {"via": "nudge", "offers": 6, "taken_up": 5, "asks_answered": 5}
+    # 18 offers, but only three people behind them: not shown.
+    assert by_via["channel"]["offers"] == "fewer than 5"
+    assert by_via["suggestion"]["asks_answered"] == "fewer than 5"
+    assert "UH0" not in json.dumps(list(by_via.values()))
 
 
 @pytest.mark.parametrize(("note", "cell"), [

@@ -7,6 +7,8 @@ import pytest
 
 from bot import constants as ids
 from bot.blocks import nudges as b
+from bot.services.asks import AskView
+from bot.services.ways_to_give import WaysToGive
 
 ACCUSING = re.compile(r"\b(owe|owes|taker|takers|unfair|never (?:helped|gave)|you should|must)\b",
                       re.I)
@@ -34,20 +36,64 @@ def check_block_kit(msg):
                 assert len(element.get("value", "")) <= 2000
 
 
-def test_one_sided_nudge_wording_and_buttons():
+NOW = datetime(2026, 11, 16, 10, tzinfo=UTC)
+
+
+def an_ask(ask_id, asker="UBOB", text="Can someone review my Terraform change?"):
+    return AskView(ask_id, "T0001", asker, text, "CGENERAL", "open", "command", NOW)
+
+
+def action_values(msg):
+    found = []
+    for blk in msg["blocks"]:
+        elements = blk.get("elements", []) if blk["type"] == "actions" else [blk.get("accessory")]
+        found += [(e["action_id"], e.get("value")) for e in elements if e and e.get("type") == "button"]
+    return found
+
+
+def test_with_nothing_concrete_the_nudge_says_so_and_keeps_only_the_controls():
     msg = b.build_one_sided_nudge("UBOB", 3, 90, ["the code review", "", "pairing"])
-    assert msg["text"] == ("<@UBOB> has helped you three times this quarter — is there something "
-                           "you could do for <@UBOB>, or for someone else?")
+    assert msg["text"].startswith("<@UBOB> has helped you three times this quarter — is there "
+                                  "something you could do for <@UBOB>, or pass on to someone else?")
     text = all_text(msg)
-    assert "give back to <@UBOB>, or pass it on by helping someone else" in text
+    assert "There's nothing open I can point you to right now" in text
     assert ">the code review" in text and ">pairing" in text
-    assert "only you see this" in text
+    assert "only you see this" in text.lower()
     assert not ACCUSING.search(text)
-    [actions] = [blk for blk in msg["blocks"] if blk["type"] == "actions"]
-    assert [(e["action_id"], e.get("value")) for e in actions["elements"]] == [
-        (ids.NUDGE_THANK, "UBOB"), (ids.NUDGE_HELPED, "UBOB"), (ids.NUDGE_SNOOZE, "30"),
-        (ids.NUDGE_MUTE_PAIR, "UBOB")]
+    assert action_values(msg) == [(ids.NUDGE_SNOOZE, "30"), (ids.NUDGE_MUTE_PAIR, "UBOB")]
     check_block_kit(msg)
+
+
+def test_the_helpers_open_asks_and_asks_to_pass_on_each_have_i_can_help():
+    ways = WaysToGive(helper_asks=[an_ask(9), an_ask(8), an_ask(7), an_ask(6)],
+                      pass_on=[an_ask(5, "UCAROL", "Who knows the VPN setup?")])
+    msg = b.build_one_sided_nudge("UBOB", 3, 90, [], ways)
+    text = all_text(msg)
+    assert "<@UBOB> is asking for help with:" in text and "Or pass it on" in text
+    assert "<@UCAROL>: “Who knows the VPN setup?”" in text
+    assert action_values(msg) == [
+        (ids.ASK_OFFER, "9:nudge"), (ids.ASK_OFFER, "8:nudge"), (ids.ASK_OFFER, "7:nudge"),
+        (ids.ASK_OFFER, "5:nudge"),
+        (ids.NUDGE_HELPED, "UBOB"), (ids.NUDGE_SNOOZE, "30"), (ids.NUDGE_MUTE_PAIR, "UBOB")]
+    labels = [e["text"]["text"] for blk in msg["blocks"] if blk.get("accessory")
+              for e in [blk["accessory"]]]
+    assert labels == ["I can help"] * 4
+    assert "Review my Terraform".lower() in msg["text"].lower()  # the fallback names the ask
+    assert "nobody is told" in text and not ACCUSING.search(text)
+    check_block_kit(msg)
+
+
+def test_a_thank_you_is_offered_only_for_help_not_already_thanked():
+    thanked = b.build_one_sided_nudge("UBOB", 3, 90, [], WaysToGive([an_ask(9)], [], 0))
+    assert ids.NUDGE_THANK not in dict(action_values(thanked))
+    assert "thank" not in all_text(thanked).lower().replace("thanks", "")
+    unthanked = b.build_one_sided_nudge("UBOB", 3, 90, [], WaysToGive([], [], 2))
+    assert action_values(unthanked) == [(ids.NUDGE_THANK, "UBOB"), (ids.NUDGE_SNOOZE, "30"),
+                                        (ids.NUDGE_MUTE_PAIR, "UBOB")]
+    text = all_text(unthanked)
+    assert "There's nothing open I can point you to right now" in text
+    assert "`/helped`" in text and "Thanking doesn't give anything back" in text
+    check_block_kit(unthanked)
 
 
 def test_no_notes_no_recently_section():

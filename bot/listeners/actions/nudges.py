@@ -1,4 +1,6 @@
-"""The buttons on a one-sided nudge: thank, record help given, snooze, mute the pair."""
+"""The buttons on a one-sided nudge: record help given, snooze, mute the pair, and (only for
+help the reader never thanked for themselves) thank. Its "I can help" buttons are `ask_offer`
+(bot/listeners/actions/asks.py), with `via` "nudge"."""
 
 from __future__ import annotations
 
