@@ -4,7 +4,7 @@ signs (see tests/fuzz/README.md).
 For every example: no 5xx, an answer within 3 s, the server still answers /healthz, nothing
 Mutual sends to Slack can ping a channel or carry a disguised link, and the database is
 unchanged wherever the input must record nothing (every refused mutation, every unsigned
-request). `MUTUAL_FUZZ_EXAMPLES` sets the examples per surface (default 300; CI uses the
+request). `MUTUAL_FUZZ_EXAMPLES` sets the examples per surface (default 200; CI uses the
 default, a long run e.g. 5000)."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tests.support.fuzz_mutations import (
 )
 from tests.support.fuzz_run import Fuzzer
 
-EXAMPLES = int(os.environ.get("MUTUAL_FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("MUTUAL_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large, HealthCheck.filter_too_much])
@@ -51,6 +51,7 @@ SURFACES = {
 }
 
 
+@pytest.mark.timeout(EXAMPLES * 2 + 60)  # a few hundred requests, each answered over HTTP
 @pytest.mark.parametrize("surface", SURFACES)
 @FUZZ
 @given(data=st.data())
