@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import constants as ids
-from bot.blocks.kit import Block, context, escape, plain, section
+from bot.blocks.channel import channel_problem_text
+from bot.blocks.kit import Block, context, plain, section
 from bot.db.models import GUESTS_FULL, GUESTS_OFF, GUESTS_QUIET
 from bot.services.settings import LIMITS, WEEKDAYS, WorkspaceConfig
 
@@ -69,12 +70,6 @@ GUEST_OPTIONS = {
     GUESTS_FULL: "Treated like everyone",
     GUESTS_OFF: "Left out: nothing recorded by or about them",
 }
-
-
-def channel_problem_text(channel_id: str) -> str:
-    """What an admin should do about a summary channel Mutual cannot post in (also DMed)."""
-    return (f"I can't post in <#{escape(channel_id)}>: it's private and I haven't been invited. "
-            "Invite me with /invite @Mutual, or pick another channel.")
 
 
 def _option(text: str, value: str) -> dict[str, Any]:

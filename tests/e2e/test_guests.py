@@ -15,6 +15,7 @@ from bot.services.workspaces import ensure_workspace
 from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.blockkit import assert_valid_message
+from tests.support.config_form import submitted
 from tests.support.nudging import buttons, jobs_runner, nudge_rows
 from tests.support.slack_double import TEAM, person
 
@@ -78,14 +79,11 @@ def test_treated_like_everyone_a_guest_is_nudged(mutual, slack, db, jobs):
     # The admin picks "Treated like everyone" in the settings modal.
     with db.session() as s:
         ensure_workspace(s, TEAM, START)
-    values = {ids.CFG_GUESTS: {ids.CFG_GUESTS: {"type": "static_select",
-                                                "selected_option": {"value": "full"}}}}
     reply = mutual.post(p.command("/mutual", "config", user="UERIN"))
     assert reply.status == 200
     [opened] = slack.calls_to("views.open")
-    for block in opened["view"]["blocks"]:
-        if block["type"] == "input" and block["block_id"] != ids.CFG_GUESTS:
-            values[block["block_id"]] = {block["block_id"]: _unchanged(block["element"])}
+    values = submitted(opened["view"], cfg_guests={"type": "static_select",
+                                                   "selected_option": {"value": "full"}})
     saved = mutual.post(p.view_submission("config_submit", values, user="UERIN")).json()
     assert saved["response_action"] == "update", saved
     with db.session() as s:
@@ -97,18 +95,6 @@ def test_treated_like_everyone_a_guest_is_nudged(mutual, slack, db, jobs):
     [nudge] = suggestions(slack, "UGUEST")
     assert_valid_message(nudge)
     assert "<@UBOB>" in json.dumps(nudge)
-
-
-def _unchanged(element):
-    """What Slack sends back for an input the admin left as it was."""
-    kind = element["type"]
-    if kind == "conversations_select":
-        return {"type": kind, "selected_conversation": element.get("initial_conversation")}
-    if kind == "static_select":
-        return {"type": kind, "selected_option": element["initial_option"]}
-    if kind == "checkboxes":
-        return {"type": kind, "selected_options": element.get("initial_options", [])}
-    return {"type": kind, "value": element["initial_value"]}
 
 
 def test_with_guests_off_nothing_is_recorded_by_or_about_a_guest(mutual, slack, db):
