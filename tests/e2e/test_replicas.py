@@ -121,7 +121,9 @@ def install(start_port: int, finish_port: int) -> None:
     """The install link from one replica, Slack's redirect back landing on the other."""
     status, page, set_cookie = get(start_port, "/slack/install")
     assert status == 200, page
-    state = parse_qs(urlparse(re.search(r'href="([^"]*oauth/v2/authorize\?[^"]+)"', page).group(1).replace("&amp;", "&")).query)["state"][0]
+    link = re.search(r'href="([^"]*oauth/v2/authorize\?[^"]+)"', page)
+    assert link, page
+    state = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)["state"][0]
     cookie = re.search(COOKIE + r"=([^;]+)", set_cookie).group(1)
     status, page, _ = get(finish_port, "/slack/oauth_redirect?" + urlencode({"code": "c", "state": state}), cookie)
     assert status == 200, page
