@@ -31,8 +31,9 @@ def check_people(deps: Deps, client: WebClient, team_id: str, invoker_id: str,
     for user_id in user_ids:
         if user_id == invoker_id:
             return Checked(Refusal(user_id, Problem.SELF))
+    budget = budget or Budget()  # one budget for every look-up this request makes
     try:
-        people = deps.directory.lookup(client, team_id, user_ids, budget or Budget())
+        people = deps.directory.lookup(client, team_id, user_ids, budget)
     except SlackBusy:
         return Checked(busy=True)
     if people.guests_off and invoker_id:
@@ -56,11 +57,11 @@ def check_people(deps: Deps, client: WebClient, team_id: str, invoker_id: str,
 
 
 def _is_guest(deps: Deps, client: WebClient, team_id: str, user_id: str,
-              budget: Budget | None) -> bool | None:
+              budget: Budget) -> bool | None:
     """Whether the person asking is a guest (only asked where guests are left out); None
     when Slack could not say in time."""
     try:
-        profile = deps.directory.lookup(client, team_id, [user_id], budget or Budget()).profiles.get(user_id)
+        profile = deps.directory.lookup(client, team_id, [user_id], budget).profiles.get(user_id)
     except SlackBusy:
         return None
     return profile is not None and profile.is_guest

@@ -114,6 +114,12 @@ def test_with_guests_off_nothing_is_recorded_by_or_about_a_guest(mutual, slack, 
     mutual.post_event(p.event(p.reaction("reaction_added", "UCAROL", "UBOB", ts="1700000000.000003")))
     assert records(db) == [("UBOB", "UALICE", "command"), ("UBOB", "UCAROL", "reaction")]
 
+    # Bob becomes a guest (Slack says so in user_change): from the next request, he is left out.
+    mutual.post_event(p.event({"type": "user_change", "user": {**slack.users["UBOB"],
+                                                               "is_restricted": True}}))
+    assert "<@UBOB> is a guest here" in thank(mutual, "UCAROL", "UBOB")
+    assert len(records(db)) == 2
+
 
 @pytest.mark.parametrize(("setting", "times"), [("quiet", 5), ("full", 7)])
 def test_the_summary_leaves_guests_out_unless_treated_like_everyone(mutual, slack, db, jobs,
