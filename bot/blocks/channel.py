@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from bot.blocks.kit import escape, message, section
+from bot.blocks.kit import message, section
+
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")
+
+
+def _channel(channel_id: str) -> str:
+    # Only a real channel id becomes a link; anything else is not shown at all.
+    return f"<#{channel_id}>" if CHANNEL_ID.match(channel_id) else "the summary channel"
 
 
 def channel_problem_text(channel_id: str) -> str:
     """What to do about a private summary channel Mutual was not invited to (the DM, and the
     warning at the top of the settings modal while it stands)."""
-    return (f"I can't post in <#{escape(channel_id)}>: it's private and I haven't been invited. "
+    return (f"I can't post in {_channel(channel_id)}: it's private and I haven't been invited. "
             "Invite me with /invite @Mutual, or pick another channel.")
 
 
