@@ -89,6 +89,8 @@ FOLLOWUP_WORDS_INPUT = "followup_words_input"
 CFG_FORWARD_MIN = "cfg_forward_min"
 CFG_FOLLOWUP_DAYS = "cfg_followup_days"
 CFG_INTRO_FOLLOWUP_DAYS = "cfg_intro_followup_days"
+CFG_GUESTS = "cfg_guests"
+CFG_CHANNEL_PROBLEM = "cfg_channel_problem"  # the warning shown while the channel is private
 
 # Asks and offers (`/ask`, `/offer`, `/mutual asks`)
 ASK_OFFER = "ask_offer"  # "I can help", on the channel post

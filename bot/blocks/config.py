@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot import constants as ids
+from bot.blocks.channel import channel_problem_text
 from bot.blocks.kit import Block, context, plain, section
+from bot.db.models import GUESTS_FULL, GUESTS_OFF, GUESTS_QUIET
 from bot.services.settings import LIMITS, WEEKDAYS, WorkspaceConfig
 
 # Each setting's input: its block_id is also its element's action_id.
@@ -34,6 +36,7 @@ FIELD_BLOCKS: dict[str, str] = {
     "ask_expiry_days": ids.CFG_ASK_EXPIRY,
     "over_giver_people": ids.CFG_OVER_GIVER_PEOPLE,
     "over_giver_back_max": ids.CFG_OVER_GIVER_BACK,
+    "guests": ids.CFG_GUESTS,
 }
 NUMBER_LABELS = {
     "window_days": ("Look back over (days)", "Counts in `/mutual me`, nudges and summaries."),
@@ -62,6 +65,11 @@ NUMBER_LABELS = {
     "over_giver_back_max": ("… and heard back from at most (people)", None),
 }
 DIGEST_ON = "on"
+GUEST_OPTIONS = {
+    GUESTS_QUIET: "Thank and be thanked; never nudged, never in summaries",
+    GUESTS_FULL: "Treated like everyone",
+    GUESTS_OFF: "Left out: nothing recorded by or about them",
+}
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
@@ -94,11 +102,18 @@ def build_config_modal(config: WorkspaceConfig) -> dict[str, Any]:
         channel["initial_conversation"] = config.nudge_channel
     weekdays = [_option(day, str(i)) for i, day in enumerate(WEEKDAYS)]
     hours = [_option(f"{h:02d}:00", str(h)) for h in range(24)]
+    guests = [_option(words, value) for value, words in GUEST_OPTIONS.items()]
+    chosen_guests = next((o for o in guests if o["value"] == config.guests), guests[0])
     digest: dict[str, Any] = {"type": "checkboxes", "options": [
         _option("Post the weekly digest (Mondays at 09:00)", DIGEST_ON)]}
     if config.digest_enabled:
         digest["initial_options"] = digest["options"]
+    warning: list[Block] = []
+    if config.channel_problem:
+        warning = [section(f":warning: {channel_problem_text(config.channel_problem)}",
+                           block_id=ids.CFG_CHANNEL_PROBLEM)]
     blocks: list[Block] = [
+        *warning,
         section("*Where and when*"),
         _input("nudge_channel", "Channel for the summary and digest", channel, optional=True,
                hint="Invite Mutual to a private channel first. Leave empty to post nothing."),
@@ -117,6 +132,8 @@ def build_config_modal(config: WorkspaceConfig) -> dict[str, Any]:
                {"type": "plain_text_input", "max_length": 500,
                 "initial_value": ", ".join(config.thank_emoji.split(","))},
                hint="Emoji names, separated by commas. A reaction with one of them records thanks."),
+        _input("guests", "Guests (multi- and single-channel)",
+               {"type": "static_select", "options": guests, "initial_option": chosen_guests}),
         section("*Thresholds*"),
         *(_number(name, getattr(config, name)) for name in LIMITS),
         context("Changes apply from the next scheduler run. Private suggestions still go out "

@@ -102,6 +102,9 @@ INTRO_PROBLEMS = {
     Problem.FORGOTTEN: "{who} has asked Mutual to forget them, so it won't introduce them.",
     Problem.OTHER_WORKSPACE: "{who} is from another workspace, and Mutual only makes "
                              "introductions within this one.",
+    Problem.GUEST: "{who} is a guest here, and this workspace has Mutual leave guests out.",
+    Problem.GUEST_SELF: "This workspace has Mutual leave guests out, so it can't make "
+                        "introductions for you.",
 }
 
 

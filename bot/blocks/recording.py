@@ -133,6 +133,10 @@ PROBLEM_WORDS = {
     Problem.FORGOTTEN: "{who} has asked Mutual to forget them, so it leaves them out.",
     Problem.OTHER_WORKSPACE: "{who} is from another workspace, and Mutual only records help "
                              "within this one.",
+    Problem.GUEST: "{who} is a guest here, and this workspace has Mutual leave guests out, so "
+                   "nothing was saved.",
+    Problem.GUEST_SELF: "This workspace has Mutual leave guests out, so nothing was saved — "
+                        "a thank-you in the conversation itself means just as much.",
 }
 
 

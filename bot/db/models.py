@@ -27,6 +27,10 @@ NAMING = {
 }
 
 DEFAULT_THANK_EMOJI = "pray,raised_hands,heart_hands,thankyou"
+# How guests (Slack's restricted and ultra-restricted users) take part: `quiet` — they thank
+# and are thanked, but are never nudged and never in summaries; `full` — like everyone;
+# `off` — Mutual leaves them out (nothing recorded by or about them).
+GUESTS_QUIET, GUESTS_FULL, GUESTS_OFF = "quiet", "full", "off"
 
 
 class Base(DeclarativeBase):
@@ -75,6 +79,11 @@ class Workspace(Base):
     # most `over_giver_back_max` of them gets a private note that it's fine to protect their time.
     over_giver_people: Mapped[int] = mapped_column(Integer, default=8)
     over_giver_back_max: Mapped[int] = mapped_column(Integer, default=1)
+    guests: Mapped[str] = mapped_column(String(16), default=GUESTS_QUIET)
+    # The admin who last chose `nudge_channel` (told when Mutual cannot post there), and that
+    # channel while it turned out private with Mutual not invited (cleared by a later post).
+    nudge_channel_by: Mapped[str | None] = mapped_column(String(32))
+    channel_problem: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:
@@ -99,6 +108,7 @@ class Member(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False)  # restricted/ultra-restricted
     fetched_at: Mapped[datetime]
     nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     snoozed_until: Mapped[datetime | None]

@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.db.models import Workspace
+from bot.db.models import GUESTS_OFF, Workspace
 from bot.delivery.kinds import Call, Kind, Rendering, register_kind
 from bot.services.delivery import Outgoing
 from bot.services.forget import forgotten_among
@@ -54,7 +54,7 @@ def _record(session: Session, row: Outgoing, outcome: Outcome, now: datetime) ->
         if profile is not None:
             save_profile(session, row.team_id, profile, now)
     forgotten = frozenset(forgotten_among(session, row.team_id, people))
-    if not reaction_problem(reaction, profiles, forgotten):
+    if not reaction_problem(reaction, profiles, forgotten, workspace.guests == GUESTS_OFF):
         record_reaction(session, workspace, reaction, now)
 
 

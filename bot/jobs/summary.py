@@ -24,6 +24,7 @@ from bot.blocks.summary import build_digest, build_post_failed, build_team_summa
 from bot.db.models import OutboxItem, Workspace
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
+from bot.delivery.channel import after_channel_post, channel_post_failed
 from bot.delivery.kinds import Call, Kind, from_payload, register_kind
 from bot.services.delivery import Outgoing
 from bot.services.nudges import active_workspaces
@@ -139,7 +140,9 @@ def _upload_chart(client: WebClient, row: Outgoing, call: Call) -> Outcome:
 
 
 def _tell_admin(session: Session, row: Outgoing, reason: str, now: datetime) -> None:
-    """An admin's `/mutual summary post` that could not go out at all: tell them why."""
+    """An admin's `/mutual summary post` that could not go out at all: tell them why. A
+    private summary channel is remembered, and its admin told once, either way."""
+    channel_post_failed(session, row, reason, now)
     admin = row.payload.get("admin")
     if admin:
         message(session, row.team_id, f"{row.key}:failed", admin,
@@ -161,9 +164,11 @@ def _digest_still_wanted(session: Session, workspace: Workspace, row: Outgoing,
 
 
 register_kind(Kind(TEAM_SUMMARY, from_payload(lambda p: build_team_summary(summary_from(p))),
-                   send=_post, still_wanted=_channel_still_wanted, on_failed=_tell_admin))
+                   send=_post, still_wanted=_channel_still_wanted, on_failed=_tell_admin,
+                   after_sent=after_channel_post))
 register_kind(Kind(CHANNEL_DIGEST, from_payload(lambda p: build_digest(digest_from(p))),
-                   send=_post, still_wanted=_digest_still_wanted))
+                   send=_post, still_wanted=_digest_still_wanted, on_failed=channel_post_failed,
+                   after_sent=after_channel_post))
 # A file cannot be looked up after a crash: an upload cut off mid-way is not made again.
 register_kind(Kind(SUMMARY_CHART, _chart, send=_upload_chart, method="files.upload",
                    checkable=False))

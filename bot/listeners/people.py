@@ -31,14 +31,22 @@ def check_people(deps: Deps, client: WebClient, team_id: str, invoker_id: str,
     for user_id in user_ids:
         if user_id == invoker_id:
             return Checked(Refusal(user_id, Problem.SELF))
+    budget = budget or Budget()  # one budget for every look-up this request makes
     try:
-        people = deps.directory.lookup(client, team_id, user_ids, budget or Budget())
+        people = deps.directory.lookup(client, team_id, user_ids, budget)
     except SlackBusy:
         return Checked(busy=True)
+    if people.guests_off and invoker_id:
+        guest = _is_guest(deps, client, team_id, invoker_id, budget)
+        if guest is None:
+            return Checked(busy=True)
+        if guest:
+            return Checked(Refusal(invoker_id, Problem.GUEST_SELF))
     profiles: dict[str, Profile] = {}
     for user_id in user_ids:
         profile = people.profiles.get(user_id)
-        problem = problem_with(profile, invoker_id, team_id, enterprise_id)
+        problem = problem_with(profile, invoker_id, team_id, enterprise_id,
+                               guests_off=people.guests_off)
         if problem is None and user_id in people.forgotten:
             problem = Problem.FORGOTTEN
         if problem is not None:
@@ -46,6 +54,17 @@ def check_people(deps: Deps, client: WebClient, team_id: str, invoker_id: str,
         assert profile is not None
         profiles[user_id] = profile
     return Checked(profiles=profiles)
+
+
+def _is_guest(deps: Deps, client: WebClient, team_id: str, user_id: str,
+              budget: Budget) -> bool | None:
+    """Whether the person asking is a guest (only asked where guests are left out); None
+    when Slack could not say in time."""
+    try:
+        profile = deps.directory.lookup(client, team_id, [user_id], budget).profiles.get(user_id)
+    except SlackBusy:
+        return None
+    return profile is not None and profile.is_guest
 
 
 def refuse_people(

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Exists, and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, Member, MutedPair, OutboxItem, Workspace
+from bot.db.models import GUESTS_FULL, HelpRecord, Member, MutedPair, OutboxItem, Workspace
 from bot.services.nudges import ONE_SIDED
 from bot.services.outbox import LIVE
 
@@ -43,7 +43,8 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
                     *, apply_cooldowns: bool = True) -> list[OneSided]:
     """Every one-sided pair in the workspace that may be nudged now, at most one per receiver
     (the strongest: most help, then most recent). Only `confirmed` records count; deactivated
-    people, muted pairs and receivers with nudges off or snoozed are left out; with
+    people, muted pairs, receivers with nudges off or snoozed, and guests (unless the
+    workspace treats them like everyone) are left out; with
     `apply_cooldowns`, so are receivers nudged within `person_cooldown_days` and pairs within
     `pair_cooldown_days`. A receiver who helped others at least `forward_min` times over the
     window is passing it on and is left out too."""
@@ -83,11 +84,13 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     receiver = case((low_is_helper, pairs.c.high), else_=pairs.c.low).label("receiver")
     count = (pairs.c.low_gave + pairs.c.high_gave).label("n")
     passed_on = func.coalesce(gave.c.given, 0).label("passed_on")
+    not_nudged = [Member.deleted.is_(True), Member.is_bot.is_(True),
+                  Member.nudges_enabled.is_(False), Member.snoozed_until > now]
+    if workspace.guests != GUESTS_FULL:  # guests are never nudged unless treated like everyone
+        not_nudged.append(Member.is_guest.is_(True))
     conditions = [
         passed_on < workspace.forward_min,
-        ~_member_where(team, receiver, or_(Member.deleted.is_(True), Member.is_bot.is_(True),
-                                           Member.nudges_enabled.is_(False),
-                                           Member.snoozed_until > now)),
+        ~_member_where(team, receiver, or_(*not_nudged)),
         ~_member_where(team, helper, or_(Member.deleted.is_(True), Member.is_bot.is_(True))),
         ~exists().where(MutedPair.team_id == team, MutedPair.user_id == receiver,
                         MutedPair.other_id == helper),

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Member
+from bot.db.models import GUESTS_FULL, GUESTS_OFF, GUESTS_QUIET, Member, Workspace
 from bot.db.upsert import insert_ignore
 
 PROFILE_TTL = timedelta(hours=12)
@@ -30,6 +30,7 @@ class Profile:
     deleted: bool = False
     is_admin: bool = False
     is_owner: bool = False
+    is_guest: bool = False  # Slack's is_restricted or is_ultra_restricted
 
 
 class Problem(enum.Enum):
@@ -39,6 +40,8 @@ class Problem(enum.Enum):
     DEACTIVATED = "deactivated"
     OTHER_WORKSPACE = "other_workspace"
     FORGOTTEN = "forgotten"
+    GUEST = "guest"  # a guest, in a workspace that has Mutual leave guests out
+    GUEST_SELF = "guest_self"  # the person asking is such a guest
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,11 @@ class Refusal:
 
 
 def problem_with(
-    profile: Profile | None, invoker_id: str, team_id: str, enterprise_id: str | None = None
+    profile: Profile | None, invoker_id: str, team_id: str, enterprise_id: str | None = None,
+    *, guests_off: bool = False,
 ) -> Problem | None:
-    """Why this person cannot take part, or None when they can."""
+    """Why this person cannot take part, or None when they can (`guests_off`: the workspace
+    has Mutual leave guests out)."""
     if profile is None:
         return Problem.NOT_FOUND
     if profile.user_id == invoker_id:
@@ -59,6 +64,8 @@ def problem_with(
         return Problem.BOT
     if profile.deleted:
         return Problem.DEACTIVATED
+    if guests_off and profile.is_guest:
+        return Problem.GUEST
     home = profile.home_team_id
     if home and home != team_id and (enterprise_id is None or home != enterprise_id):
         return Problem.OTHER_WORKSPACE
@@ -66,7 +73,8 @@ def problem_with(
 
 
 _PROFILES = select(Member.user_id, Member.home_team_id, Member.name, Member.tz, Member.tz_offset,
-                   Member.is_bot, Member.deleted, Member.is_admin, Member.is_owner).where(
+                   Member.is_bot, Member.deleted, Member.is_admin, Member.is_owner,
+                   Member.is_guest).where(
     Member.team_id == bindparam("team"), Member.user_id.in_(bindparam("users", expanding=True)),
     Member.fetched_at >= bindparam("fresh_since"))  # built once: every request names people
 
@@ -92,6 +100,7 @@ def to_profile(member: Member) -> Profile:
         deleted=member.deleted,
         is_admin=member.is_admin,
         is_owner=member.is_owner,
+        is_guest=member.is_guest,
     )
 
 
@@ -112,5 +121,24 @@ def save_profile(session: Session, team_id: str, profile: Profile, now: datetime
     member.deleted = profile.deleted
     member.is_admin = profile.is_admin
     member.is_owner = profile.is_owner
+    member.is_guest = profile.is_guest
     member.fetched_at = now
     return member
+
+
+_GUESTS = select(Workspace.guests).where(Workspace.team_id == bindparam("team"))
+
+
+def guests_setting(session: Session, team_id: str) -> str:
+    """How this workspace treats guests, read on every use (replicas must agree at once)."""
+    value = session.scalar(_GUESTS, {"team": team_id})
+    return value if value in (GUESTS_QUIET, GUESTS_FULL, GUESTS_OFF) else GUESTS_QUIET
+
+
+def guests_left_out(session: Session, team_id: str) -> set[str]:
+    """The guests to leave out of nudges and team summaries: none when the workspace treats
+    guests like everyone, otherwise every guest Mutual knows of."""
+    if guests_setting(session, team_id) == GUESTS_FULL:
+        return set()
+    return set(session.scalars(select(Member.user_id).where(Member.team_id == team_id,
+                                                            Member.is_guest.is_(True))))

@@ -40,13 +40,14 @@ class Reaction:
 
 
 def reaction_problem(reaction: Reaction, profiles: dict[str, Profile | None],
-                     forgotten: frozenset[str]) -> bool:
+                     forgotten: frozenset[str], guests_off: bool = False) -> bool:
     """True when this reaction thanks nobody: both must be people of this workspace (a bot's
-    message, or a bot's reaction, thanks nobody), and the author must not have asked Mutual to
-    forget them."""
+    message, or a bot's reaction, thanks nobody; nor does a guest's where guests are left
+    out), and the author must not have asked Mutual to forget them."""
     author, reactor = reaction.author_id or "", reaction.reactor_id
     for person, other in ((author, reactor), (reactor, author)):
-        if problem_with(profiles.get(person), other, reaction.team_id, reaction.enterprise_id):
+        if problem_with(profiles.get(person), other, reaction.team_id, reaction.enterprise_id,
+                        guests_off=guests_off):
             return True
     return author in forgotten
 

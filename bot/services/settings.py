@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import Workspace
+from bot.db.models import GUESTS_FULL, GUESTS_OFF, GUESTS_QUIET, Workspace
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
 EMOJI_MAX = 20
 THANK_EMOJI_MAX_CHARS = 500
+GUEST_CHOICES = (GUESTS_QUIET, GUESTS_FULL, GUESTS_OFF)
 
 # field: (lowest, highest, what it is, in words)
 LIMITS: dict[str, tuple[int, int, str]] = {
@@ -67,6 +68,10 @@ class WorkspaceConfig:
     ask_expiry_days: int
     over_giver_people: int
     over_giver_back_max: int
+    # How guests take part (None: the form did not say; the setting is kept as it is).
+    guests: str | None = None
+    # Shown, never edited: the channel Mutual found private and was not invited to.
+    channel_problem: str | None = None
 
 
 def current_config(workspace: Workspace) -> WorkspaceConfig:
@@ -103,6 +108,11 @@ def validate_config(raw: dict[str, str | bool | None]) -> tuple[WorkspaceConfig 
     values["thank_emoji"] = emoji
 
     values["digest_enabled"] = bool(raw.get("digest_enabled"))
+
+    guests = raw.get("guests")
+    if guests is not None and guests not in GUEST_CHOICES:
+        errors["guests"] = "Pick how Mutual treats guests."
+    values["guests"] = guests or None
 
     for name, (low, high, words) in LIMITS.items():
         number = _int(raw.get(name))
@@ -177,7 +187,19 @@ def parse_emoji(text: str) -> tuple[str, str | None]:
     return joined, None
 
 
-def apply_config(session: Session, workspace: Workspace, config: WorkspaceConfig) -> None:
-    for name, value in asdict(config).items():
+def apply_config(session: Session, workspace: Workspace, config: WorkspaceConfig,
+                 admin_id: str | None = None) -> None:
+    """Save the settings; `admin_id` is who saved them (told if the channel turns out to be one
+    Mutual cannot post in). Choosing another channel clears a problem with the old one."""
+    changes = asdict(config)
+    changes.pop("channel_problem")
+    if changes["guests"] is None:
+        changes.pop("guests")
+    if changes["nudge_channel"] != workspace.nudge_channel:
+        workspace.channel_problem = None
+        workspace.nudge_channel_by = admin_id if changes["nudge_channel"] else None
+    elif admin_id and changes["nudge_channel"] and not workspace.nudge_channel_by:
+        workspace.nudge_channel_by = admin_id
+    for name, value in changes.items():
         setattr(workspace, name, value)
 

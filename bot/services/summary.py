@@ -3,7 +3,8 @@
 Aggregates only, under a privacy floor: a count is shown only when at least `PRIVACY_FLOOR`
 people are involved in it. Nobody is ranked, and nobody is named for receiving; the only
 people named are introducers whose intros connected (credit) and, in the digest, the parties
-of intros still waiting for a reply."""
+of intros still waiting for a reply. Guests are left out of every figure and name unless the
+workspace treats them like everyone (`workspaces.guests`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.db.models import HelpRecord, Intro, Workspace
 from bot.services.concentration import Concentration, concentration
 from bot.services.intros import deactivated, waiting_intros
 from bot.services.outbox import NOW, PLANNED, enqueue
+from bot.services.people import guests_left_out
 
 PRIVACY_FLOOR = 5
 # Outbox kinds: the summary and digest posts, and the summary's chart (it follows its post).
@@ -131,8 +133,11 @@ def period_ending(now: datetime, tz_name: str) -> Period:
                   days=tuple(first + timedelta(days=i) for i in range(7)), tz=tz_name)
 
 
-def pair_counts(session: Session, team_id: str, since: datetime, until: datetime) -> PairCounts:
-    """Confirmed help per (helper, receiver) in [since, until); forgotten people left out."""
+def pair_counts(session: Session, team_id: str, since: datetime, until: datetime,
+                left_out: Iterable[str] = ()) -> PairCounts:
+    """Confirmed help per (helper, receiver) in [since, until); forgotten people, and the
+    `left_out` (guests), left out."""
+    skip = set(left_out)
     rows = session.execute(
         select(HelpRecord.helper_id, HelpRecord.receiver_id, func.count())
         .where(HelpRecord.team_id == team_id, HelpRecord.status == "confirmed",
@@ -140,7 +145,8 @@ def pair_counts(session: Session, team_id: str, since: datetime, until: datetime
                HelpRecord.helper_id.is_not(None), HelpRecord.receiver_id.is_not(None))
         .group_by(HelpRecord.helper_id, HelpRecord.receiver_id)
     ).all()
-    return {(str(h), str(r)): int(n) for h, r, n in rows if h and r and h != r}
+    return {(str(h), str(r)): int(n) for h, r, n in rows
+            if h and r and h != r and h not in skip and r not in skip}
 
 
 def _people(pairs: Iterable[tuple[str, str]]) -> int:
@@ -159,12 +165,13 @@ def _relationships(counts: PairCounts) -> tuple[set[tuple[str, str]], set[tuple[
     return two_way, one_way
 
 
-def _new_two_way(session: Session, workspace: Workspace, period: Period) -> Figure:
+def _new_two_way(session: Session, workspace: Workspace, period: Period,
+                 left_out: set[str]) -> Figure:
     window = timedelta(days=workspace.window_days)
     now_pairs, _ = _relationships(pair_counts(session, workspace.team_id, period.end - window,
-                                              period.end + timedelta(microseconds=1)))
+                                              period.end + timedelta(microseconds=1), left_out))
     before, _ = _relationships(pair_counts(session, workspace.team_id, period.start - window,
-                                           period.start))
+                                           period.start, left_out))
     new = now_pairs - before
     return Figure(len(new), _people(new))
 
@@ -173,13 +180,15 @@ def team_summary(session: Session, workspace: Workspace, now: datetime) -> TeamS
     team_id = workspace.team_id
     period = period_ending(now, workspace.timezone)
     until = now + timedelta(microseconds=1)  # include what happened at this very instant
-    week = pair_counts(session, team_id, period.start, until)
+    left_out = guests_left_out(session, team_id)
+    week = pair_counts(session, team_id, period.start, until, left_out)
     givers = {h for h, _ in week}
     receivers = {r for _, r in week}
-    window = pair_counts(session, team_id, now - timedelta(days=workspace.window_days), until)
+    window = pair_counts(session, team_id, now - timedelta(days=workspace.window_days), until,
+                         left_out)
     two_way, one_way = _relationships(window)
-    made = _intros(session, team_id, Intro.created_at, period.start, until)
-    connected = _intros(session, team_id, Intro.connected_at, period.start, until)
+    made = _intros(session, team_id, Intro.created_at, period.start, until, left_out)
+    connected = _intros(session, team_id, Intro.connected_at, period.start, until, left_out)
     introducers = sorted({i.introducer_id for i in connected if i.introducer_id})
     gone = deactivated(session, team_id, introducers)
     return TeamSummary(
@@ -191,26 +200,32 @@ def team_summary(session: Session, workspace: Workspace, now: datetime) -> TeamS
         receivers=Figure(len(receivers), len(receivers)),
         two_way=Figure(len(two_way), _people(two_way)),
         one_way=Figure(len(one_way), _people(one_way)),
-        new_two_way=_new_two_way(session, workspace, period),
+        new_two_way=_new_two_way(session, workspace, period, left_out),
         intros_made=Figure(len(made), _intro_people(made)),
         intros_connected=Figure(len(connected), _intro_people(connected)),
         credited=[u for u in introducers if u not in gone],
-        daily=_daily(session, team_id, period, until),
+        daily=_daily(session, team_id, period, until, left_out),
         concentration=concentration(window),
     )
 
 
 def _intros(session: Session, team_id: str, column: InstrumentedAttribute[Any], since: datetime,
-            until: datetime) -> list[Intro]:
-    return list(session.scalars(
-        select(Intro).where(Intro.team_id == team_id, column >= since, column < until)))
+            until: datetime, left_out: set[str]) -> list[Intro]:
+    intros = session.scalars(
+        select(Intro).where(Intro.team_id == team_id, column >= since, column < until))
+    return [i for i in intros if not _names_any(i, left_out)]
+
+
+def _names_any(intro: Any, people: set[str]) -> bool:
+    return bool(people) and bool({intro.introducer_id, intro.a_id, intro.b_id} & people)
 
 
 def _intro_people(intros: list[Intro]) -> int:
     return len({p for i in intros for p in (i.introducer_id, i.a_id, i.b_id) if p})
 
 
-def _daily(session: Session, team_id: str, period: Period, until: datetime) -> list[Day]:
+def _daily(session: Session, team_id: str, period: Period, until: datetime,
+           left_out: set[str]) -> list[Day]:
     tz = zone(period.tz)
     rows = session.execute(
         select(HelpRecord.helper_id, HelpRecord.receiver_id, HelpRecord.created_at)
@@ -220,7 +235,7 @@ def _daily(session: Session, team_id: str, period: Period, until: datetime) -> l
     per_day: dict[date, tuple[int, set[str]]] = {d: (0, set()) for d in period.days}
     for helper, receiver, at in rows:
         day = at.astimezone(tz).date()
-        if day not in per_day:
+        if day not in per_day or helper in left_out or receiver in left_out:
             continue
         count, people = per_day[day]
         people.update(p for p in (helper, receiver) if p)
@@ -231,8 +246,9 @@ def _daily(session: Session, team_id: str, period: Period, until: datetime) -> l
 def channel_digest(session: Session, workspace: Workspace, now: datetime) -> ChannelDigest:
     team_id = workspace.team_id
     period = period_ending(now, workspace.timezone)
+    left_out = guests_left_out(session, team_id)
     window = pair_counts(session, team_id, now - timedelta(days=workspace.window_days),
-                         now + timedelta(microseconds=1))
+                         now + timedelta(microseconds=1), left_out)
     # One-sided as the nudges define it: at least `one_sided_min` one way, nothing back.
     one_sided = {(min(h, r), max(h, r)) for (h, r), n in window.items()
                  if n >= workspace.one_sided_min and (r, h) not in window}
@@ -241,9 +257,9 @@ def channel_digest(session: Session, workspace: Workspace, now: datetime) -> Cha
         period=period,
         waiting=[Waiting(i.id, i.status, i.introducer_id, i.a_id, i.b_id)
                  for i in waiting_intros(session, team_id, now)
-                 if i.introducer_id and i.a_id and i.b_id],
+                 if i.introducer_id and i.a_id and i.b_id and not _names_any(i, left_out)],
         one_sided=Figure(len(one_sided), _people(one_sided)),
-        new_two_way=_new_two_way(session, workspace, period),
+        new_two_way=_new_two_way(session, workspace, period, left_out),
     )
 
 

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
+from bot.db.models import GUESTS_OFF
 from bot.db.session import Database
 from bot.services import forget, people
 from bot.services.people import Profile
@@ -37,6 +38,7 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
         deleted=bool(user.get("deleted")),
         is_admin=bool(user.get("is_admin")),
         is_owner=bool(user.get("is_owner")),
+        is_guest=bool(user.get("is_restricted")) or bool(user.get("is_ultra_restricted")),
     )
 
 
@@ -47,6 +49,7 @@ class People:
 
     profiles: dict[str, Profile | None]
     forgotten: frozenset[str]
+    guests_off: bool = False  # the workspace has Mutual leave guests out
 
 
 class Directory:
@@ -62,6 +65,7 @@ class Directory:
         with self.db.session() as session:
             known: dict[str, Profile | None] = dict(people.cached_profiles(session, team_id, wanted, now))
             gone = forget.forgotten_among(session, team_id, wanted)
+            guests_off = people.guests_setting(session, team_id) == GUESTS_OFF
         fetched = []
         for user_id in wanted:
             if user_id not in known:
@@ -73,7 +77,7 @@ class Directory:
                 ensure_workspace(session, team_id, now)
                 for profile in fetched:
                     people.save_profile(session, team_id, profile, now)
-        return People(known, frozenset(gone))
+        return People(known, frozenset(gone), guests_off)
 
     def fresh(self, client: WebClient, team_id: str, user_id: str, budget: Budget) -> Profile | None:
         """Straight from Slack, never the cache (is this person an admin right now?)."""

@@ -48,6 +48,7 @@ class SlackDouble(LocalApi):
         self.team_id = TEAM
         self.socket_url: str | None = None
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
+        self.install_token = "xoxb-installed"  # what the next OAuth install is given
         self._ts = itertools.count(1)
         super().__init__()
 
@@ -110,7 +111,7 @@ class SlackDouble(LocalApi):
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/"}
         if method == "oauth.v2.access":
-            return {"ok": True, "access_token": "xoxb-installed", "token_type": "bot",
+            return {"ok": True, "access_token": self.install_token, "token_type": "bot",
                     "scope": "commands,chat:write", "bot_user_id": self.bot_user_id,
                     "app_id": "A0001", "team": {"id": self.team_id, "name": "Acme"},
                     "enterprise": None, "is_enterprise_install": False,

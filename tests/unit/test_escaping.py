@@ -18,6 +18,7 @@ import bot.blocks
 from bot.blocks import (
     asks,
     asks_more,
+    channel,
     config,
     edge,
     followups,
@@ -202,6 +203,7 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_hello": lambda: [help.build_hello(m) for m in (True, False)],
     "build_group_failed_notice": lambda: intros.build_group_failed_notice("UBOB", "UCAROL"),
     "build_post_failed": lambda: summary.build_post_failed("CNUDGE", H),
+    "build_channel_private_dm": lambda: channel.build_channel_private_dm(H),
     "build_followup_question": lambda: followups.build_followup_question(["UBOB", "UCAROL"], H, NOW, [1, 2]),
     "build_followup_answered": lambda: [followups.build_followup_answered(["UBOB"], H, a, H)
                                         for a in ("worked", "ongoing", "not_needed")],

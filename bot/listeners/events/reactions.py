@@ -44,7 +44,7 @@ def register(app: App, deps: Deps) -> None:
                                    reaction.reactor_id, reaction.payload(), now, now,
                                    priority=outbox.NOW)
             return
-        if reaction_problem(reaction, people.profiles, people.forgotten):
+        if reaction_problem(reaction, people.profiles, people.forgotten, people.guests_off):
             return
         with deps.db.session() as session:
             workspace = ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)

@@ -35,5 +35,5 @@ def register(app: App, deps: Deps) -> None:
             return
         now = deps.clock()
         with deps.db.session() as session:
-            apply_config(session, ensure_workspace(session, team_id, now), config)
+            apply_config(session, ensure_workspace(session, team_id, now), config, user_id)
         ack(response_action="update", view=build_config_saved())

@@ -1,0 +1,37 @@
+"""The summary channel turning out private (Mutual not invited): remembered on the workspace
+until a post there succeeds or an admin picks another channel, and who should be told."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Member, Workspace
+
+CHANNEL_PRIVATE = "channel_private"  # outbox key prefix: one DM per channel and admin
+
+
+def channel_private(session: Session, team_id: str, channel_id: str) -> list[str]:
+    """Note that Mutual cannot post in the workspace's summary channel; returns whom to tell
+    (the admin who chose it, else the admins and owners Mutual knows of). Nobody, when it is
+    no longer the summary channel."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None or workspace.nudge_channel != channel_id:
+        return []
+    workspace.channel_problem = channel_id
+    if workspace.nudge_channel_by:
+        return [workspace.nudge_channel_by]
+    return list(session.scalars(select(Member.user_id).where(
+        Member.team_id == team_id, or_(Member.is_admin.is_(True), Member.is_owner.is_(True)),
+        Member.deleted.is_(False), Member.is_bot.is_(False)).order_by(Member.user_id)))
+
+
+def channel_posted(session: Session, team_id: str, channel_id: str) -> None:
+    """A post went out there: whatever was wrong with the channel has been fixed."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is not None and workspace.channel_problem == channel_id:
+        workspace.channel_problem = None
+
+
+def channel_private_key(channel_id: str, admin_id: str) -> str:
+    return f"{CHANNEL_PRIVATE}:{channel_id}:{admin_id}"
