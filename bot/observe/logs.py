@@ -19,6 +19,9 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # command), APScheduler every tick ("Added job", "Running job", "Job executed"). Their detail
 # is for MUTUAL_LOG_LEVEL=DEBUG; Mutual says in one line of its own what happened.
 CHATTY = ("alembic", "apscheduler")
+# Two loggers are quietened where their reason lives, at every level, whoever starts the server
+# (tests and benchmarks too): Bolt's RequestVerification, which would log a badly signed
+# request's whole body (bot/web.py), and waitress's per-request queue warnings (bot/server.py).
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is a field.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 # Bot, user, app and refresh tokens; Slack's response_url and incoming-webhook hosts.
