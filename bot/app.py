@@ -24,6 +24,8 @@ from bot.edge import Edge
 from bot.jobs.scheduler import scheduler_clients
 from bot.listeners import register_listeners
 from bot.listeners.deps import Deps
+from bot.observe.metrics import count_records
+from bot.observe.requests import mark
 from bot.slack.client import make_client
 from bot.slack.directory import Directory
 
@@ -36,6 +38,7 @@ BOT_SCOPES = ["commands", "app_mentions:read", "chat:write", "chat:write.public"
 
 def create_app(settings: Settings, db: Database, clock: Clock = system_clock) -> tuple[App, Deps]:
     deps = Deps(db=db, clock=clock, directory=Directory(db, clock))
+    count_records(db)
     client = make_client(settings.api_url, settings.bot_token)
     edge = Edge(db, clock)
     common: dict[str, Any] = {
@@ -111,6 +114,7 @@ def _cached_authorize(oauth: OAuthSettings, client: WebClient) -> InstallationSt
 
 def _error_handler(edge: Edge) -> Callable[[Exception, dict[str, Any], BoltContext], BoltResponse | None]:
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
+        mark(context, "error")  # even when answered with a friendly 200
         payload = context.get("payload")
         if payload is not None:
             # Not acted on after all: a retry (or the person trying again) must be served.

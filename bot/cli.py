@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.cli_outbox import add_parser as add_outbox_parser
-from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.config import ConfigError, Settings, load_settings
+from bot.observe.logs import configure_logging
 
 logger = logging.getLogger("mutual")
 PROGRESS_AFTER = 2.0  # seconds an export runs before it reports progress on stderr
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"mutual: {e}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         return _dispatch(args, settings)
     except ConfigError as e:  # found while starting: a token Slack refuses, a server not answering

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from urllib.parse import urlparse
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///mutual.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -28,6 +28,7 @@ class Settings:
     database_url: str
     port: int
     log_level: str
+    log_format: str = "text"
 
     @property
     def socket_mode(self) -> bool:
@@ -59,6 +60,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         database_url=_normalise_database_url(_get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL),
         port=_parse_port(_get(env, "PORT") or "3000"),
         log_level=_parse_log_level(_get(env, "MUTUAL_LOG_LEVEL") or "INFO"),
+        log_format=_parse_log_format(_get(env, "MUTUAL_LOG_FORMAT") or "text"),
     )
     if require_slack:
         _check_slack(settings)
@@ -83,6 +85,13 @@ def _parse_log_level(raw: str) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"MUTUAL_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
     return level
+
+
+def _parse_log_format(raw: str) -> str:
+    fmt = raw.lower()
+    if fmt not in LOG_FORMATS:
+        raise ConfigError(f"MUTUAL_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {raw!r}")
+    return fmt
 
 
 def _normalise_database_url(url: str) -> str:
@@ -140,12 +149,3 @@ def _check_slack(s: Settings) -> None:
     elif s.signing_secret is None:
         raise ConfigError("SLACK_SIGNING_SECRET is not set (needed to verify requests over HTTP)")
 
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Alembic narrates every step at INFO (plugins, context, each revision): that detail is
-    # for MUTUAL_LOG_LEVEL=DEBUG; the command itself says in one line what it did.
-    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)

@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.db.models import ProcessedEvent
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
+from bot.observe.requests import mark
 from bot.payloads import NOT_SLACK, Handshake, Ignored, Payload, Unreadable, read_payload
 from bot.payloads.commands import SlashCommand
 
@@ -93,6 +94,7 @@ class Edge(Middleware):
             found = read_payload(req.body)
         except Unreadable as e:
             logger.warning("refused %s: %s (%s)", e.surface, e.field, e.problem)
+            mark(req.context, "refused")
             return _unreadable(e)
         if isinstance(found, Handshake):
             return next()
@@ -104,10 +106,12 @@ class Edge(Middleware):
                                      payload.is_enterprise_install):
             log = logger.info if payload.surface in LIFECYCLE else logger.warning
             log("refused %s: team_id is not a workspace Mutual is installed in", payload.surface)
+            mark(req.context, "refused")
             return _refuse(payload, NOT_INSTALLED)
         trigger = getattr(payload, "trigger_id", None)
         if trigger is not None and not self._first_time(payload.team_id, trigger):
             logger.info("%s: trigger_id seen before; not acted on again", payload.surface)
+            mark(req.context, "refused")
             return _refuse(payload, ALREADY_DONE)
         req.context["payload"] = payload
         _clean_body(req.body, payload)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Sequence
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import send_response
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.client import BaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from bot.config import ConfigError, Settings
 from bot.db.session import Database
+from bot.observe.requests import OUTCOME, Seen, surface_of
 from bot.web import WebApp
 
 logger = logging.getLogger(__name__)
@@ -96,7 +102,7 @@ def connect_socket_mode(app: App, app_token: str) -> SocketModeHandler:
     so a listener that fails on the database sends no ack and Slack delivers the envelope again.
     A token Slack refuses, or a connection that cannot be opened, is a start-up error.
     """
-    handler = SocketModeHandler(app, app_token, concurrency=THREADS)
+    handler = CountedSocketModeHandler(app, app_token, concurrency=THREADS)
     try:
         handler.connect()
     except SlackApiError as e:
@@ -107,3 +113,29 @@ def connect_socket_mode(app: App, app_token: str) -> SocketModeHandler:
         handler.close()
         raise ConfigError(f"SLACK_APP_TOKEN: could not open the Socket Mode connection: {e}") from None
     return handler
+
+
+class CountedSocketModeHandler(SocketModeHandler):
+    """Bolt's handler (dispatch, then ack with the answer), with each envelope timed, counted
+    and logged as bot/web.py does for a request over HTTP. No envelope is unsigned: the socket
+    itself is authenticated with the app token."""
+
+    def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        start, wall = time.perf_counter(), time.time()
+        bolt_req = BoltRequest(mode="socket_mode", body=req.payload, headers=_retry_headers(req))
+        seen = Seen(req.envelope_id.replace("-", "")[:16], surface=surface_of(bolt_req.body),
+                    team=bolt_req.context.team_id)
+        bolt_resp = self.app.dispatch(bolt_req)
+        send_response(client, req, bolt_resp, wall)
+        seen.outcome = bolt_req.context.get(OUTCOME)
+        seen.done(bolt_resp.status, time.perf_counter() - start)
+
+
+def _retry_headers(req: SocketModeRequest) -> dict[str, str | Sequence[str]] | None:
+    """Slack's retry headers, as over HTTP, so a retried event is known for one."""
+    headers: dict[str, str | Sequence[str]] = {}
+    if req.retry_attempt is not None:
+        headers["x-slack-retry-num"] = str(req.retry_attempt)
+    if req.retry_reason is not None:
+        headers["x-slack-retry-reason"] = req.retry_reason
+    return headers or None

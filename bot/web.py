@@ -1,5 +1,6 @@
 """The HTTP front: Bolt's own WSGI adapter for /slack/events and the OAuth pages, plus the few
-things it gets wrong, each marked below. Served by waitress (bot/server.py)."""
+things it gets wrong, each marked below, and /healthz and /metrics. Served by waitress
+(bot/server.py). Every request to /slack/events, refused or not, is timed and counted here."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from slack_bolt.context.context import BoltContext
 from slack_bolt.request.internals import build_context
 
 from bot.db.session import Database
+from bot.observe.metrics import CONTENT_TYPE, Scrape
+from bot.observe.requests import OUTCOME, Seen, request_id, surface_of
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # Slack's payloads are a few kB; refuse anything absurd early.
@@ -64,6 +67,7 @@ class WebApp(SlackRequestHandler):
         super().__init__(app, path="/slack/events")
         self.db = db
         self.secret = signing_secret.encode() if signing_secret else None
+        self.metrics = Scrape(db)
         # In Socket Mode events come over the socket; HTTP only answers health checks.
         self.serve_events = serve_events
         # Bolt logs the whole body of a badly signed request at INFO: notes, user ids and a
@@ -78,6 +82,11 @@ class WebApp(SlackRequestHandler):
             # Load balancers probe this unsigned; it answers for the database, not Slack.
             ok = self.db.ping()
             response = _json(200 if ok else 503, {"ok": ok})
+        elif request.path == "/metrics" and request.method == "GET":
+            # Unsigned like /healthz: Prometheus scrapes it from inside the cluster. Counts and
+            # timings only; no ids, notes or tokens.
+            response = WsgiHttpResponse(status=200, headers={"content-type": [CONTENT_TYPE]},
+                                        body=self.metrics.render().decode())
         elif request.path == self.path and request.method == "POST":
             response = (self._events(request) if self.serve_events
                         else _json(404, {"ok": False, "error": "not_found"}))
@@ -87,6 +96,13 @@ class WebApp(SlackRequestHandler):
         return response.get_body()
 
     def _events(self, request: WsgiHttpRequest) -> WsgiHttpResponse:
+        started = time.perf_counter()
+        seen = Seen(request_id(request.get_headers()))
+        response = self._answer(request, seen)
+        seen.done(int(response.status.split(" ", 1)[0]), time.perf_counter() - started)
+        return response
+
+    def _answer(self, request: WsgiHttpRequest, seen: Seen) -> WsgiHttpResponse:
         # Bolt's adapter reads whatever Content-Length says, int()s it unchecked and decodes
         # strictly: a bad length, a huge body or a non-UTF-8 one would each be a 500.
         try:
@@ -99,6 +115,8 @@ class WebApp(SlackRequestHandler):
         headers = request.get_headers()
         why_not = self._unsigned(raw, headers)
         if why_not:
+            # Its surface stays "other": the body of a request Slack did not sign is not read.
+            seen.outcome = "unsigned"
             logger.warning("refused a request to %s: %s", self.path, why_not)
             return _json(401, {"ok": False, "error": "invalid_signature"})
         try:
@@ -107,7 +125,11 @@ class WebApp(SlackRequestHandler):
         except UNREADABLE as e:
             logger.warning("refused a signed request Bolt cannot read (%s)", type(e).__name__)
             return _json(400, {"ok": False, "error": "bad_request"})
-        return _to_wsgi(self.app.dispatch(bolt_request))
+        seen.surface = surface_of(bolt_request.body)
+        seen.team = bolt_request.context.team_id
+        response = self.app.dispatch(bolt_request)
+        seen.outcome = bolt_request.context.get(OUTCOME)
+        return _to_wsgi(response)
 
     def _unsigned(self, raw: bytes, headers: dict[str, Any]) -> str | None:
         """Why the request is not signed by Slack, or None when it is.

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Member, Workspace
 from bot.db.session import Database
 from bot.delivery.kinds import KINDS, Call, Kind, Rendering, Skip
+from bot.observe.metrics import delivery_done
 from bot.services import delivery as outbox
 from bot.services.delivery import Outgoing
 from bot.services.hours import is_working_time, next_working_instant
@@ -164,7 +165,7 @@ class Runner:
         kind = KINDS.get(row.kind)
         if kind is None:
             self._done(outbox.mark_failed(session, row.id, self.runner,
-                                                 f"unknown kind {row.kind!r}"), "failed")
+                                                 f"unknown kind {row.kind!r}"), "failed", row.kind)
             return None
         workspace = session.get(Workspace, row.team_id)
         if workspace is None or workspace.uninstalled_at is not None:
@@ -177,7 +178,7 @@ class Runner:
                 return None
         if row.not_after is not None and now > row.not_after:
             self._done(outbox.mark_failed(session, row.id, self.runner,
-                                                 f"too late to send ({row.kind})"), "failed")
+                                                 f"too late to send ({row.kind})"), "failed", row.kind)
             return None
         window = timedelta(hours=workspace.delivery_retry_hours)
         if kind.nudge:
@@ -192,7 +193,7 @@ class Runner:
             offset = member.tz_offset if member is not None else 0
             if not is_working_time(now, offset):
                 outbox.hold(session, row.id, self.runner, next_working_instant(now, offset))
-                self._done(True, "held")
+                self._done(True, "held", row.kind)
                 return None
         if kind.still_wanted is not None:
             reason = kind.still_wanted(session, workspace, row, now)
@@ -207,16 +208,21 @@ class Runner:
         except Exception as e:  # a bad payload must not stop the other messages
             logger.exception("could not render %s", row.key)
             self._done(outbox.mark_failed(session, row.id, self.runner,
-                                                 f"could not render: {type(e).__name__}"), "failed")
+                                                 f"could not render: {type(e).__name__}"), "failed", row.kind)
             return None
         return _Ready(kind, call, window)
 
     def _cancel(self, session: Session, row: Outgoing, reason: str) -> None:
-        self._done(outbox.cancel(session, row.id, self.runner, reason), "cancelled")
+        self._done(outbox.cancel(session, row.id, self.runner, reason), "cancelled", row.kind)
 
-    def _done(self, changed: bool, counter: str) -> None:
+    def _done(self, changed: bool, counter: str, kind: str) -> None:
         if changed:
-            self.report.add(counter)
+            self._tally(counter, kind)
+
+    def _tally(self, counter: str, kind: str) -> None:
+        """This run's report, and the process's metrics (sent, rate limited, failed by kind)."""
+        self.report.add(counter)
+        delivery_done(counter, kind)
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -331,7 +337,7 @@ class Runner:
                 logger.info("%s did not go out (%s); trying again later", row.key, error)
             else:
                 logger.warning("%s failed for good after retrying: %s", row.key, error)
-            self.report.add("retried" if again else "failed")
+            self._tally("retried" if again else "failed", row.kind)
 
     def _sent(self, row: Outgoing, kind: Kind, outcome: Outcome, now: datetime) -> None:
         with self.db.session() as session:
@@ -340,7 +346,7 @@ class Runner:
                 return
             if kind.after_sent is not None:
                 kind.after_sent(session, row, outcome, now)
-        self.report.add("sent")
+        self._tally("sent", row.kind)
 
     def _fail(self, row: Outgoing, kind: Kind, reason: str) -> None:
         with self.db.session() as session:
@@ -349,12 +355,12 @@ class Runner:
                 return
             if kind.on_failed is not None:
                 kind.on_failed(session, row, reason, self.clock())
-        self.report.add("failed")
+        self._tally("failed", row.kind)
 
     def _finish(self, row: Outgoing, change: Callable[[Session], bool], counter: str) -> None:
         with self.db.session() as session:
             if change(session):
-                self.report.add(counter)
+                self._tally(counter, row.kind)
             else:
                 logger.warning("lost the claim on %s before recording its outcome", row.key)
 

@@ -18,6 +18,7 @@ from bot.db.models import SchedulerLease
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
 from bot.jobs.runner import holder_is_dead
+from bot.observe.metrics import job_lock_held
 
 LEASE_TTL = timedelta(minutes=15)
 
@@ -26,7 +27,19 @@ LEASE_TTL = timedelta(minutes=15)
 def job_lock(db: Database, name: str, holder: str, now: datetime,
              ttl: timedelta = LEASE_TTL) -> Iterator[bool]:
     """Yields True when this runner holds the lock for `name` (and releases it afterwards),
-    False when another runner has it."""
+    False when another runner has it. While held, `mutual_job_lock_held{job=name}` is 1."""
+    with _lock(db, name, holder, now, ttl) as held:
+        if held:
+            job_lock_held(name, True)
+        try:
+            yield held
+        finally:
+            if held:
+                job_lock_held(name, False)
+
+
+@contextlib.contextmanager
+def _lock(db: Database, name: str, holder: str, now: datetime, ttl: timedelta) -> Iterator[bool]:
     if db.engine.dialect.name == "postgresql":
         with _advisory(db, name) as held:
             yield held

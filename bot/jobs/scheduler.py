@@ -10,6 +10,7 @@ second runner harmless even so."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -31,6 +32,8 @@ from bot.jobs.prune import prune_bookkeeping
 from bot.jobs.purge import purge_workspaces
 from bot.jobs.runner import runner_id
 from bot.jobs.summary import queue_channel_digests, queue_team_summaries
+from bot.observe.jobs import job_ran
+from bot.observe.metrics import job_lock_held
 from bot.slack.sender import ClientForTeam, clients_for
 
 logger = logging.getLogger(__name__)
@@ -81,11 +84,21 @@ def enterprise_of(db: Database, team_id: str) -> str | None:
 
 def run_locked(db: Database, name: str, runner: str, now: datetime,
                work: Callable[[], object]) -> object:
-    """`work()` under the lock `name`, or SKIPPED when another runner holds it."""
-    with job_lock(db, name, runner, now) as held:
-        if not held:
-            return SKIPPED
-        return work()
+    """`work()` under the lock `name`, or SKIPPED when another runner holds it; each run is
+    counted, timed and logged (bot.observe)."""
+    started = time.perf_counter()
+    outcome: str = "failed"
+    result: object = None
+    try:
+        with job_lock(db, name, runner, now) as held:
+            if not held:
+                outcome, result = "skipped", SKIPPED
+                return SKIPPED
+            result = work()
+            outcome = "failed" if str(result).startswith(FAILED) else "ok"
+            return result
+    finally:
+        job_ran(name, outcome, time.perf_counter() - started, result)
 
 
 def _guarded(name: str, work: Callable[[], object]) -> object:
@@ -122,6 +135,7 @@ def build_scheduler(db: Database, clock: Clock) -> BackgroundScheduler:
     runner = runner_id()
     first = datetime.now(UTC) + timedelta(seconds=15)
     for job_id, job in JOBS.items():
+        job_lock_held(job_id, False)  # every job's lock shows on /metrics, held or not
         scheduler.add_job(_tick, "interval", seconds=PLAN_EVERY.total_seconds(), id=job_id,
                           replace_existing=True, next_run_time=first,
                           args=[db, clock, job_id, runner, job])
@@ -131,8 +145,6 @@ def build_scheduler(db: Database, clock: Clock) -> BackgroundScheduler:
 def _tick(db: Database, clock: Clock, job_id: str, runner: str, job: Job) -> None:
     now = clock()
     try:
-        result = run_locked(db, job_id, runner, now, lambda: job(db, now))
+        run_locked(db, job_id, runner, now, lambda: job(db, now))  # logs its own line
     except Exception:
         logger.exception("job %s failed; it runs again at its next interval", job_id)
-        return
-    logger.info("job %s: %s", job_id, result)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections import Counter
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -19,6 +21,17 @@ STATUSES = ("confirmed", "pending", "declined", "expired", "retracted")
 _RECORDS = cast(Table, HelpRecord.__table__)
 _MARKS = cast(Table, ReactionMark.__table__)
 _INSERT_RECORD = insert(_RECORDS).returning(_RECORDS.c.id)
+# Where a unit of work notes the records it wrote, by source (in `session.info`, so a rollback
+# forgets them); bot.observe counts them once the transaction commits.
+WRITTEN = "help_records_written"
+
+
+def written(info: MutableMapping[str, object]) -> Counter[str]:
+    """The records a session has written so far, by source (kept in its `info`)."""
+    found = info.get(WRITTEN)
+    if not isinstance(found, Counter):
+        found = info[WRITTEN] = Counter()
+    return found
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,7 @@ def record_thanks(
             "created_at": now, "updated_at": now,
         }).scalar_one()
         made.append(Recorded(record_id, helper, receiver_id, note, "confirmed", source))
+    written(session.info)[source] += len(made)
     return made
 
 
@@ -105,6 +119,7 @@ def record_for_message(
                          message_ts=message_ts, dedupe_key=key)
     session.add(record)
     session.flush()
+    written(session.info)["shortcut"] += 1
     return _to_recorded(record)
 
 
@@ -151,6 +166,7 @@ def reaction_added(
         "message_ts": message_ts, "dedupe_key": key, "created_at": now, "updated_at": now,
     }).scalar()
     if new_id is not None:
+        written(session.info)["reaction"] += 1
         return ReactionResult.RECORDED, Recorded(new_id, author_id, reactor_id, "", "confirmed",
                                                  "reaction")
     record = _by_key(session, team_id, key)
@@ -219,6 +235,7 @@ def record_claim(
                          expires_at=now + timedelta(days=workspace.claim_expiry_days))
     session.add(record)
     session.flush()
+    written(session.info)["claim"] += 1
     return _to_recorded(record)
 
 

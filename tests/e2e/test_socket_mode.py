@@ -212,3 +212,26 @@ def test_mutual_run_in_socket_mode(tmp_path: Any, slack: SlackDouble, sock: Sock
     sock.wait_disconnected()
     assert sorted((r.helper_id, r.receiver_id, r.source) for r in records(db)) == [
         ("UBOB", "UALICE", "command"), ("UBOB", "UCAROL", "reaction")]
+
+
+def test_envelopes_are_counted_on_metrics_like_http_requests(socket_mutual: SocketMutual,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def requests_ok() -> dict[str, float]:
+        status, text = http_get(socket_mutual.port, "/metrics")
+        assert status == 200
+        return {s.labels["surface"]: s.value for f in text_string_to_metric_families(text)
+                for s in f.samples if s.name == "mutual_requests_total" and s.labels["outcome"] == "ok"}
+
+    before = requests_ok()
+    with caplog.at_level(logging.INFO, logger="mutual.requests"):
+        envelope = socket_mutual.sock.send_command(p.command("/thanks", "<@UBOB> for the socket"))
+        socket_mutual.sock.wait_for_ack(envelope)
+        deadline = time.monotonic() + 5
+        while requests_ok()["command"] == before["command"] and time.monotonic() < deadline:
+            time.sleep(0.01)  # counted just after the ack is sent
+    assert requests_ok()["command"] == before["command"] + 1
+    [line] = [r for r in caplog.records if r.name == "mutual.requests"]
+    assert (line.surface, line.team, line.outcome) == ("command", "T0001", "ok")  # type: ignore[attr-defined]
+    assert "the socket" not in line.getMessage()
