@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.asks import ASK_USAGE, build_ask_receipt
 from bot.blocks.recording import build_error
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team
 from bot.services.ask_posts import queue_post
 from bot.services.asks import ASK_MAX, AskView, create_ask
 from bot.services.forget import welcome_back
@@ -24,7 +24,7 @@ IN_A_DM = ("Asks go to a channel, where people can offer to help. Try `/ask` in 
 def register(app: App, deps: Deps) -> None:
     @app.command("/ask")
     def ask(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack(**handle_ask(deps, team_of(context, command), command))
+        ack(**handle_ask(deps, team(context), command))
 
 
 def ask_problem(text: str, channel_id: str | None) -> str | None:

@@ -14,7 +14,7 @@ from bot.blocks.recording import (
     build_error,
     build_note_too_long,
 )
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team
 from bot.listeners.people import refuse_people
 from bot.services import outbox
 from bot.services.forget import welcome_back
@@ -26,7 +26,7 @@ from bot.services.workspaces import ensure_workspace
 def register(app: App, deps: Deps) -> None:
     @app.command("/helped")
     def helped(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack(**handle_helped(deps, client, team_of(context, command), command))
+        ack(**handle_helped(deps, client, team(context), command))
 
 
 def handle_helped(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from bot.blocks.intros import (
     intro_problem_text,
 )
 from bot.blocks.recording import SLACK_BUSY
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team
 from bot.listeners.intro_notices import ask_connector, ask_parties
 from bot.listeners.people import check_people
 from bot.services import intros
@@ -31,7 +31,7 @@ from bot.services.workspaces import ensure_workspace
 def register(app: App, deps: Deps) -> None:
     @app.command("/intro")
     def intro(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack(**handle_intro(deps, client, team_of(context, command), command))
+        ack(**handle_intro(deps, client, team(context), command))
 
 
 def handle_intro(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> dict[str, Any]:

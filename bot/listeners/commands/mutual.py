@@ -13,7 +13,7 @@ from bot.listeners.commands import mutual_nudges as nudges
 from bot.listeners.commands import mutual_views as views
 from bot.listeners.commands.mutual_asks import asks
 from bot.listeners.commands.mutual_intros import intros
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team
 from bot.services.parsing import first_word
 
 # (deps, client, team_id, command payload, the text after the subcommand) -> ack body
@@ -48,4 +48,4 @@ def register(app: App, deps: Deps) -> None:
         if handler is None:
             ack(**build_help(f"I don't know `/mutual {word}` — here's what I can do:"))
             return
-        ack(**handler(deps, client, team_of(context, command), command, rest))
+        ack(**handler(deps, client, team(context), command, rest))

@@ -13,7 +13,7 @@ from bot.blocks.recording import (
     build_note_too_long,
     build_thanks_receipt,
 )
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks
 from bot.services.parsing import NOTE_MAX, split_mentions
@@ -22,7 +22,7 @@ from bot.services.parsing import NOTE_MAX, split_mentions
 def register(app: App, deps: Deps) -> None:
     @app.command("/thanks")
     def thanks(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        reply = handle_thanks(deps, client, team_of(context, command), command)
+        reply = handle_thanks(deps, client, team(context), command)
         ack(**reply)
 
 

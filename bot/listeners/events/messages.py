@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot.blocks.help import build_hello
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team
 from bot.listeners.intro_notices import tell_connected
 from bot.services import intros, outbox
 from bot.services.intros import Connect
@@ -46,7 +46,7 @@ def register(app: App, deps: Deps) -> None:
 
     def hello(body: dict[str, Any], context: BoltContext, key: str, user: str,
               channel: str | None) -> None:
-        team_id, now = team_of(context, body), deps.clock()
+        team_id, now = team(context), deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now, context.enterprise_id)
             if not first_delivery(session, team_id, body.get("event_id"), now):
@@ -57,7 +57,7 @@ def register(app: App, deps: Deps) -> None:
                 outbox.ephemeral(session, team_id, key, channel, user, build_hello(mentioned=True), now)
 
     def in_group_dm(body: dict[str, Any], user: str, channel: str, context: BoltContext) -> None:
-        team_id = team_of(context, body)
+        team_id = team(context)
         now = deps.clock()
         with deps.db.session() as session:
             if not intros.is_intro_group(session, team_id, channel):

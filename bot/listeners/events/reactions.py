@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team
 from bot.services import outbox
 from bot.services.reactions import Reaction, reaction_problem, record_reaction, retract_reaction
 from bot.services.workspaces import ensure_workspace, first_delivery
@@ -27,7 +27,7 @@ def register(app: App, deps: Deps) -> None:
     @app.event("reaction_added")
     def on_added(body: dict[str, Any], event: dict[str, Any], client: WebClient,
                  context: BoltContext) -> None:
-        reaction = _reaction(event, team_of(context, body), context.enterprise_id)
+        reaction = _reaction(event, team(context), context.enterprise_id)
         if reaction is None or reaction.author_id is None or reaction.author_id == reaction.reactor_id:
             return
         now = deps.clock()
@@ -53,7 +53,7 @@ def register(app: App, deps: Deps) -> None:
 
     @app.event("reaction_removed")
     def on_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        reaction = _reaction(event, team_of(context, body), context.enterprise_id)
+        reaction = _reaction(event, team(context), context.enterprise_id)
         if reaction is None:
             return
         now = deps.clock()
