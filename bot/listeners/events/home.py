@@ -14,7 +14,7 @@ from bot.services.workspaces import ensure_workspace
 
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
-    def on_home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    def on_home_opened(event: dict[str, Any], context: BoltContext) -> None:
         user_id = event.get("user")
         if event.get("tab") != "home" or not isinstance(user_id, str) or not user_id:
             return
