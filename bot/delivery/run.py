@@ -183,7 +183,7 @@ class Runner:
         window = timedelta(hours=workspace.delivery_retry_hours)
         if kind.nudge:
             member = session.get(Member, (row.team_id, row.recipient_id))
-            why_not = why_not_nudge(member, now)
+            why_not = why_not_nudge(member, now, workspace.guests)
             if why_not:
                 self._cancel(session, row, why_not)
                 return None

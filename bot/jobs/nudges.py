@@ -19,7 +19,6 @@ from bot.services.balance import one_sided_pairs, recent_notes, still_one_sided,
 from bot.services.delivery import Outgoing
 from bot.services.nudges import CLAIM_REMINDER, ONE_SIDED, active_workspaces, is_muted
 from bot.services.outbox import enqueue
-from bot.services.people import guests_left_out
 from bot.services.ways_to_give import ways_to_give
 
 
@@ -82,8 +81,6 @@ def _one_sided_wanted(session: Session, workspace: Workspace, row: Outgoing,
     helper = row.subject or ""
     if is_muted(session, row.team_id, row.recipient_id, helper):
         return "pair muted"
-    if row.recipient_id in guests_left_out(session, row.team_id):  # known a guest only now
-        return "recipient is a guest"
     member = session.get(Member, (row.team_id, helper))
     if member is not None and member.deleted:
         return "helper deactivated"

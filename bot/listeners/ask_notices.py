@@ -20,6 +20,7 @@ from bot.blocks.asks import (
     build_offer_dm,
 )
 from bot.listeners.interaction import replace_here, reply
+from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.ask_posts import (
     ASK_GROUP,
@@ -67,12 +68,12 @@ def tell_closed(session: Session, result: CloseResult, now: datetime) -> None:
     outbox.refresh_home(session, ask.team_id, ask.asker_id, *result.helpers, now=now)
 
 
-def answer_here(session: Session, team_id: str, body: dict[str, Any], msg: dict[str, Any],
+def answer_here(session: Session, team_id: str, press: BlockActions, msg: dict[str, Any],
                 now: datetime, what: str) -> None:
     """Replace the message the pressed button sits on: an ephemeral one (a command's reply)
     through its response_url, a DM by chat.update."""
-    if (body.get("container") or {}).get("is_ephemeral"):
-        reply(session, team_id, body, {**msg, "response_type": "ephemeral",
+    if press.container is not None and press.container.is_ephemeral:
+        reply(session, team_id, press, {**msg, "response_type": "ephemeral",
                                        "replace_original": True}, now, what)
     else:
-        replace_here(session, team_id, body, {"text": msg["text"], "blocks": msg["blocks"]}, now)
+        replace_here(session, team_id, press, {"text": msg["text"], "blocks": msg["blocks"]}, now)

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.payloads.commands import SlashCommand
+from bot.payloads.interactive import BlockActions, GlobalShortcut, MessageShortcut
 from bot.services import outbox
 from bot.services.workspaces import ensure_workspace
 
@@ -23,17 +25,23 @@ class Press:
     team_id: str
 
 
-def press_of(body: dict[str, Any], action: dict[str, Any], team_id: str) -> Press | None:
+# What may be answered through a response_url: a press, a shortcut, a command.
+Answerable = BlockActions | MessageShortcut | GlobalShortcut | SlashCommand
+
+
+def press_of(press: BlockActions, action: dict[str, Any], team_id: str) -> Press | None:
     """The press, or None when the button's value is not an id Mutual wrote (nothing to do)."""
     item_id = id_of(action)
-    return None if item_id is None else Press(item_id, body["user"]["id"], team_id)
+    return None if item_id is None else Press(item_id, press.user_id, team_id)
 
 
-def container_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+def container_of(press: BlockActions) -> tuple[str | None, str | None]:
     """The message the pressed button sits on."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
+    container = press.container
+    channel = (container.channel_id if container else None) or (
+        press.channel.id if press.channel else None)
+    return channel, (container.message_ts if container else None) or (
+        press.message.ts if press.message else None)
 
 
 def id_of(action: dict[str, Any]) -> int | None:
@@ -41,24 +49,24 @@ def id_of(action: dict[str, Any]) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def replace_here(session: Session, team_id: str, body: dict[str, Any], msg: dict[str, Any],
+def replace_here(session: Session, team_id: str, press: BlockActions, msg: dict[str, Any],
                  now: datetime, after: str | None = None) -> None:
     """Swap the message the button sits on for `msg`, so it cannot be pressed again."""
-    channel, ts = container_of(body)
+    channel, ts = container_of(press)
     if channel and ts:
         ensure_workspace(session, team_id, now)
         outbox.update_at(session, team_id, channel, ts, msg, now, after=after)
 
 
-def reply(session: Session, team_id: str, body: dict[str, Any], msg: dict[str, Any],
+def reply(session: Session, team_id: str, source: Answerable, msg: dict[str, Any],
           now: datetime, what: str, after: str | None = None) -> str | None:
     """A reply to the person who pressed, through the interaction's response_url (ephemeral,
     `replace_original` or `in_channel`, as `msg` says); its outbox key, or None when the
     interaction has no response_url (a modal, App Home)."""
-    url = body.get("response_url")
+    url = source.response_url
     if not url:
         return None
-    key = f"reply:{body.get('trigger_id')}:{what}"
+    key = f"reply:{source.trigger_id}:{what}"
     ensure_workspace(session, team_id, now)
     outbox.respond(session, team_id, key, url, msg, now, after=after)
     return key
@@ -66,7 +74,10 @@ def reply(session: Session, team_id: str, body: dict[str, Any], msg: dict[str, A
 
 def typed_in(body: dict[str, Any], block_id: str, action_id: str) -> str:
     """What was typed in a message's input block when a button beside it was pressed (Slack
-    sends the message's inputs as `state.values`); "" when nothing was."""
+    sends the message's inputs as `state.values`); "" when nothing was.
+
+    It reads the raw body: a message's inputs are not in the typed model (BlockActions), and
+    checking them there would newly refuse presses the listener serves today."""
     values = (body.get("state") or {}).get("values") or {}
     value = ((values.get(block_id) or {}).get(action_id) or {}).get("value")
     return value if isinstance(value, str) else ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.recording import build_busy
 from bot.db.models import Member
 from bot.listeners.deps import Deps
-from bot.listeners.interaction import reply
+from bot.listeners.interaction import Answerable, reply
 from bot.services import outbox
 from bot.services.nudges import Controls, set_nudges, snooze
 from bot.services.people import save_profile
@@ -24,7 +23,7 @@ Then = Callable[[Session, Controls, datetime], None]
 
 
 def change_nudges(deps: Deps, client: WebClient, team_id: str, user_id: str,
-                  body: dict[str, Any] | None = None, *, enabled: bool | None = None,
+                  source: Answerable | None = None, *, enabled: bool | None = None,
                   days: int | None = None, then: Then | None = None,
                   on_home: bool = False) -> Controls | None:
     """Turn suggestions on/off and/or snooze them. None when Slack could not tell us who the
@@ -39,9 +38,9 @@ def change_nudges(deps: Deps, client: WebClient, team_id: str, user_id: str,
         except SlackBusy:
             profile = None
         if profile is None:
-            if body is not None:
+            if source is not None:
                 with deps.db.session() as session:
-                    reply(session, team_id, body, build_busy(), now, "busy")
+                    reply(session, team_id, source, build_busy(), now, "busy")
             return None
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)

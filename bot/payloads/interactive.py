@@ -352,3 +352,8 @@ class GlobalShortcut(Shortcut):
 
     LISTENED = GLOBAL_SHORTCUTS
     type: Literal["shortcut"]
+
+    @property
+    def response_url(self) -> None:
+        """A global shortcut has none: it is answered by DM."""
+        return None

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Member, MutedPair, Workspace
+from bot.db.models import GUESTS_FULL, GUESTS_QUIET, Member, MutedPair, Workspace
 from bot.db.upsert import insert_ignore
 from bot.services.outbox import cancel_pending
 from bot.services.people import Profile, save_profile
@@ -26,15 +26,18 @@ INTRO_SILENT = "intro_silent"
 
 # -- who may be nudged --------------------------------------------------------------------
 
-def why_not_nudge(member: Member | None, now: datetime) -> str | None:
+def why_not_nudge(member: Member | None, now: datetime, guests: str = GUESTS_QUIET) -> str | None:
     """The reason a person gets no private nudges now, or None. Someone Mutual has not
-    looked up yet has the defaults (nudges on)."""
+    looked up yet has the defaults (nudges on); a guest is nudged only where the workspace
+    treats guests like everyone (`guests`, its setting)."""
     if member is None:
         return None
     if member.deleted:
         return "recipient deactivated"
     if member.is_bot:
         return "recipient is a bot"
+    if member.is_guest and guests != GUESTS_FULL:
+        return "recipient is a guest"
     if not member.nudges_enabled:
         return "recipient turned nudges off"
     if member.snoozed_until is not None and member.snoozed_until > now:

@@ -86,7 +86,7 @@ def cached_profiles(session: Session, team_id: str, user_ids: list[str],
         return {}
     rows = session.execute(_PROFILES, {"team": team_id, "users": list(user_ids),
                                        "fresh_since": now - PROFILE_TTL})
-    return {row[0]: Profile(*row) for row in rows}
+    return {row.user_id: Profile(**row._mapping) for row in rows}
 
 
 def to_profile(member: Member) -> Profile:

@@ -136,3 +136,13 @@ def test_the_summary_leaves_guests_out_unless_treated_like_everyone(mutual, slac
     [post] = [c for c in slack.calls_to("chat.postMessage")
               if c["channel"] == "CTEAM" and "The week in Mutual" in c["text"]]
     assert f"*{times}* times people helped a colleague" in json.dumps(post)
+
+
+def test_a_guest_is_not_asked_how_it_went(mutual, slack, db, jobs):
+    # "How did it go?" is a private nudge too: by default guests get none.
+    thank(mutual, "UGUEST", "UBOB", "the review of the billing PR")
+    thank(mutual, "UCAROL", "UBOB", "the review of the billing PR")
+    jobs(START + 14 * DAY)
+    assert {(r.recipient_id, r.status, r.last_error) for r in nudge_rows(db, kind="followup")} == {
+        ("UCAROL", "sent", None), ("UGUEST", "cancelled", "recipient is a guest")}
+    assert not [m for m in slack.dms_to("UGUEST") if "How did it go" in m["text"]]

@@ -26,8 +26,9 @@ from bot.blocks.asks import (
 from bot.blocks.offers import build_not_yours
 from bot.blocks.recording import FORM_BUSY, build_busy
 from bot.listeners.ask_notices import answer_here, open_group, tell_closed, tell_offer
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import id_of, reply
+from bot.payloads.interactive import BlockActions
 from bot.services import ask_queries, asks, outbox
 from bot.services.ask_posts import refresh_post
 from bot.services.asks import Accepted, Closed, Finished, Offered
@@ -38,13 +39,14 @@ from bot.slack.modals import open_modal
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.ASK_OFFER)
-    def offer(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def offer(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
         parsed = asks.parse_offer_value(str(action.get("value", "")))
         if parsed is None:
             return
         ask_id, via = parsed
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now)
             result = asks.offer_help(session, team_id, ask_id, user, now, via)
@@ -52,46 +54,48 @@ def register(app: App, deps: Deps) -> None:
             if result.outcome is Offered.NOT_FOUND or ask is None:
                 return
             if result.outcome is Offered.OWN_ASK:
-                reply(session, team_id, body, build_own_ask(), now, "own_ask")
+                reply(session, team_id, pressed, build_own_ask(), now, "own_ask")
                 return
             if result.outcome is Offered.CLOSED:
-                reply(session, team_id, body, build_ask_closed(ask), now, "closed")
+                reply(session, team_id, pressed, build_ask_closed(ask), now, "closed")
                 return
             welcome_back(session, team_id, user)
             if result.outcome is Offered.NEW and offered is not None:
                 tell_offer(session, ask, offered, now)
             if result.outcome is Offered.RENEWED:
                 refresh_post(session, team_id, ask.id, now)
-            reply(session, team_id, body, build_offered_reply(
+            reply(session, team_id, pressed, build_offered_reply(
                 ask.asker_id, again=result.outcome is Offered.AGAIN,
                 renewed=result.outcome is Offered.RENEWED), now, "offered")
 
     @app.action(ids.ASK_ACCEPT)
-    def accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def accept(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
         offer_id = id_of(action)
         if offer_id is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             outcome, ask, offered = asks.accept_offer(session, team_id, offer_id, user, now)
             if outcome is Accepted.NOT_YOURS:
-                reply(session, team_id, body, build_not_yours(), now, "not_yours")
+                reply(session, team_id, pressed, build_not_yours(), now, "not_yours")
             elif outcome is Accepted.CLOSED:
-                reply(session, team_id, body, build_ask_closed(ask), now, "closed")
+                reply(session, team_id, pressed, build_ask_closed(ask), now, "closed")
             elif outcome is Accepted.GONE and ask is not None:
-                reply(session, team_id, body, build_offer_gone(ask), now, "gone")
+                reply(session, team_id, pressed, build_offer_gone(ask), now, "gone")
             elif outcome is Accepted.ACCEPTED and ask is not None and offered is not None:
                 open_group(session, ask, offered, now)
 
     @app.action(ids.ASK_SOLVED)
-    def solved(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+    def solved(ack: Ack, action: dict[str, Any], client: WebClient,
                context: BoltContext) -> None:
         ack()
         ask_id = id_of(action)
         if ask_id is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             ask = asks.get_ask(session, team_id, ask_id)
             if ask is None:
@@ -99,58 +103,60 @@ def register(app: App, deps: Deps) -> None:
             refusal = (build_only_asker(ask.asker_id) if ask.asker_id != user
                        else None if ask.is_open else build_ask_closed(ask))
             if refusal is not None:
-                reply(session, team_id, body, refusal, now, "solved_refused")
+                reply(session, team_id, pressed, refusal, now, "solved_refused")
                 return
             offerers = ask_queries.offers_on(session, team_id, ask.id)
-        if open_modal(client, str(body.get("trigger_id", "")), build_solved_modal(ask, offerers)):
+        if open_modal(client, pressed.trigger_id, build_solved_modal(ask, offerers)):
             return
         with deps.db.session() as session:
-            if reply(session, team_id, body, build_busy(FORM_BUSY), now, "busy") is None:
+            if reply(session, team_id, pressed, build_busy(FORM_BUSY), now, "busy") is None:
                 ensure_workspace(session, team_id, now)
-                outbox.message(session, team_id, f"form_busy:{body.get('trigger_id')}", user,
+                outbox.message(session, team_id, f"form_busy:{pressed.trigger_id}", user,
                                build_busy(FORM_BUSY), now)
 
     @app.action(ids.ASK_WITHDRAW)
-    def withdraw(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def withdraw(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
         ask_id = id_of(action)
         if ask_id is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             result = asks.withdraw_ask(session, team_id, ask_id, user, now)
             if result.outcome is Closed.NOT_YOURS:
-                reply(session, team_id, body, build_not_yours(), now, "not_yours")
+                reply(session, team_id, pressed, build_not_yours(), now, "not_yours")
             elif result.outcome is Closed.ALREADY:
-                reply(session, team_id, body, build_ask_closed(result.ask), now, "closed")
+                reply(session, team_id, pressed, build_ask_closed(result.ask), now, "closed")
             elif result.outcome is Closed.CLOSED and result.ask is not None:
                 tell_closed(session, result, now)
-                answer_here(session, team_id, body, build_withdrawn(result.ask), now, "withdrawn")
+                answer_here(session, team_id, pressed, build_withdrawn(result.ask), now, "withdrawn")
 
-    def finish(done: bool, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def finish(done: bool, action: dict[str, Any], context: BoltContext) -> None:
         offer_id = id_of(action)
         if offer_id is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             result = asks.finish_offer(session, team_id, offer_id, user, done, now)
             ask, offered = result.ask, result.offer
             if result.outcome is Finished.NOT_YOURS:
-                reply(session, team_id, body, build_not_yours(), now, "not_yours")
+                reply(session, team_id, pressed, build_not_yours(), now, "not_yours")
                 return
             if ask is None or offered is None:
                 return
             if result.outcome in (Finished.CLOSED, Finished.ALREADY):
-                answer_here(session, team_id, body, build_ask_closed(ask) if not ask.is_open
+                answer_here(session, team_id, pressed, build_ask_closed(ask) if not ask.is_open
                             else build_offer_done_reply(ask.asker_id) if offered.status == "done"
                             else build_offer_cannot_reply(), now, "finished")
                 return
             if result.outcome is Finished.DONE:
-                answer_here(session, team_id, body, build_offer_done_reply(ask.asker_id), now, "done")
+                answer_here(session, team_id, pressed, build_offer_done_reply(ask.asker_id), now, "done")
                 outbox.message(session, team_id, f"offer_done:{offered.id}", ask.asker_id,
                                build_offer_done_dm(offered.helper_id, ask), now, subject=str(ask.id))
                 return
-            answer_here(session, team_id, body, build_offer_cannot_reply(), now, "cannot")
+            answer_here(session, team_id, pressed, build_offer_cannot_reply(), now, "cannot")
             if result.reopened:
                 # Only that the ask is open again: never who, never why (nor, in its key, which offer).
                 outbox.message(session, team_id, f"ask_open_again:{ask.id}:{now:%Y%m%dT%H%M%S%f}",
@@ -158,11 +164,11 @@ def register(app: App, deps: Deps) -> None:
                 refresh_post(session, team_id, ask.id, now)
 
     @app.action(ids.OFFER_DONE)
-    def offer_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def offer_done(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        finish(True, body, action, context)
+        finish(True, action, context)
 
     @app.action(ids.OFFER_CANNOT)
-    def offer_cannot(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def offer_cannot(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        finish(False, body, action, context)
+        finish(False, action, context)

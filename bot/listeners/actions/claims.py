@@ -8,15 +8,17 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
 from bot.blocks.recording import build_claim_answered, build_claim_confirmed_dm
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
 from bot.listeners.interaction import press_of, replace_here
+from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.recording import ClaimAnswer, answer_claim
 
 
 def register(app: App, deps: Deps) -> None:
-    def answer(confirm: bool, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        press = press_of(body, action, team_of(context, body))
+    def answer(confirm: bool, action: dict[str, Any], context: BoltContext) -> None:
+        pressed = typed(context, BlockActions)
+        press = press_of(pressed, action, team(context))
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()
@@ -25,7 +27,7 @@ def register(app: App, deps: Deps) -> None:
             if claim is None or outcome is ClaimAnswer.NOT_YOURS:
                 return
             # Pressing again, or the other button, shows the answer already given.
-            replace_here(session, team_id, body,
+            replace_here(session, team_id, pressed,
                          build_claim_answered(claim.helper_id, claim.note, claim.status), now)
             outbox.refresh_home(session, team_id, claim.receiver_id, claim.helper_id, now=now)
             if outcome is ClaimAnswer.CONFIRMED:
@@ -33,11 +35,11 @@ def register(app: App, deps: Deps) -> None:
                                build_claim_confirmed_dm(claim.receiver_id, claim.note), now)
 
     @app.action(ids.CLAIM_CONFIRM)
-    def confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def confirm(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        answer(True, body, action, context)
+        answer(True, action, context)
 
     @app.action(ids.CLAIM_DECLINE)
-    def decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def decline(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        answer(False, body, action, context)
+        answer(False, action, context)

@@ -18,8 +18,9 @@ from bot.blocks.followups import (
     build_intro_followup_told,
     build_nothing_to_answer,
 )
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import id_of, replace_here, reply, typed_in
+from bot.payloads.interactive import BlockActions
 from bot.services import followups, outbox
 from bot.services.followups import Outcome
 from bot.services.undo import parse_ids
@@ -37,17 +38,18 @@ def register(app: App, deps: Deps) -> None:
         record_ids = parse_ids(str(action.get("value", "")))
         if not record_ids:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         answer = ANSWER_OF[action["action_id"]]
         with deps.db.session() as session:
             result = followups.answer_help(session, team_id, record_ids, user, answer,
                                            words_of(body), now)
             if result.outcome is Outcome.NOT_YOURS:
-                reply(session, team_id, body, build_answer_not_yours(), now, "not_yours")
+                reply(session, team_id, pressed, build_answer_not_yours(), now, "not_yours")
                 return
             shown = (build_nothing_to_answer() if result.outcome is Outcome.GONE else
                      build_followup_answered(result.told, result.about, result.answer, result.words))
-            replace_here(session, team_id, body, shown, now)
+            replace_here(session, team_id, pressed, shown, now)
             for key, helper in result.tell:
                 outbox.message(session, team_id, key, helper, build_followup_told(
                     user, result.about, result.answer, result.words), now)
@@ -56,19 +58,20 @@ def register(app: App, deps: Deps) -> None:
         intro_id = id_of(action)
         if intro_id is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         answer = ANSWER_OF[action["action_id"]]
         with deps.db.session() as session:
             result = followups.answer_intro(session, team_id, intro_id, user, answer,
                                             words_of(body), now)
             if result.outcome is Outcome.NOT_YOURS:
-                reply(session, team_id, body, build_answer_not_yours(), now, "not_yours")
+                reply(session, team_id, pressed, build_answer_not_yours(), now, "not_yours")
                 return
             introducer = result.told[0] if result.told else ""
             shown = (build_nothing_to_answer() if result.outcome is Outcome.GONE else
                      build_intro_followup_answered(introducer, result.about, result.answer,
                                                    result.words))
-            replace_here(session, team_id, body, shown, now)
+            replace_here(session, team_id, pressed, shown, now)
             for key, told in result.tell:
                 outbox.message(session, team_id, key, told, build_intro_followup_told(
                     user, result.about, result.answer, result.words), now)

@@ -20,7 +20,7 @@ from bot.blocks.intros import (
     build_request_declined_notice,
 )
 from bot.blocks.recording import FORM_BUSY, build_busy
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
 from bot.listeners.interaction import container_of, press_of, replace_here, reply
 from bot.listeners.intro_notices import (
     consent_key,
@@ -29,6 +29,7 @@ from bot.listeners.intro_notices import (
     tell_connected,
     tell_declined,
 )
+from bot.payloads.interactive import BlockActions
 from bot.services import intros, outbox
 from bot.services.delivery import sent_at
 from bot.services.intros import Answer, Connect, RequestAnswer
@@ -36,9 +37,10 @@ from bot.slack.modals import open_modal
 
 
 def register(app: App, deps: Deps) -> None:
-    def answer(accept: bool, body: dict[str, Any], action: dict[str, Any],
+    def answer(accept: bool, action: dict[str, Any],
                context: BoltContext) -> None:
-        press = press_of(body, action, team_of(context, body))
+        pressed = typed(context, BlockActions)
+        press = press_of(pressed, action, team(context))
         if press is None:
             return
         user, team_id, now = press.user_id, press.team_id, deps.clock()
@@ -46,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
             result = intros.answer_intro(session, team_id, press.item_id, user, accept, now)
             intro = result.intro
             if result.outcome is Answer.NOT_A_PARTY:
-                reply(session, team_id, body, build_not_a_party(), now, "not_a_party")
+                reply(session, team_id, pressed, build_not_a_party(), now, "not_a_party")
                 return
             if intro is None:
                 return
@@ -57,8 +59,8 @@ def register(app: App, deps: Deps) -> None:
             # consent DM when the press came from a reminder. "I've started a group chat" waits
             # until there is one.
             _, dm_channel, dm_ts = sent_at(session, team_id, consent_key(intro.id, user))
-            if container_of(body) != (dm_channel, dm_ts):
-                replace_here(session, team_id, body, shown, now, after=post_key(intro.id) if opened else None)
+            if container_of(pressed) != (dm_channel, dm_ts):
+                replace_here(session, team_id, pressed, shown, now, after=post_key(intro.id) if opened else None)
             if opened:
                 open_group(session, intro, result.inactive, now)
             else:
@@ -68,19 +70,20 @@ def register(app: App, deps: Deps) -> None:
             outbox.refresh_home(session, team_id, *intro.parties, intro.introducer_id, now=now)
 
     @app.action(ids.INTRO_ACCEPT)
-    def accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def accept(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        answer(True, body, action, context)
+        answer(True, action, context)
 
     @app.action(ids.INTRO_DECLINE)
-    def decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def decline(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        answer(False, body, action, context)
+        answer(False, action, context)
 
     @app.action(ids.INTRO_CONNECTED)
-    def connected(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def connected(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        press = press_of(body, action, team_of(context, body))
+        pressed = typed(context, BlockActions)
+        press = press_of(pressed, action, team(context))
         if press is None:
             return
         user, team_id, now = press.user_id, press.team_id, deps.clock()
@@ -90,19 +93,20 @@ def register(app: App, deps: Deps) -> None:
             if intro is None or result.outcome is Connect.NOT_OPEN:
                 return
             if result.outcome is Connect.NOT_A_PARTY:
-                reply(session, team_id, body, build_not_for_introducer(intro.a_id, intro.b_id)
+                reply(session, team_id, pressed, build_not_for_introducer(intro.a_id, intro.b_id)
                       if user == intro.introducer_id else build_not_a_party(), now, "not_a_party")
                 return
-            replace_here(session, team_id, body, build_group_connected(
+            replace_here(session, team_id, pressed, build_group_connected(
                 intro.introducer_id, intro.a_id, intro.b_id, intro.reason), now)
             if result.outcome is Connect.CONNECTED:
                 tell_connected(session, intro, result.inactive, now)
 
     @app.action(ids.INTRO_REQUEST_MAKE)
-    def make(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+    def make(ack: Ack, action: dict[str, Any], client: WebClient,
              context: BoltContext) -> None:
         ack()
-        press = press_of(body, action, team_of(context, body))
+        pressed = typed(context, BlockActions)
+        press = press_of(pressed, action, team(context))
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()
@@ -111,21 +115,22 @@ def register(app: App, deps: Deps) -> None:
         request = result.request
         if result.outcome is RequestAnswer.OK and request is not None:
             modal = build_intro_modal(request.requester_id, request.target_id, request.reason, request.id)
-            if open_modal(client, body.get("trigger_id", ""), modal):
+            if open_modal(client, pressed.trigger_id, modal):
                 return
         with deps.db.session() as session:
             if result.outcome is RequestAnswer.NOT_YOURS:
-                reply(session, team_id, body, build_not_a_party(), now, "not_yours")
+                reply(session, team_id, pressed, build_not_a_party(), now, "not_yours")
             elif result.outcome is RequestAnswer.OK:
-                reply(session, team_id, body, build_busy(FORM_BUSY), now, "busy")
+                reply(session, team_id, pressed, build_busy(FORM_BUSY), now, "busy")
             elif request is not None:
-                replace_here(session, team_id, body, build_request_answered(request), now)
+                replace_here(session, team_id, pressed, build_request_answered(request), now)
 
     @app.action(ids.INTRO_REQUEST_DECLINE)
-    def decline_request(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+    def decline_request(ack: Ack, action: dict[str, Any],
                         context: BoltContext) -> None:
         ack()
-        press = press_of(body, action, team_of(context, body))
+        pressed = typed(context, BlockActions)
+        press = press_of(pressed, action, team(context))
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()
@@ -133,11 +138,11 @@ def register(app: App, deps: Deps) -> None:
             result = intros.decline_request(session, team_id, press.item_id, press.user_id, now)
             request = result.request
             if result.outcome is RequestAnswer.NOT_YOURS:
-                reply(session, team_id, body, build_not_a_party(), now, "not_yours")
+                reply(session, team_id, pressed, build_not_a_party(), now, "not_yours")
                 return
             if request is None:
                 return
-            replace_here(session, team_id, body, build_request_answered(request), now)
+            replace_here(session, team_id, pressed, build_request_answered(request), now)
             if result.outcome is RequestAnswer.DECLINED:
                 outbox.message(session, team_id, f"intro_request_declined:{request.id}",
                                request.requester_id,

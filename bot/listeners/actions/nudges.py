@@ -14,9 +14,10 @@ from slack_sdk import WebClient
 from bot import constants as ids
 from bot.blocks.nudges import SNOOZE_DAYS, build_pair_muted, build_snoozed
 from bot.blocks.recording import FORM_BUSY, build_busy, build_helped_modal, build_thank_someone_modal
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, team, typed
 from bot.listeners.interaction import replace_here, reply
 from bot.listeners.settings import change_nudges
+from bot.payloads.interactive import BlockActions
 from bot.services import nudges
 from bot.slack.modals import open_modal
 
@@ -30,44 +31,47 @@ def _helper(action: dict[str, Any]) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def form(body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        if open_modal(client, str(body.get("trigger_id", "")), view):
+    def form(view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        pressed = typed(context, BlockActions)
+        if open_modal(client, pressed.trigger_id, view):
             return
         with deps.db.session() as session:
-            reply(session, team_of(context, body), body, build_busy(FORM_BUSY), deps.clock(), "busy")
+            reply(session, team(context), pressed, build_busy(FORM_BUSY), deps.clock(), "busy")
 
     @app.action(ids.NUDGE_THANK)
-    def thank(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+    def thank(ack: Ack, action: dict[str, Any], client: WebClient,
               context: BoltContext) -> None:
         ack()
         helper = _helper(action)
-        form(body, build_thank_someone_modal(initial_users=[helper] if helper else None), context, client)
+        form(build_thank_someone_modal(initial_users=[helper] if helper else None), context, client)
 
     @app.action(ids.NUDGE_HELPED)
-    def helped(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+    def helped(ack: Ack, action: dict[str, Any], client: WebClient,
                context: BoltContext) -> None:
         ack()
-        form(body, build_helped_modal(initial_user=_helper(action)), context, client)
+        form(build_helped_modal(initial_user=_helper(action)), context, client)
 
     @app.action(ids.NUDGE_SNOOZE)
-    def snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+    def snooze(ack: Ack, action: dict[str, Any], client: WebClient,
                context: BoltContext) -> None:
         ack()
         value = str(action.get("value", ""))
         days = int(value) if value.isdigit() and 0 < int(value) <= MAX_SNOOZE_DAYS else SNOOZE_DAYS
-        team_id = team_of(context, body)
+        pressed = typed(context, BlockActions)
+        user, team_id = actor(context)
         until = deps.clock() + timedelta(days=days)
-        change_nudges(deps, client, team_id, body["user"]["id"], body, days=days,
+        change_nudges(deps, client, team_id, user, pressed, days=days,
                       then=lambda session, controls, now: replace_here(
-                          session, team_id, body, build_snoozed(controls.snoozed_until or until), now))
+                          session, team_id, pressed, build_snoozed(controls.snoozed_until or until), now))
 
     @app.action(ids.NUDGE_MUTE_PAIR)
-    def mute(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def mute(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
         helper = _helper(action)
         if helper is None:
             return
-        team_id, now = team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
-            nudges.mute_pair(session, team_id, body["user"]["id"], helper, now)
-            replace_here(session, team_id, body, build_pair_muted(helper), now)
+            nudges.mute_pair(session, team_id, user, helper, now)
+            replace_here(session, team_id, pressed, build_pair_muted(helper), now)

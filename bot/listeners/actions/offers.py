@@ -9,8 +9,9 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
 from bot.blocks.offers import build_asks_paused, build_offer_list
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import id_of, replace_here, reply
+from bot.payloads.interactive import BlockActions
 from bot.services.giving import pause_asks
 from bot.services.offers import offers_of, remove_offer
 from bot.services.workspaces import ensure_workspace
@@ -18,23 +19,25 @@ from bot.services.workspaces import ensure_workspace
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.OFFER_REMOVE)
-    def remove(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def remove(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
         about_id = id_of(action)
         if about_id is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             gone = remove_offer(session, team_id, user, about_id)
             note = "Removed." if gone else "That was already gone."
-            reply(session, team_id, body, build_offer_list(offers_of(session, team_id, user), note,
+            reply(session, team_id, pressed, build_offer_list(offers_of(session, team_id, user), note,
                                                            replace=True), now, "removed")
 
     @app.action(ids.ASKS_PAUSE)
-    def pause(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def pause(ack: Ack, context: BoltContext) -> None:
         ack()
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now)
             until = pause_asks(session, team_id, user, now)
-            replace_here(session, team_id, body, build_asks_paused(until), now)
+            replace_here(session, team_id, pressed, build_asks_paused(until), now)

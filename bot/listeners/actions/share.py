@@ -8,20 +8,22 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
 from bot.blocks.recording import build_receipt_shared, build_shared_thanks
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, typed
+from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.recording import records_by_ids
 
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.THANKS_SHARE)
-    def share(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def share(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        user_id, url = body["user"]["id"], body.get("response_url")
+        pressed = typed(context, BlockActions)
+        user_id, url = pressed.user_id, pressed.response_url
         wanted = [int(v) for v in str(action.get("value", "")).split(",") if v.isdigit()][:20]
         if not url or not wanted:
             return
-        team_id, now = team_of(context, body), deps.clock()
+        team_id, now = actor(context)[1], deps.clock()
         with deps.db.session() as session:
             records = records_by_ids(session, team_id, wanted)
             # Only the person who said thanks can share it, and only what still stands.

@@ -19,20 +19,22 @@ from bot.blocks.undo import (
     build_too_late,
     build_too_late_view,
 )
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import reply
+from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.undo import Undo, Undone, parse_ids, quiet_thanked_dms, take_back
 
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.THANKS_UNDO)
-    def undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def undo(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
         ack()
         record_ids = parse_ids(str(action.get("value", "")))
         if not record_ids:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             done = take_back(session, team_id, record_ids, user, now)
             if done.outcome is Undo.NOT_FOUND:
@@ -41,15 +43,15 @@ def register(app: App, deps: Deps) -> None:
                 for record in done.records:
                     quiet_thanked_dms(session, team_id, record.id, build_quiet_dm(), now)
                 outbox.refresh_home(session, team_id, user, *done.helpers, now=now)
-            answer(session, team_id, body, done, now)
+            answer(session, team_id, pressed, done, now)
 
 
-def answer(session: Session, team_id: str, body: dict[str, Any], done: Undone,
+def answer(session: Session, team_id: str, pressed: BlockActions, done: Undone,
            now: datetime) -> None:
     """Where the button was: the ephemeral receipt (through its response_url), or a modal."""
     gone = done.outcome in (Undo.TAKEN_BACK, Undo.ALREADY)
-    view_id = (body.get("view") or {}).get("id")
-    if (body.get("container") or {}).get("type") == "view" and view_id:
+    view_id = pressed.view.id if pressed.view else None
+    if pressed.container is not None and pressed.container.type == "view" and view_id:
         if done.outcome is not Undo.NOT_YOURS:
             view = build_taken_back_view(done.helpers) if gone else build_too_late_view()
             outbox.update_view(session, team_id, str(view_id), view, now)
@@ -57,4 +59,4 @@ def answer(session: Session, team_id: str, body: dict[str, Any], done: Undone,
     msg = (build_taken_back(done.helpers) if gone else build_too_late()
            if done.outcome is Undo.TOO_LATE else build_already_shared()
            if done.outcome is Undo.SHARED else build_not_your_thanks())
-    reply(session, team_id, body, msg, now, "undo")
+    reply(session, team_id, pressed, msg, now, "undo")

@@ -11,9 +11,10 @@ from bot import constants as ids
 from bot.blocks.intros import build_intro_modal
 from bot.blocks.me import build_forget_cancelled, build_forget_done
 from bot.blocks.recording import FORM_BUSY, build_busy, build_thank_someone_modal
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, team, typed
 from bot.listeners.interaction import reply
 from bot.listeners.settings import change_nudges
+from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.forget import forget_person
 from bot.services.workspaces import ensure_workspace
@@ -21,66 +22,68 @@ from bot.slack.modals import open_modal
 
 
 def register(app: App, deps: Deps) -> None:
-    def form(body: dict[str, Any], view: dict[str, Any], client: WebClient, team_id: str) -> None:
-        if not open_modal(client, str(body.get("trigger_id", "")), view):
+    def form(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        pressed = typed(context, BlockActions)
+        if not open_modal(client, pressed.trigger_id, view):
             # App Home has no response_url: say it in a DM instead of leaving them wondering.
-            now = deps.clock()
+            (user_id, team_id), now = actor(context), deps.clock()
             with deps.db.session() as session:
                 ensure_workspace(session, team_id, now)
-                outbox.message(session, team_id, f"form_busy:{body.get('trigger_id')}",
-                               body["user"]["id"], build_busy(FORM_BUSY), now)
+                outbox.message(session, team_id, f"form_busy:{pressed.trigger_id}",
+                               user_id, build_busy(FORM_BUSY), now)
 
     @app.action(ids.HOME_THANK)
-    def home_thank(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def home_thank(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        form(body, build_thank_someone_modal(), client, team_of(context, body))
+        form(build_thank_someone_modal(), client, context)
 
     @app.action(ids.HOME_INTRO)
-    def home_intro(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def home_intro(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        form(body, build_intro_modal(), client, team_of(context, body))
+        form(build_intro_modal(), client, context)
 
-    def settings(body: dict[str, Any], client: WebClient, context: BoltContext,
+    def settings(client: WebClient, context: BoltContext,
                  enabled: bool | None = None, days: int | None = None) -> None:
-        change_nudges(deps, client, team_of(context, body), body["user"]["id"], enabled=enabled,
-                      days=days, on_home=True)
+        user_id, team_id = actor(context)
+        change_nudges(deps, client, team_id, user_id, enabled=enabled, days=days, on_home=True)
 
     @app.action(ids.HOME_NUDGES_ON)
-    def nudges_on(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def nudges_on(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        settings(body, client, context, enabled=True)
+        settings(client, context, enabled=True)
 
     @app.action(ids.HOME_NUDGES_OFF)
-    def nudges_off(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def nudges_off(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        settings(body, client, context, enabled=False)
+        settings(client, context, enabled=False)
 
     @app.action(ids.HOME_UNSNOOZE)
-    def unsnooze(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def unsnooze(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        settings(body, client, context, enabled=True)
+        settings(client, context, enabled=True)
 
     @app.action(ids.HOME_SNOOZE)
-    def home_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+    def home_snooze(ack: Ack, action: dict[str, Any], client: WebClient,
                     context: BoltContext) -> None:
         ack()
         raw = str((action.get("selected_option") or {}).get("value", ""))
         if raw.isdigit() and 0 < int(raw) <= 365:
-            settings(body, client, context, days=int(raw))
+            settings(client, context, days=int(raw))
 
     @app.action(ids.FORGET_CONFIRM)
-    def forget_confirm(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def forget_confirm(ack: Ack, context: BoltContext) -> None:
         ack()
-        team_id, user_id, now = team_of(context, body), body["user"]["id"], deps.clock()
+        pressed = typed(context, BlockActions)
+        (user_id, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now)
             forget_person(session, team_id, user_id, now)
-            reply(session, team_id, body, build_forget_done(), now, "forgotten")
+            reply(session, team_id, pressed, build_forget_done(), now, "forgotten")
             outbox.show_home(session, team_id, user_id, now)  # shows "forgotten"
 
     @app.action(ids.FORGET_CANCEL)
-    def forget_cancel(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def forget_cancel(ack: Ack, context: BoltContext) -> None:
         ack()
         now = deps.clock()
         with deps.db.session() as session:
-            reply(session, team_of(context, body), body, build_forget_cancelled(), now, "kept")
+            reply(session, team(context), typed(context, BlockActions), build_forget_cancelled(), now, "kept")

@@ -17,9 +17,10 @@ from bot.blocks.requests import (
     build_request_withdrawn_notice,
     build_withdraw_reply,
 )
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import id_of, reply
 from bot.listeners.intro_notices import consent_key, request_key
+from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.intros import IntroView, RequestView
 from bot.services.nudges import INTRO_REMINDER
@@ -30,18 +31,19 @@ WHY = "intro request withdrawn"
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.INTRO_REQUEST_WITHDRAW)
-    def withdraw(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+    def withdraw(ack: Ack, action: dict[str, Any],
                  context: BoltContext) -> None:
         ack()
         request_id = id_of(action)
         if request_id is None:
             return
-        user, team_id, now = body["user"]["id"], team_of(context, body), deps.clock()
+        pressed = typed(context, BlockActions)
+        (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             result = withdraw_request(session, team_id, request_id, user, now)
             if result.outcome is Withdraw.NOT_FOUND:
                 return
-            reply(session, team_id, body, build_withdraw_reply(result.outcome, result.request),
+            reply(session, team_id, pressed, build_withdraw_reply(result.outcome, result.request),
                   now, "withdraw")
             request = result.request
             if request is None or result.outcome not in (Withdraw.WITHDRAWN, Withdraw.CALLED_OFF):

@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.asks import ASK_USAGE, build_ask_receipt
 from bot.blocks.recording import build_error
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
+from bot.payloads.commands import SlashCommand
 from bot.services.ask_posts import queue_post
 from bot.services.asks import ASK_MAX, AskView, create_ask
 from bot.services.forget import welcome_back
@@ -23,8 +24,9 @@ IN_A_DM = ("Asks go to a channel, where people can offer to help. Try `/ask` in 
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/ask")
-    def ask(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack(**handle_ask(deps, team_of(context, command), command))
+    def ask(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        command = typed(context, SlashCommand)
+        ack(**handle_ask(deps, team(context), command))
 
 
 def ask_problem(text: str, channel_id: str | None) -> str | None:
@@ -39,13 +41,13 @@ def ask_problem(text: str, channel_id: str | None) -> str | None:
     return None
 
 
-def handle_ask(deps: Deps, team_id: str, command: dict[str, Any]) -> dict[str, Any]:
-    text = unescape(str(command.get("text") or "")).strip()
-    channel = str(command.get("channel_id") or "")
+def handle_ask(deps: Deps, team_id: str, command: SlashCommand) -> dict[str, Any]:
+    text = unescape(command.text).strip()
+    channel = (command.channel_id or "")
     problem = ask_problem(text, channel)
     if problem:
         return build_error(problem, ASK_USAGE)
-    ask = post_ask(deps, team_id, command["user_id"], text, channel, "command")
+    ask = post_ask(deps, team_id, command.user_id, text, channel, "command")
     return build_ask_receipt(ask)
 
 

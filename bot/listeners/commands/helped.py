@@ -14,8 +14,9 @@ from bot.blocks.recording import (
     build_error,
     build_note_too_long,
 )
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
 from bot.listeners.people import refuse_people
+from bot.payloads.commands import SlashCommand
 from bot.services import outbox
 from bot.services.forget import welcome_back
 from bot.services.parsing import NOTE_MAX, split_mentions
@@ -25,13 +26,14 @@ from bot.services.workspaces import ensure_workspace
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/helped")
-    def helped(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack(**handle_helped(deps, client, team_of(context, command), command))
+    def helped(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        command = typed(context, SlashCommand)
+        ack(**handle_helped(deps, client, team(context), command))
 
 
-def handle_helped(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> dict[str, Any]:
-    invoker = command["user_id"]
-    parsed = split_mentions(command.get("text", ""))
+def handle_helped(deps: Deps, client: WebClient, team_id: str, command: SlashCommand) -> dict[str, Any]:
+    invoker = command.user_id
+    parsed = split_mentions(command.text)
     if len(parsed.user_ids) != 1:
         text = ("Whom did you help? Mention them with @." if not parsed.user_ids
                 else "One person at a time, please — each of them confirms on their own.")
@@ -42,11 +44,11 @@ def handle_helped(deps: Deps, client: WebClient, team_id: str, command: dict[str
     if len(parsed.rest) > NOTE_MAX:
         return build_note_too_long(len(parsed.rest), HELPED_USAGE)
     why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
-                               command.get("enterprise_id") or None)
+                               command.enterprise_id)
     if why_not:
         return build_error(why_not + " Nothing was saved.", HELPED_USAGE)
     claim, expiry_days = start_claim(deps, team_id, invoker, parsed.user_ids[0], parsed.rest,
-                                     command.get("channel_id"))
+                                     command.channel_id)
     return build_claim_receipt(claim.receiver_id, claim.note, expiry_days)
 
 

@@ -18,9 +18,10 @@ from bot.blocks.intros import (
     intro_problem_text,
 )
 from bot.blocks.recording import SLACK_BUSY
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
 from bot.listeners.intro_notices import ask_connector, ask_parties
 from bot.listeners.people import check_people
+from bot.payloads.commands import SlashCommand
 from bot.services import intros
 from bot.services.forget import welcome_back
 from bot.services.intros import Proposed, RequestRefused, check_people_and_reason, check_request
@@ -30,19 +31,20 @@ from bot.services.workspaces import ensure_workspace
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/intro")
-    def intro(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack(**handle_intro(deps, client, team_of(context, command), command))
+    def intro(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        command = typed(context, SlashCommand)
+        ack(**handle_intro(deps, client, team(context), command))
 
 
-def handle_intro(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> dict[str, Any]:
-    word, rest = first_word(command.get("text", ""))
+def handle_intro(deps: Deps, client: WebClient, team_id: str, command: SlashCommand) -> dict[str, Any]:
+    word, rest = first_word(command.text)
     if word == "request":
         return handle_request(deps, client, team_id, command, rest)
     if word == "help":
         return build_intro_error("Introduce two people who should know each other; both are "
                                  "asked privately first.", INTRO_USAGE)
-    invoker = command["user_id"]
-    people, reason, problem = parse_two(command.get("text", ""))
+    invoker = command.user_id
+    people, reason, problem = parse_two(command.text)
     if problem:
         return build_intro_error(problem + " Nothing was sent.")
     a, b = people
@@ -50,7 +52,7 @@ def handle_intro(deps: Deps, client: WebClient, team_id: str, command: dict[str,
     if refused is not None:
         return build_intro_refused(refused, len(reason))
     assert a and b
-    why_not = people_problem(deps, client, team_id, invoker, people, command.get("enterprise_id") or None)
+    why_not = people_problem(deps, client, team_id, invoker, people, command.enterprise_id)
     if why_not:
         return build_intro_error(why_not + " Nothing was sent.")
     result = start_intro(deps, team_id, invoker, a, b, reason)
@@ -105,9 +107,9 @@ def start_intro(deps: Deps, team_id: str, introducer: str, a_id: str, b_id: str,
     return result
 
 
-def handle_request(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
+def handle_request(deps: Deps, client: WebClient, team_id: str, command: SlashCommand,
                    text: str) -> dict[str, Any]:
-    invoker = command["user_id"]
+    invoker = command.user_id
     people, reason, problem = parse_two(text)
     if problem:
         return build_intro_error(problem + " Nothing was sent.", REQUEST_USAGE)
@@ -117,7 +119,7 @@ def handle_request(deps: Deps, client: WebClient, team_id: str, command: dict[st
         return build_request_refused(refused, len(reason))
     assert connector and target
     why_not = people_problem(deps, client, team_id, invoker, [connector, target],
-                             command.get("enterprise_id") or None)
+                             command.enterprise_id)
     if why_not:
         return build_intro_error(why_not + " Nothing was sent.", REQUEST_USAGE)
     now = deps.clock()

@@ -13,14 +13,15 @@ from bot.listeners.commands import mutual_nudges as nudges
 from bot.listeners.commands import mutual_views as views
 from bot.listeners.commands.mutual_asks import asks
 from bot.listeners.commands.mutual_intros import intros
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
+from bot.payloads.commands import SlashCommand
 from bot.services.parsing import first_word
 
 # (deps, client, team_id, command payload, the text after the subcommand) -> ack body
-SubCommand = Callable[[Deps, WebClient, str, dict[str, Any], str], dict[str, Any]]
+SubCommand = Callable[[Deps, WebClient, str, SlashCommand, str], dict[str, Any]]
 
 
-def _help(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
+def _help(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> dict[str, Any]:
     return build_help()
 
 
@@ -42,10 +43,11 @@ SUBCOMMANDS: dict[str, SubCommand] = {
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/mutual")
-    def mutual(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        word, rest = first_word(command.get("text", ""))
+    def mutual(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        command = typed(context, SlashCommand)
+        word, rest = first_word(command.text)
         handler = SUBCOMMANDS.get(word)
         if handler is None:
             ack(**build_help(f"I don't know `/mutual {word}` — here's what I can do:"))
             return
-        ack(**handler(deps, client, team_of(context, command), command, rest))
+        ack(**handler(deps, client, team(context), command, rest))

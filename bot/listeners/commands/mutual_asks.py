@@ -8,11 +8,12 @@ from slack_sdk import WebClient
 
 from bot.blocks.asks_more import build_asks_list
 from bot.listeners.deps import Deps
+from bot.payloads.commands import SlashCommand
 from bot.services.ask_queries import offers_on, open_asks_of, open_offers_of
 
 
-def asks(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
-    user = command["user_id"]
+def asks(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> dict[str, Any]:
+    user = command.user_id
     with deps.db.session() as session:
         mine = open_asks_of(session, team_id, user)
         counts = {a.id: len(offers_on(session, team_id, a.id)) for a in mine}

@@ -9,12 +9,13 @@ from slack_sdk import WebClient
 
 from bot.blocks.intros import build_intro_list
 from bot.listeners.deps import Deps
+from bot.payloads.commands import SlashCommand
 from bot.services.intros import open_intros_for
 from bot.services.withdraw import open_requests_by
 
 
-def intros(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
-    user = command["user_id"]
+def intros(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> dict[str, Any]:
+    user = command.user_id
     with deps.db.session() as session:
         mine = open_intros_for(session, team_id, user)
         asked = open_requests_by(session, team_id, user)

@@ -12,23 +12,24 @@ from bot.blocks.nudges import build_controls_error, build_nudges_set, build_snoo
 from bot.blocks.recording import build_busy
 from bot.listeners.deps import Deps
 from bot.listeners.settings import change_nudges
+from bot.payloads.commands import SlashCommand
 
 MAX_SNOOZE_DAYS = 365
 DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?)?$", re.I)
 
 
-def nudges(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
+def nudges(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> dict[str, Any]:
     choice = rest.strip().lower()
     if choice not in ("on", "off"):
         said = f" (not `{_shown(rest)}`)" if rest.strip() else ""
         return build_controls_error(f"Say `on` or `off`{said} — for example `/mutual nudges off`.")
-    state = change_nudges(deps, client, team_id, command["user_id"], enabled=choice == "on")
+    state = change_nudges(deps, client, team_id, command.user_id, enabled=choice == "on")
     if state is None:
         return build_busy()
     return build_nudges_set(state.nudges_enabled)
 
 
-def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> dict[str, Any]:
+def snooze(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> dict[str, Any]:
     raw = rest.strip()
     match = DAYS.match(raw)
     if match is None:
@@ -41,7 +42,7 @@ def snooze(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
     if days > MAX_SNOOZE_DAYS:
         return build_controls_error(f"I can snooze for up to {MAX_SNOOZE_DAYS} days at a time; "
                                     "`/mutual nudges off` stops suggestions for good.")
-    state = change_nudges(deps, client, team_id, command["user_id"], days=days)
+    state = change_nudges(deps, client, team_id, command.user_id, days=days)
     if state is None:
         return build_busy()
     assert state.snoozed_until is not None

@@ -20,6 +20,7 @@ from bot.blocks.me import (
 from bot.blocks.recording import FORM_BUSY, SLACK_BUSY, build_busy, build_error
 from bot.blocks.summary import build_summary_posting, build_team_summary
 from bot.listeners.deps import Deps
+from bot.payloads.commands import SlashCommand
 from bot.services.export import EXPORT, count_records
 from bot.services.outbox import NOW, enqueue
 from bot.services.parsing import split_mentions
@@ -34,16 +35,16 @@ logger = logging.getLogger(__name__)
 Reply = dict[str, Any]
 
 
-def me(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> Reply:
+def me(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
     now = deps.clock()
     with deps.db.session() as session:
         workspace = ensure_workspace(session, team_id, now)
-        view = personal_view(session, workspace, command["user_id"], now)
+        view = personal_view(session, workspace, command.user_id, now)
     return build_me(view)
 
 
-def with_(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> Reply:
-    invoker = command["user_id"]
+def with_(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
+    invoker = command.user_id
     parsed = split_mentions(rest)
     if len(parsed.user_ids) != 1:
         if parsed.bare_handles:
@@ -76,7 +77,7 @@ def fresh_admin(deps: Deps, client: WebClient, team_id: str, user_id: str,
         not home or home == team_id)
 
 
-def summary(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> Reply:
+def summary(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
     word = rest.strip().lower()
     if word and word != "post":
         return build_error(f"I don't know `/mutual summary {escape(word[:30])}`.",
@@ -86,7 +87,7 @@ def summary(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]
         with deps.db.session() as session:
             figures = team_summary(session, ensure_workspace(session, team_id, now), now)
         return build_team_summary(figures, ephemeral=True)
-    admin = fresh_admin(deps, client, team_id, command["user_id"])
+    admin = fresh_admin(deps, client, team_id, command.user_id)
     if admin is None:
         return build_busy()
     if not admin:
@@ -95,30 +96,30 @@ def summary(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]
     with deps.db.session() as session:
         workspace = ensure_workspace(session, team_id, now)
         figures = team_summary(session, workspace, now)
-        channel = str(workspace.nudge_channel or command.get("channel_id") or "")
-        queue_summary(session, figures, channel, f"summary_post:{command.get('trigger_id')}", now,
-                      admin=command["user_id"])
+        channel = str(workspace.nudge_channel or command.channel_id or "")
+        queue_summary(session, figures, channel, f"summary_post:{command.trigger_id}", now,
+                      admin=command.user_id)
     return build_summary_posting(channel, with_chart=figures.help.shown)
 
 
-def export(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> Reply:
+def export(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
     """The file is made and sent from the outbox, from the records as they are then."""
-    user_id, now = command["user_id"], deps.clock()
+    user_id, now = command.user_id, deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
         count = count_records(session, team_id, user_id)
-        enqueue(session, team_id, f"export:{command.get('trigger_id')}", EXPORT, user_id,
+        enqueue(session, team_id, f"export:{command.trigger_id}", EXPORT, user_id,
                 {"day": now.strftime("%Y-%m-%d")}, now, now, priority=NOW)
     return build_export_started(count)
 
 
-def forget(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> Reply:
+def forget(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
     return build_forget_confirm()
 
 
-def config(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any], rest: str) -> Reply:
+def config(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
     budget = Budget()
-    admin = fresh_admin(deps, client, team_id, command["user_id"], budget)
+    admin = fresh_admin(deps, client, team_id, command.user_id, budget)
     if admin is None:
         return build_busy(SLACK_BUSY)
     if not admin:
@@ -126,6 +127,6 @@ def config(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any],
     now = deps.clock()
     with deps.db.session() as session:
         settings = current_config(ensure_workspace(session, team_id, now))
-    if not open_modal(client, str(command.get("trigger_id", "")), build_config_modal(settings), budget):
+    if not open_modal(client, command.trigger_id, build_config_modal(settings), budget):
         return build_busy(FORM_BUSY)
     return {}

@@ -9,7 +9,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.offers import ADDED_WORDS, build_offer_list
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
+from bot.payloads.commands import SlashCommand
 from bot.services.forget import welcome_back
 from bot.services.offers import add_offer, offers_of
 from bot.services.parsing import unescape
@@ -18,13 +19,14 @@ from bot.services.workspaces import ensure_workspace
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/offer")
-    def offer(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack(**handle_offer(deps, team_of(context, command), command))
+    def offer(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        command = typed(context, SlashCommand)
+        ack(**handle_offer(deps, team(context), command))
 
 
-def handle_offer(deps: Deps, team_id: str, command: dict[str, Any]) -> dict[str, Any]:
-    user, now = command["user_id"], deps.clock()
-    text = unescape(str(command.get("text") or "")).strip()
+def handle_offer(deps: Deps, team_id: str, command: SlashCommand) -> dict[str, Any]:
+    user, now = command.user_id, deps.clock()
+    text = unescape(command.text).strip()
     with deps.db.session() as session:
         if not text:
             return build_offer_list(offers_of(session, team_id, user))

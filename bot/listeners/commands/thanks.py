@@ -13,22 +13,24 @@ from bot.blocks.recording import (
     build_note_too_long,
     build_thanks_receipt,
 )
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks
+from bot.payloads.commands import SlashCommand
 from bot.services.parsing import NOTE_MAX, split_mentions
 
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/thanks")
-    def thanks(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        reply = handle_thanks(deps, client, team_of(context, command), command)
+    def thanks(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        command = typed(context, SlashCommand)
+        reply = handle_thanks(deps, client, team(context), command)
         ack(**reply)
 
 
-def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: dict[str, Any]) -> dict[str, Any]:
-    invoker = command["user_id"]
-    parsed = split_mentions(command.get("text", ""))
+def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCommand) -> dict[str, Any]:
+    invoker = command.user_id
+    parsed = split_mentions(command.text)
     if not parsed.user_ids:
         if parsed.bare_handles:
             return build_error(
@@ -38,9 +40,9 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: dict[str
     if len(parsed.rest) > NOTE_MAX:
         return build_note_too_long(len(parsed.rest), THANKS_USAGE)
     why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
-                               command.get("enterprise_id") or None)
+                               command.enterprise_id)
     if why_not:
         return build_error(why_not + " Nothing was saved.", THANKS_USAGE)
     records = give_thanks(deps, team_id, invoker, parsed.user_ids, parsed.rest,
-                          command.get("channel_id"))
+                          command.channel_id)
     return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])

@@ -9,8 +9,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot.blocks.help import build_hello
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
 from bot.listeners.intro_notices import tell_connected
+from bot.payloads.events import EventCallback
 from bot.services import intros, outbox
 from bot.services.intros import Connect
 from bot.services.workspaces import ensure_workspace, first_delivery
@@ -27,42 +28,42 @@ def _from_a_person(event: dict[str, Any], context: BoltContext) -> str | None:
 def register(app: App, deps: Deps) -> None:
     # Bolt runs one listener per event, so both kinds of conversation are handled here.
     @app.event("message")
-    def on_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    def on_message(event: dict[str, Any], context: BoltContext) -> None:
         user, channel = _from_a_person(event, context), event.get("channel")
         if user is None or not isinstance(channel, str):
             return
         if event.get("channel_type") == "mpim":
-            in_group_dm(body, user, channel, context)
+            in_group_dm(user, channel, context)
         elif event.get("channel_type") == "im":
             # One hello a day is enough for someone chatting to the app.
             now = deps.clock()
-            hello(body, context, f"hello:{user}:{now:%Y-%m-%d}", user, None)
+            hello(context, f"hello:{user}:{now:%Y-%m-%d}", user, None)
 
     @app.event("app_mention")
-    def on_mention(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    def on_mention(event: dict[str, Any], context: BoltContext) -> None:
         user, channel = _from_a_person(event, context), event.get("channel")
         if user is not None and isinstance(channel, str):
-            hello(body, context, f"mention:{channel}:{event.get('ts')}", user, channel)
+            hello(context, f"mention:{channel}:{event.get('ts')}", user, channel)
 
-    def hello(body: dict[str, Any], context: BoltContext, key: str, user: str,
+    def hello(context: BoltContext, key: str, user: str,
               channel: str | None) -> None:
-        team_id, now = team_of(context, body), deps.clock()
+        team_id, now = team(context), deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now, context.enterprise_id)
-            if not first_delivery(session, team_id, body.get("event_id"), now):
+            if not first_delivery(session, team_id, typed(context, EventCallback).event_id, now):
                 return
             if channel is None:
                 outbox.message(session, team_id, key, user, build_hello(mentioned=False), now)
             else:
                 outbox.ephemeral(session, team_id, key, channel, user, build_hello(mentioned=True), now)
 
-    def in_group_dm(body: dict[str, Any], user: str, channel: str, context: BoltContext) -> None:
-        team_id = team_of(context, body)
+    def in_group_dm(user: str, channel: str, context: BoltContext) -> None:
+        team_id = team(context)
         now = deps.clock()
         with deps.db.session() as session:
             if not intros.is_intro_group(session, team_id, channel):
                 return
-            if not first_delivery(session, team_id, body.get("event_id"), now):
+            if not first_delivery(session, team_id, typed(context, EventCallback).event_id, now):
                 return
             result = intros.note_message(session, team_id, channel, user, now)
             if result.outcome is Connect.CONNECTED and result.intro is not None:

@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, team, typed
+from bot.payloads.events import EventCallback
 from bot.services import outbox
 from bot.services.reactions import Reaction, reaction_problem, record_reaction, retract_reaction
 from bot.services.workspaces import ensure_workspace, first_delivery
@@ -25,9 +26,9 @@ def _reaction(event: dict[str, Any], team_id: str, enterprise_id: str | None) ->
 
 def register(app: App, deps: Deps) -> None:
     @app.event("reaction_added")
-    def on_added(body: dict[str, Any], event: dict[str, Any], client: WebClient,
+    def on_added(event: dict[str, Any], client: WebClient,
                  context: BoltContext) -> None:
-        reaction = _reaction(event, team_of(context, body), context.enterprise_id)
+        reaction = _reaction(event, team(context), context.enterprise_id)
         if reaction is None or reaction.author_id is None or reaction.author_id == reaction.reactor_id:
             return
         now = deps.clock()
@@ -39,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
             # records it then (the event id is claimed now, so Slack's retries count once).
             with deps.db.session() as session:
                 ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)
-                if first_delivery(session, reaction.team_id, body.get("event_id"), now):
+                if first_delivery(session, reaction.team_id, typed(context, EventCallback).event_id, now):
                     outbox.enqueue(session, reaction.team_id, reaction.key, outbox.CHECK_REACTION,
                                    reaction.reactor_id, reaction.payload(), now, now,
                                    priority=outbox.NOW)
@@ -48,16 +49,16 @@ def register(app: App, deps: Deps) -> None:
             return
         with deps.db.session() as session:
             workspace = ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)
-            if first_delivery(session, reaction.team_id, body.get("event_id"), now):
+            if first_delivery(session, reaction.team_id, typed(context, EventCallback).event_id, now):
                 record_reaction(session, workspace, reaction, now)
 
     @app.event("reaction_removed")
-    def on_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        reaction = _reaction(event, team_of(context, body), context.enterprise_id)
+    def on_removed(event: dict[str, Any], context: BoltContext) -> None:
+        reaction = _reaction(event, team(context), context.enterprise_id)
         if reaction is None:
             return
         now = deps.clock()
         with deps.db.session() as session:
             workspace = ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)
-            if first_delivery(session, reaction.team_id, body.get("event_id"), now):
+            if first_delivery(session, reaction.team_id, typed(context, EventCallback).event_id, now):
                 retract_reaction(session, workspace, reaction, now)

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot import constants as ids
 from bot.blocks.recording import build_modal_done, build_thanked_dm
 from bot.listeners.commands.helped import start_claim
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks
 from bot.listeners.views import asks, config, intro
@@ -35,10 +35,10 @@ def register(app: App, deps: Deps) -> None:
     asks.register(app, deps)
 
     @app.view(ids.RECORD_HELP)
-    def record_help(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+    def record_help(ack: Ack, view: dict[str, Any], client: WebClient,
                     context: BoltContext) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
-        team_id, invoker, note = team_of(context, body), body["user"]["id"], note_of(view)
+        (invoker, team_id), note = actor(context), note_of(view)
         why_not, _ = refuse_people(deps, client, team_id, invoker, [meta["author"]])
         if why_not:
             ack(response_action="update", view=build_modal_done(why_not + " Nothing was saved."))
@@ -60,9 +60,9 @@ def register(app: App, deps: Deps) -> None:
             undo_ids=[record.id] if record.new else None))
 
     @app.view(ids.THANK_SOMEONE)
-    def thank_someone(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+    def thank_someone(ack: Ack, view: dict[str, Any], client: WebClient,
                       context: BoltContext) -> None:
-        team_id, invoker, note = team_of(context, body), body["user"]["id"], note_of(view)
+        (invoker, team_id), note = actor(context), note_of(view)
         chosen = list(dict.fromkeys(field(view, ids.PEOPLE_BLOCK, ids.PEOPLE_INPUT)
                                     .get("selected_users") or []))
         why_not, _ = refuse_people(deps, client, team_id, invoker, chosen)
@@ -76,9 +76,9 @@ def register(app: App, deps: Deps) -> None:
                                   undo_ids=[r.id for r in records]))
 
     @app.view(ids.HELPED_MODAL)
-    def helped(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+    def helped(ack: Ack, view: dict[str, Any], client: WebClient,
                context: BoltContext) -> None:
-        team_id, invoker, note = team_of(context, body), body["user"]["id"], note_of(view)
+        (invoker, team_id), note = actor(context), note_of(view)
         person = field(view, ids.PERSON_BLOCK, ids.PERSON_INPUT).get("selected_user")
         why_not, _ = refuse_people(deps, client, team_id, invoker, [person] if person else [])
         if not person or why_not:

@@ -18,7 +18,7 @@ from bot.blocks.asks import (
 )
 from bot.listeners.ask_notices import tell_closed
 from bot.listeners.commands.ask import IN_A_DM, ask_problem, post_ask
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor
 from bot.listeners.people import refuse_people
 from bot.services import asks
 from bot.services.asks import Closed
@@ -32,8 +32,8 @@ def _field(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any
 
 def register(app: App, deps: Deps) -> None:
     @app.view(ids.ASK_MODAL)
-    def ask_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        team_id, invoker = team_of(context, body), body["user"]["id"]
+    def ask_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+        invoker, team_id = actor(context)
         text = (_field(view, ids.ASK_TEXT_BLOCK, ids.ASK_TEXT_INPUT).get("value") or "").strip()
         channel = _field(view, ids.ASK_WHERE_BLOCK, ids.ASK_WHERE_INPUT).get("selected_conversation")
         problem = ask_problem(text, channel)
@@ -47,9 +47,9 @@ def register(app: App, deps: Deps) -> None:
         ack(response_action="update", view=build_ask_posting_done(channel))
 
     @app.view(ids.SOLVED_MODAL)
-    def solved_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+    def solved_submit(ack: Ack, view: dict[str, Any], client: WebClient,
                       context: BoltContext) -> None:
-        team_id, invoker = team_of(context, body), body["user"]["id"]
+        invoker, team_id = actor(context)
         ask_id = ask_id_of(view.get("private_metadata"))
         if ask_id is None:
             ack(response_action="update", view=build_form_done(ONLY_THE_ASKER))

@@ -11,7 +11,7 @@ from bot import constants as ids
 from bot.blocks.config import build_config_saved, config_errors, config_values
 from bot.blocks.recording import SLACK_BUSY
 from bot.listeners.commands.mutual_views import fresh_admin
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor
 from bot.services.settings import apply_config, validate_config
 from bot.services.workspaces import ensure_workspace
 
@@ -20,9 +20,9 @@ NOT_ADMIN = "Only workspace admins and owners can change Mutual's settings; noth
 
 def register(app: App, deps: Deps) -> None:
     @app.view(ids.CONFIG_SUBMIT)
-    def config_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+    def config_submit(ack: Ack, view: dict[str, Any], client: WebClient,
                       context: BoltContext) -> None:
-        team_id, user_id = team_of(context, body), body["user"]["id"]
+        user_id, team_id = actor(context)
         # The modal could have been opened by an admin who is no longer one.
         admin = fresh_admin(deps, client, team_id, user_id)
         if not admin:

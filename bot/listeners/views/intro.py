@@ -15,7 +15,7 @@ from bot.blocks.intros import (
     request_id_of,
 )
 from bot.listeners.commands.intro import people_problem, start_intro
-from bot.listeners.deps import Deps, team_of
+from bot.listeners.deps import Deps, actor
 from bot.services.intros import Refused, check_people_and_reason
 from bot.services.parsing import NOTE_MAX
 
@@ -43,9 +43,9 @@ def value(view: dict[str, Any], block_id: str, action_id: str, key: str) -> Any:
 
 def register(app: App, deps: Deps) -> None:
     @app.view(ids.INTRO_MODAL)
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+    def submit(ack: Ack, view: dict[str, Any], client: WebClient,
                context: BoltContext) -> None:
-        team_id, invoker = team_of(context, body), body["user"]["id"]
+        invoker, team_id = actor(context)
         a = value(view, ids.INTRO_A_BLOCK, ids.INTRO_A_INPUT, "selected_user")
         b = value(view, ids.INTRO_B_BLOCK, ids.INTRO_B_INPUT, "selected_user")
         reason = (value(view, ids.INTRO_REASON_BLOCK, ids.INTRO_REASON_INPUT, "value") or "").strip()
