@@ -13,7 +13,7 @@ from bot import constants as ids
 from bot.blocks.asks import preview, short_date
 from bot.blocks.kit import Block, actions, button, context, escape, mention, message, quote, section
 from bot.blocks.recording import build_claim_request
-from bot.services.asks import AskView, offer_value
+from bot.services.asks import VIA_NUDGE, AskView, offer_value
 from bot.services.ways_to_give import ASKS_SHOWN, WaysToGive
 
 NUMBER_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times",
@@ -22,7 +22,6 @@ NUMBER_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "fi
 SNOOZE_DAYS = 30
 NOTES_SHOWN = 3
 ASK_PREVIEW = 150
-NUDGE_VIA = "nudge"  # AskOffer.via for "I can help" pressed on a one-sided suggestion
 
 
 def times(count: int) -> str:
@@ -45,7 +44,7 @@ def _ask_block(ask: AskView, with_asker: bool) -> Block:
     """One open ask, its words escaped, with "I can help" (an `ask_offer` from a nudge)."""
     who = f"{mention(ask.asker_id)}: " if with_asker else ""
     block = section(f"{who}“{preview(ask.text, ASK_PREVIEW)}” · {short_date(ask.created_at)}")
-    block["accessory"] = button("I can help", ids.ASK_OFFER, offer_value(ask.id, NUDGE_VIA))
+    block["accessory"] = button("I can help", ids.ASK_OFFER, offer_value(ask.id, VIA_NUDGE))
     return block
 
 

@@ -13,7 +13,6 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries that narrate routine work at INFO: Alembic each migration step (seven lines per CLI
 # command), APScheduler every tick ("Added job", "Running job", "Job executed"). Their detail

@@ -25,10 +25,10 @@ from bot.services.recording import written
 
 STATUSES = ("open", "solved", "withdrawn", "expired", "unposted")
 OFFER_STATUSES = ("offered", "accepted", "done", "withdrawn", "helped")
-VIA_CHANNEL = "channel"
-# Where an offer can come from: the channel post's button; issue 13 adds the buttons on a
-# private suggestion ("suggestion") and on a one-sided nudge ("nudge").
-VIAS = (VIA_CHANNEL, "suggestion", "nudge")
+# Where an offer can come from: the channel post's button, the buttons on the asker's private
+# suggestion of people, and those on a one-sided nudge.
+VIA_CHANNEL, VIA_SUGGESTION, VIA_NUDGE = "channel", "suggestion", "nudge"
+VIAS = (VIA_CHANNEL, VIA_SUGGESTION, VIA_NUDGE)
 ASK_MAX = NOTE_MAX
 # Offers still standing: made, taken up, or done and waiting for the asker to mark it solved.
 STANDING = ("offered", "accepted", "done")

@@ -15,9 +15,10 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, Intro, Member
+from bot.db.models import HelpRecord, Intro
 from bot.services.ask_queries import open_asks_by
 from bot.services.asks import AskView
+from bot.services.intros import deactivated
 
 ASKS_SHOWN = 3
 # Records the reader made themselves, in their own words: a thank-you.
@@ -45,7 +46,7 @@ def ways_to_give(session: Session, team_id: str, reader_id: str, helper_id: str,
     """What the reader could do now: asks they have not offered on yet (nobody who left is
     suggested), and help from `since` they have not thanked for."""
     others = [p for p in tied_people(session, team_id, reader_id) if p not in (helper_id, reader_id)]
-    gone = _deactivated(session, team_id, [helper_id, *others])
+    gone = deactivated(session, team_id, [helper_id, *others])
     helper_asks = ([] if helper_id in gone else
                    open_asks_by(session, team_id, [helper_id], ASKS_SHOWN, not_offered_by=reader_id))
     others = [p for p in others if p not in gone]
@@ -84,7 +85,3 @@ def unthanked(session: Session, team_id: str, reader_id: str, helper_id: str,
         query = query.where(hr.created_at > last_thanks)
     return int(session.scalar(query) or 0)
 
-
-def _deactivated(session: Session, team_id: str, user_ids: list[str]) -> set[str]:
-    return set(session.scalars(select(Member.user_id).where(
-        Member.team_id == team_id, Member.user_id.in_(user_ids), Member.deleted.is_(True))))
