@@ -22,9 +22,13 @@ def database_down(db: Database) -> Iterator[None]:
 
 
 def _sqlite_down(db: Database, path: str) -> Iterator[None]:
-    db.engine.dispose()
+    # A directory where the file was, so every connect fails. The pool is emptied only
+    # after the swap: a connection the deliverer opens in between would otherwise keep the
+    # moved file open and the "outage" would quietly work.
+    os.mkdir(path + ".dir")
     os.rename(path, path + ".away")
-    os.mkdir(path)  # a directory where the file was: every connect fails
+    os.rename(path + ".dir", path)
+    db.engine.dispose()
     try:
         yield
     finally:
