@@ -27,8 +27,10 @@ from bot.db.upsert import insert_ignore
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 LIVE = (PENDING, SENDING)  # rows that will still become a message
 DONE = (SENT, FAILED, CANCELLED)
-# An answer to something a person just did goes out before planned messages.
-NOW, PLANNED = 0, 1
+# An answer to something a person just did goes out before planned messages; refreshes of
+# App Home tabs that changed because of someone else go last, so under load a person's DM or
+# receipt never queues behind a stream of re-rendered Homes (the Home catches up, coalesced).
+NOW, PLANNED, BACKGROUND = 0, 1, 2
 # Kinds every request can write (their senders live in bot/delivery/messages.py).
 MESSAGE = "message"  # chat.postMessage of a rendered message, to a person or a channel
 UPDATE = "update"  # chat.update of a message Mutual sent earlier, or one a button sits on
@@ -66,13 +68,13 @@ def enqueue(session: Session, team_id: str, key: str, kind: str, recipient_id: s
 
 def coalesce(session: Session, team_id: str, key: str, kind: str, recipient_id: str,
              payload: dict[str, Any], now: datetime, subject: str | None = None,
-             after: str | None = None) -> None:
+             after: str | None = None, priority: int = NOW) -> None:
     """One row per key that is sent again whenever it is asked for: a burst of requests before
     it goes out costs one send, with the latest payload; a request while it is in flight sends
     it once more afterwards (`requeue`). For App Home publishes and button updates."""
     values = {"team_id": team_id, "key": key, "kind": kind, "recipient_id": recipient_id,
-              "subject": subject, "payload": _json(payload), "status": PENDING, "priority": NOW,
-              "due_at": now, "after_key": after, "attempts": 0, "requeue": False,
+              "subject": subject, "payload": _json(payload), "status": PENDING,
+              "priority": priority, "due_at": now, "after_key": after, "attempts": 0, "requeue": False,
               "created_at": now}
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     in_flight = _TABLE.c.status == SENDING
@@ -81,7 +83,8 @@ def coalesce(session: Session, team_id: str, key: str, kind: str, recipient_id: 
         set_={"status": case((in_flight, SENDING), else_=PENDING),
               "requeue": case((in_flight, True), else_=False),
               "payload": values["payload"], "due_at": now, "attempts": 0, "last_error": None,
-              "not_after": None, "after_key": after, "created_at": now})
+              "not_after": None, "after_key": after, "created_at": now,
+              "priority": priority})
     session.execute(stmt)
     written(session)
 
@@ -159,10 +162,12 @@ def show_home(session: Session, team_id: str, user_id: str, now: datetime) -> No
 
 
 _IN_FLIGHT = _TABLE.c.status == SENDING
+# A Home still waiting (or in flight) keeps its place: one its owner just opened stays an answer.
 _REFRESH = (update(OutboxItem)
             .where(OutboxItem.team_id == bindparam("team"), OutboxItem.kind == HOME,
                    OutboxItem.key.in_(bindparam("keys", expanding=True)))
             .values(status=case((_IN_FLIGHT, SENDING), else_=PENDING),
+                    priority=case((_TABLE.c.status.in_(LIVE), _TABLE.c.priority), else_=BACKGROUND),
                     requeue=case((_IN_FLIGHT, True), else_=False), due_at=bindparam("now"),
                     attempts=0, last_error=None, not_after=None, created_at=bindparam("now"))
             .returning(OutboxItem.id).execution_options(synchronize_session=False))

@@ -78,3 +78,26 @@ def test_a_strange_snooze_value_changes_nothing(mutual, slack, db):
     press(mutual, "home_snooze", selected="forever")
     assert member(db) is None or member(db).snoozed_until is None
     assert slack.calls_to("views.publish") == []
+
+
+def test_answers_to_people_go_before_homes_refreshed_by_someone_else(mutual, slack):
+    mutual.open_home("UALICE", "UBOB", "UCAROL")
+    slack.reset()
+    with mutual.delivery_paused(workers=1):  # a backlog, as under load; one sender shows the order
+        mutual.post(p.command("/thanks", "<@UBOB> for the review"), settle=False)
+        mutual.post(p.command("/thanks", "<@UBOB> for the lunch tip", user="UCAROL"), settle=False)
+    mutual.settle()
+    order = [c.method for c in slack.calls if c.method in ("chat.postMessage", "views.publish")]
+    assert order == ["chat.postMessage"] * 2 + ["views.publish"] * 3  # Bob's Home once
+
+
+def test_a_home_opened_while_refreshes_wait_is_an_answer(mutual, slack):
+    mutual.open_home("UALICE", "UBOB")
+    slack.reset()
+    with mutual.delivery_paused(workers=1):
+        mutual.post(p.command("/thanks", "<@UBOB> for the review"), settle=False)
+        mutual.post_event(p.event(p.home_opened("UBOB")), settle=False)
+    mutual.settle()
+    order = [(c.method, c.params.get("user_id") or c.params.get("channel")) for c in slack.calls
+             if c.method in ("chat.postMessage", "views.publish")]
+    assert order[0] == ("views.publish", "UBOB") and order[-1] == ("views.publish", "UALICE")

@@ -84,14 +84,16 @@ class LiveMutual:
             self.post_event(event(home_opened(user)))
 
     @contextlib.contextmanager
-    def delivery_paused(self) -> Iterator[None]:
+    def delivery_paused(self, **options: Any) -> Iterator[None]:
         """Nothing is sent inside the block (as if the deliverer were busy or down); it all
-        goes out from the outbox afterwards."""
+        goes out from the outbox afterwards (by a deliverer with these options, e.g. workers=1
+        to see the order rows are taken in)."""
         self.deliverer.stop()
         try:
             yield
         finally:
-            self.deliverer = create_deliverer(self.settings, self.db, self.clock, poll=0.2).start()
+            self.deliverer = create_deliverer(self.settings, self.db, self.clock, poll=0.2,
+                                              **options).start()
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until the outbox has sent everything due (what requests wrote, and anything
