@@ -13,17 +13,19 @@ CHANNEL_PRIVATE = "channel_private"  # outbox key prefix: one DM per channel and
 
 def channel_private(session: Session, team_id: str, channel_id: str) -> list[str]:
     """Note that Mutual cannot post in the workspace's summary channel; returns whom to tell
-    (the admin who chose it, else the admins and owners Mutual knows of). Nobody, when it is
-    no longer the summary channel."""
+    (the admin who chose it while they still are one, else the admins and owners Mutual knows
+    of). Nobody, when it is no longer the summary channel."""
     workspace = session.get(Workspace, team_id)
     if workspace is None or workspace.nudge_channel != channel_id:
         return []
     workspace.channel_problem = channel_id
-    if workspace.nudge_channel_by:
-        return [workspace.nudge_channel_by]
-    return list(session.scalars(select(Member.user_id).where(
+    admins = list(session.scalars(select(Member.user_id).where(
         Member.team_id == team_id, or_(Member.is_admin.is_(True), Member.is_owner.is_(True)),
         Member.deleted.is_(False), Member.is_bot.is_(False)).order_by(Member.user_id)))
+    chooser = workspace.nudge_channel_by
+    if chooser and (chooser in admins or session.get(Member, (team_id, chooser)) is None):
+        return [chooser]  # (someone Mutual has no profile of is not taken to have left)
+    return admins
 
 
 def channel_posted(session: Session, team_id: str, channel_id: str) -> None:

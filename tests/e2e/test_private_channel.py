@@ -16,7 +16,7 @@ from tests.support import payloads as p
 from tests.support.blockkit import assert_valid_message, assert_valid_view
 from tests.support.config_form import submitted
 from tests.support.nudging import jobs_runner
-from tests.support.slack_double import TEAM
+from tests.support.slack_double import TEAM, person
 
 FRIDAY_4PM = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # the summary's default moment
 WEEK = timedelta(days=7)
@@ -112,3 +112,18 @@ def test_another_channel_clears_it_and_without_a_known_chooser_the_admins_are_to
     assert problem(db) is None
     with db.session() as s:
         assert s.get(Workspace, TEAM).nudge_channel_by == "UERIN"
+
+
+def test_an_admin_who_chose_it_and_is_no_longer_one_is_not_the_one_told(mutual, slack, db, jobs):
+    with db.session() as s:
+        ensure_workspace(s, TEAM, START)
+    choose_channel(mutual, slack, "CTEAM")
+    # Erin steps down; Carol is made an owner. Slack tells Mutual of both.
+    for user in (person("UERIN", "Erin"), person("UCAROL", "Carol", is_owner=True)):
+        slack.users[user["id"]] = user
+        assert mutual.post_event(p.event({"type": "user_change", "user": user})).status == 200
+    a_week_of_help(db, START)
+    private_once(slack)
+    jobs(FRIDAY_4PM)
+    assert warnings_to(slack, "UERIN") == []
+    assert len(warnings_to(slack, "UCAROL")) == 1 and problem(db) == "CTEAM"
