@@ -59,8 +59,9 @@ def bare_calls(api_url: str) -> Callable[[], None]:
     from slack_sdk import WebClient
 
     client = WebClient(token="xoxb-bench", base_url=api_url)
-    section = {"type": "section", "text": {"type": "mrkdwn", "text": "<@U0001> helped you " * 4}}
-    dm = [section, {"type": "context", "elements": [{"type": "mrkdwn", "text": "a note"}]}, section]
+    section: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": "<@U0001> helped you " * 4}}
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": "a note"}]}
+    dm: list[dict[str, Any]] = [section, note, section]
     home = {"type": "home", "blocks": [section] * 15}
 
     def run() -> None:
