@@ -89,7 +89,10 @@ def close_server(server: Any, loop: threading.Thread) -> None:
     sockets (EBADF, a traceback at SIGTERM) or a worker writing its answer."""
     server.task_dispatcher.shutdown()
     if loop.is_alive():
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:  # its wake-up pipe is already gone: the loop is ending on its own
+            logger.debug("waitress's trigger was closed before shutdown", exc_info=True)
         loop.join(timeout=5)
     if loop.is_alive():  # the loop did not take the thunk: close from here after all
         server.close()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.payloads.commands import SlashCommand
 from bot.payloads.interactive import BlockActions, GlobalShortcut, MessageShortcut
 from bot.services import outbox
+from bot.services.undo import IDS_MAX
 from bot.services.workspaces import ensure_workspace
 
 
@@ -29,10 +30,16 @@ class Press:
 Answerable = BlockActions | MessageShortcut | GlobalShortcut | SlashCommand
 
 
-def press_of(press: BlockActions, action: dict[str, Any], team_id: str) -> Press | None:
+def press_of(press: BlockActions, team_id: str) -> Press | None:
     """The press, or None when the button's value is not an id Mutual wrote (nothing to do)."""
-    item_id = id_of(action)
+    item_id = press.action.value_int
     return None if item_id is None else Press(item_id, press.user_id, team_id)
+
+
+def record_ids_of(press: BlockActions) -> list[int]:
+    """The records a button stands for ("12,13": the people one /thanks named), at most
+    IDS_MAX of them."""
+    return press.action.value_ids[:IDS_MAX]
 
 
 def container_of(press: BlockActions) -> tuple[str | None, str | None]:
@@ -42,11 +49,6 @@ def container_of(press: BlockActions) -> tuple[str | None, str | None]:
         press.channel.id if press.channel else None)
     return channel, (container.message_ts if container else None) or (
         press.message.ts if press.message else None)
-
-
-def id_of(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value", ""))
-    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 def replace_here(session: Session, team_id: str, press: BlockActions, msg: dict[str, Any],

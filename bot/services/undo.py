@@ -46,11 +46,6 @@ class Undone:
         return self.records[0].note if self.records else ""
 
 
-def parse_ids(value: str) -> list[int]:
-    """A button's value "12,13": the record ids it stands for."""
-    return [int(v) for v in value.split(",") if v.isdigit() and len(v) < 12][:IDS_MAX]
-
-
 def take_back(session: Session, team_id: str, record_ids: list[int], user_id: str,
               now: datetime) -> Undone:
     """Retract the thank-you these records are, if `user_id` gave it less than 15 minutes

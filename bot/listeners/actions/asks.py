@@ -4,8 +4,6 @@ offer DM), `ask_solved` (the asker only: opens "who helped?"), `ask_withdraw`, a
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
@@ -27,7 +25,7 @@ from bot.blocks.offers import build_not_yours
 from bot.blocks.recording import FORM_BUSY, build_busy
 from bot.listeners.ask_notices import answer_here, open_group, tell_closed, tell_offer
 from bot.listeners.deps import Deps, actor, typed
-from bot.listeners.interaction import id_of, reply
+from bot.listeners.interaction import reply
 from bot.payloads.interactive import BlockActions
 from bot.services import ask_queries, asks, outbox
 from bot.services.ask_posts import refresh_post
@@ -39,13 +37,13 @@ from bot.slack.modals import open_modal
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.ASK_OFFER)
-    def offer(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def offer(ack: Ack, context: BoltContext) -> None:
         ack()
-        parsed = asks.parse_offer_value(str(action.get("value", "")))
+        pressed = typed(context, BlockActions)
+        parsed = asks.parse_offer_value(pressed.action.value or "")
         if parsed is None:
             return
         ask_id, via = parsed
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             ensure_workspace(session, team_id, now)
@@ -69,12 +67,12 @@ def register(app: App, deps: Deps) -> None:
                 renewed=result.outcome is Offered.RENEWED), now, "offered")
 
     @app.action(ids.ASK_ACCEPT)
-    def accept(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def accept(ack: Ack, context: BoltContext) -> None:
         ack()
-        offer_id = id_of(action)
+        pressed = typed(context, BlockActions)
+        offer_id = pressed.action.value_int
         if offer_id is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             outcome, ask, offered = asks.accept_offer(session, team_id, offer_id, user, now)
@@ -88,13 +86,12 @@ def register(app: App, deps: Deps) -> None:
                 open_group(session, ask, offered, now)
 
     @app.action(ids.ASK_SOLVED)
-    def solved(ack: Ack, action: dict[str, Any], client: WebClient,
-               context: BoltContext) -> None:
+    def solved(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        ask_id = id_of(action)
+        pressed = typed(context, BlockActions)
+        ask_id = pressed.action.value_int
         if ask_id is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             ask = asks.get_ask(session, team_id, ask_id)
@@ -115,12 +112,12 @@ def register(app: App, deps: Deps) -> None:
                                build_busy(FORM_BUSY), now)
 
     @app.action(ids.ASK_WITHDRAW)
-    def withdraw(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def withdraw(ack: Ack, context: BoltContext) -> None:
         ack()
-        ask_id = id_of(action)
+        pressed = typed(context, BlockActions)
+        ask_id = pressed.action.value_int
         if ask_id is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             result = asks.withdraw_ask(session, team_id, ask_id, user, now)
@@ -132,11 +129,11 @@ def register(app: App, deps: Deps) -> None:
                 tell_closed(session, result, now)
                 answer_here(session, team_id, pressed, build_withdrawn(result.ask), now, "withdrawn")
 
-    def finish(done: bool, action: dict[str, Any], context: BoltContext) -> None:
-        offer_id = id_of(action)
+    def finish(done: bool, context: BoltContext) -> None:
+        pressed = typed(context, BlockActions)
+        offer_id = pressed.action.value_int
         if offer_id is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             result = asks.finish_offer(session, team_id, offer_id, user, done, now)
@@ -164,11 +161,11 @@ def register(app: App, deps: Deps) -> None:
                 refresh_post(session, team_id, ask.id, now)
 
     @app.action(ids.OFFER_DONE)
-    def offer_done(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def offer_done(ack: Ack, context: BoltContext) -> None:
         ack()
-        finish(True, action, context)
+        finish(True, context)
 
     @app.action(ids.OFFER_CANNOT)
-    def offer_cannot(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def offer_cannot(ack: Ack, context: BoltContext) -> None:
         ack()
-        finish(False, action, context)
+        finish(False, context)

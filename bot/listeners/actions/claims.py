@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
@@ -16,9 +14,9 @@ from bot.services.recording import ClaimAnswer, answer_claim
 
 
 def register(app: App, deps: Deps) -> None:
-    def answer(confirm: bool, action: dict[str, Any], context: BoltContext) -> None:
+    def answer(confirm: bool, context: BoltContext) -> None:
         pressed = typed(context, BlockActions)
-        press = press_of(pressed, action, team(context))
+        press = press_of(pressed, team(context))
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()
@@ -35,11 +33,11 @@ def register(app: App, deps: Deps) -> None:
                                build_claim_confirmed_dm(claim.receiver_id, claim.note), now)
 
     @app.action(ids.CLAIM_CONFIRM)
-    def confirm(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def confirm(ack: Ack, context: BoltContext) -> None:
         ack()
-        answer(True, action, context)
+        answer(True, context)
 
     @app.action(ids.CLAIM_DECLINE)
-    def decline(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def decline(ack: Ack, context: BoltContext) -> None:
         ack()
-        answer(False, action, context)
+        answer(False, context)

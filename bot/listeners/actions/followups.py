@@ -19,11 +19,10 @@ from bot.blocks.followups import (
     build_nothing_to_answer,
 )
 from bot.listeners.deps import Deps, actor, typed
-from bot.listeners.interaction import id_of, replace_here, reply, typed_in
+from bot.listeners.interaction import record_ids_of, replace_here, reply, typed_in
 from bot.payloads.interactive import BlockActions
 from bot.services import followups, outbox
 from bot.services.followups import Outcome
-from bot.services.undo import parse_ids
 
 HELP_ACTIONS = (ids.FOLLOWUP_WORKED, ids.FOLLOWUP_ONGOING, ids.FOLLOWUP_NOT_NEEDED)
 INTRO_ACTIONS = (ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT)
@@ -34,13 +33,13 @@ def words_of(body: dict[str, Any]) -> str:
 
 
 def register(app: App, deps: Deps) -> None:
-    def about_help(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        record_ids = parse_ids(str(action.get("value", "")))
+    def about_help(body: dict[str, Any], context: BoltContext) -> None:
+        pressed = typed(context, BlockActions)
+        record_ids = record_ids_of(pressed)
         if not record_ids:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
-        answer = ANSWER_OF[action["action_id"]]
+        answer = ANSWER_OF[pressed.action.action_id]
         with deps.db.session() as session:
             result = followups.answer_help(session, team_id, record_ids, user, answer,
                                            words_of(body), now)
@@ -54,13 +53,13 @@ def register(app: App, deps: Deps) -> None:
                 outbox.message(session, team_id, key, helper, build_followup_told(
                     user, result.about, result.answer, result.words), now)
 
-    def about_intro(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        intro_id = id_of(action)
+    def about_intro(body: dict[str, Any], context: BoltContext) -> None:
+        pressed = typed(context, BlockActions)
+        intro_id = pressed.action.value_int
         if intro_id is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
-        answer = ANSWER_OF[action["action_id"]]
+        answer = ANSWER_OF[pressed.action.action_id]
         with deps.db.session() as session:
             result = followups.answer_intro(session, team_id, intro_id, user, answer,
                                             words_of(body), now)
@@ -79,14 +78,12 @@ def register(app: App, deps: Deps) -> None:
 
     for action_id in HELP_ACTIONS:
         @app.action(action_id)
-        def on_help(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                    context: BoltContext) -> None:
+        def on_help(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             ack()
-            about_help(body, action, context)
+            about_help(body, context)
 
     for action_id in INTRO_ACTIONS:
         @app.action(action_id)
-        def on_intro(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                     context: BoltContext) -> None:
+        def on_intro(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             ack()
-            about_intro(body, action, context)
+            about_intro(body, context)

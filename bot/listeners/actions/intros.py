@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
@@ -37,10 +35,9 @@ from bot.slack.modals import open_modal
 
 
 def register(app: App, deps: Deps) -> None:
-    def answer(accept: bool, action: dict[str, Any],
-               context: BoltContext) -> None:
+    def answer(accept: bool, context: BoltContext) -> None:
         pressed = typed(context, BlockActions)
-        press = press_of(pressed, action, team(context))
+        press = press_of(pressed, team(context))
         if press is None:
             return
         user, team_id, now = press.user_id, press.team_id, deps.clock()
@@ -70,20 +67,20 @@ def register(app: App, deps: Deps) -> None:
             outbox.refresh_home(session, team_id, *intro.parties, intro.introducer_id, now=now)
 
     @app.action(ids.INTRO_ACCEPT)
-    def accept(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def accept(ack: Ack, context: BoltContext) -> None:
         ack()
-        answer(True, action, context)
+        answer(True, context)
 
     @app.action(ids.INTRO_DECLINE)
-    def decline(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def decline(ack: Ack, context: BoltContext) -> None:
         ack()
-        answer(False, action, context)
+        answer(False, context)
 
     @app.action(ids.INTRO_CONNECTED)
-    def connected(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def connected(ack: Ack, context: BoltContext) -> None:
         ack()
         pressed = typed(context, BlockActions)
-        press = press_of(pressed, action, team(context))
+        press = press_of(pressed, team(context))
         if press is None:
             return
         user, team_id, now = press.user_id, press.team_id, deps.clock()
@@ -102,11 +99,10 @@ def register(app: App, deps: Deps) -> None:
                 tell_connected(session, intro, result.inactive, now)
 
     @app.action(ids.INTRO_REQUEST_MAKE)
-    def make(ack: Ack, action: dict[str, Any], client: WebClient,
-             context: BoltContext) -> None:
+    def make(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
         pressed = typed(context, BlockActions)
-        press = press_of(pressed, action, team(context))
+        press = press_of(pressed, team(context))
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()
@@ -126,11 +122,10 @@ def register(app: App, deps: Deps) -> None:
                 replace_here(session, team_id, pressed, build_request_answered(request), now)
 
     @app.action(ids.INTRO_REQUEST_DECLINE)
-    def decline_request(ack: Ack, action: dict[str, Any],
-                        context: BoltContext) -> None:
+    def decline_request(ack: Ack, context: BoltContext) -> None:
         ack()
         pressed = typed(context, BlockActions)
-        press = press_of(pressed, action, team(context))
+        press = press_of(pressed, team(context))
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()

@@ -25,11 +25,6 @@ USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MAX_SNOOZE_DAYS = 365
 
 
-def _helper(action: dict[str, Any]) -> str | None:
-    value = str(action.get("value", ""))
-    return value if USER_ID.match(value) else None
-
-
 def register(app: App, deps: Deps) -> None:
     def form(view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         pressed = typed(context, BlockActions)
@@ -39,25 +34,22 @@ def register(app: App, deps: Deps) -> None:
             reply(session, team(context), pressed, build_busy(FORM_BUSY), deps.clock(), "busy")
 
     @app.action(ids.NUDGE_THANK)
-    def thank(ack: Ack, action: dict[str, Any], client: WebClient,
-              context: BoltContext) -> None:
+    def thank(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        helper = _helper(action)
+        helper = typed(context, BlockActions).action.value_user
         form(build_thank_someone_modal(initial_users=[helper] if helper else None), context, client)
 
     @app.action(ids.NUDGE_HELPED)
-    def helped(ack: Ack, action: dict[str, Any], client: WebClient,
-               context: BoltContext) -> None:
+    def helped(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        form(build_helped_modal(initial_user=_helper(action)), context, client)
+        form(build_helped_modal(initial_user=typed(context, BlockActions).action.value_user),
+             context, client)
 
     @app.action(ids.NUDGE_SNOOZE)
-    def snooze(ack: Ack, action: dict[str, Any], client: WebClient,
-               context: BoltContext) -> None:
+    def snooze(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        value = str(action.get("value", ""))
-        days = int(value) if value.isdigit() and 0 < int(value) <= MAX_SNOOZE_DAYS else SNOOZE_DAYS
         pressed = typed(context, BlockActions)
+        days = pressed.action.days or SNOOZE_DAYS
         user, team_id = actor(context)
         until = deps.clock() + timedelta(days=days)
         change_nudges(deps, client, team_id, user, pressed, days=days,
@@ -65,12 +57,12 @@ def register(app: App, deps: Deps) -> None:
                           session, team_id, pressed, build_snoozed(controls.snoozed_until or until), now))
 
     @app.action(ids.NUDGE_MUTE_PAIR)
-    def mute(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def mute(ack: Ack, context: BoltContext) -> None:
         ack()
-        helper = _helper(action)
+        pressed = typed(context, BlockActions)
+        helper = pressed.action.value_user
         if helper is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             nudges.mute_pair(session, team_id, user, helper, now)

@@ -3,14 +3,12 @@ helps many and hears back from few."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
 from bot.blocks.offers import build_asks_paused, build_offer_list
 from bot.listeners.deps import Deps, actor, typed
-from bot.listeners.interaction import id_of, replace_here, reply
+from bot.listeners.interaction import replace_here, reply
 from bot.payloads.interactive import BlockActions
 from bot.services.giving import pause_asks
 from bot.services.offers import offers_of, remove_offer
@@ -19,12 +17,12 @@ from bot.services.workspaces import ensure_workspace
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.OFFER_REMOVE)
-    def remove(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def remove(ack: Ack, context: BoltContext) -> None:
         ack()
-        about_id = id_of(action)
+        pressed = typed(context, BlockActions)
+        about_id = pressed.action.value_int
         if about_id is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             gone = remove_offer(session, team_id, user, about_id)

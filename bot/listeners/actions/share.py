@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
 from bot.blocks.recording import build_receipt_shared, build_shared_thanks
 from bot.listeners.deps import Deps, actor, typed
+from bot.listeners.interaction import record_ids_of
 from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.recording import records_by_ids
@@ -16,11 +15,11 @@ from bot.services.recording import records_by_ids
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.THANKS_SHARE)
-    def share(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def share(ack: Ack, context: BoltContext) -> None:
         ack()
         pressed = typed(context, BlockActions)
         user_id, url = pressed.user_id, pressed.response_url
-        wanted = [int(v) for v in str(action.get("value", "")).split(",") if v.isdigit()][:20]
+        wanted = record_ids_of(pressed)
         if not url or not wanted:
             return
         team_id, now = actor(context)[1], deps.clock()

@@ -4,7 +4,6 @@ receipt or a shortcut's closing view."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from sqlalchemy.orm import Session
@@ -20,20 +19,20 @@ from bot.blocks.undo import (
     build_too_late_view,
 )
 from bot.listeners.deps import Deps, actor, typed
-from bot.listeners.interaction import reply
+from bot.listeners.interaction import record_ids_of, reply
 from bot.payloads.interactive import BlockActions
 from bot.services import outbox
-from bot.services.undo import Undo, Undone, parse_ids, quiet_thanked_dms, take_back
+from bot.services.undo import Undo, Undone, quiet_thanked_dms, take_back
 
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.THANKS_UNDO)
-    def undo(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    def undo(ack: Ack, context: BoltContext) -> None:
         ack()
-        record_ids = parse_ids(str(action.get("value", "")))
+        pressed = typed(context, BlockActions)
+        record_ids = record_ids_of(pressed)
         if not record_ids:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             done = take_back(session, team_id, record_ids, user, now)

@@ -63,12 +63,11 @@ def register(app: App, deps: Deps) -> None:
         settings(client, context, enabled=True)
 
     @app.action(ids.HOME_SNOOZE)
-    def home_snooze(ack: Ack, action: dict[str, Any], client: WebClient,
-                    context: BoltContext) -> None:
+    def home_snooze(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        raw = str((action.get("selected_option") or {}).get("value", ""))
-        if raw.isdigit() and 0 < int(raw) <= 365:
-            settings(client, context, days=int(raw))
+        days = typed(context, BlockActions).action.days
+        if days is not None:
+            settings(client, context, days=days)
 
     @app.action(ids.FORGET_CONFIRM)
     def forget_confirm(ack: Ack, context: BoltContext) -> None:

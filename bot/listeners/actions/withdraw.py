@@ -5,7 +5,6 @@ still being asked about is called off, so no consent DM is left waiting for an a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from sqlalchemy.orm import Session
@@ -18,7 +17,7 @@ from bot.blocks.requests import (
     build_withdraw_reply,
 )
 from bot.listeners.deps import Deps, actor, typed
-from bot.listeners.interaction import id_of, reply
+from bot.listeners.interaction import reply
 from bot.listeners.intro_notices import consent_key, request_key
 from bot.payloads.interactive import BlockActions
 from bot.services import outbox
@@ -31,13 +30,12 @@ WHY = "intro request withdrawn"
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.INTRO_REQUEST_WITHDRAW)
-    def withdraw(ack: Ack, action: dict[str, Any],
-                 context: BoltContext) -> None:
+    def withdraw(ack: Ack, context: BoltContext) -> None:
         ack()
-        request_id = id_of(action)
+        pressed = typed(context, BlockActions)
+        request_id = pressed.action.value_int
         if request_id is None:
             return
-        pressed = typed(context, BlockActions)
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
             result = withdraw_request(session, team_id, request_id, user, now)
