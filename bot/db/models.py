@@ -31,6 +31,7 @@ DEFAULT_THANK_EMOJI = "pray,raised_hands,heart_hands,thankyou"
 # and are thanked, but are never nudged and never in summaries; `full` — like everyone;
 # `off` — Mutual leaves them out (nothing recorded by or about them).
 GUESTS_QUIET, GUESTS_FULL, GUESTS_OFF = "quiet", "full", "off"
+GUEST_MODES = (GUESTS_QUIET, GUESTS_FULL, GUESTS_OFF)
 
 
 class Base(DeclarativeBase):

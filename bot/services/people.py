@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import GUESTS_FULL, GUESTS_OFF, GUESTS_QUIET, Member, Workspace
+from bot.db.models import GUEST_MODES, GUESTS_FULL, GUESTS_QUIET, Member, Workspace
 from bot.db.upsert import insert_ignore
 
 PROFILE_TTL = timedelta(hours=12)
@@ -132,7 +132,7 @@ _GUESTS = select(Workspace.guests).where(Workspace.team_id == bindparam("team"))
 def guests_setting(session: Session, team_id: str) -> str:
     """How this workspace treats guests, read on every use (replicas must agree at once)."""
     value = session.scalar(_GUESTS, {"team": team_id})
-    return value if value in (GUESTS_QUIET, GUESTS_FULL, GUESTS_OFF) else GUESTS_QUIET
+    return value if value in GUEST_MODES else GUESTS_QUIET
 
 
 def guests_left_out(session: Session, team_id: str) -> set[str]:

@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import GUESTS_FULL, GUESTS_OFF, GUESTS_QUIET, Workspace
+from bot.db.models import GUEST_MODES, Workspace
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
 EMOJI_MAX = 20
 THANK_EMOJI_MAX_CHARS = 500
-GUEST_CHOICES = (GUESTS_QUIET, GUESTS_FULL, GUESTS_OFF)
 
 # field: (lowest, highest, what it is, in words)
 LIMITS: dict[str, tuple[int, int, str]] = {
@@ -110,7 +109,7 @@ def validate_config(raw: dict[str, str | bool | None]) -> tuple[WorkspaceConfig 
     values["digest_enabled"] = bool(raw.get("digest_enabled"))
 
     guests = raw.get("guests")
-    if guests is not None and guests not in GUEST_CHOICES:
+    if guests is not None and guests not in GUEST_MODES:
         errors["guests"] = "Pick how Mutual treats guests."
     values["guests"] = guests or None
 

@@ -4,7 +4,6 @@ help the reader never thanked for themselves) thank. Its "I can help" buttons ar
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -20,9 +19,6 @@ from bot.listeners.settings import change_nudges
 from bot.payloads.interactive import BlockActions
 from bot.services import nudges
 from bot.slack.modals import open_modal
-
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-MAX_SNOOZE_DAYS = 365
 
 
 def register(app: App, deps: Deps) -> None:
