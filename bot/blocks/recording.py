@@ -166,6 +166,12 @@ def build_error(text: str, hint: str | None = None) -> dict[str, Any]:
     return {"response_type": "ephemeral", **message(text, blocks)}
 
 
+def unknown_handle(handle: str) -> str:
+    """A bare @name Slack did not turn into a mention: Mutual never guesses who it means."""
+    return (f"I couldn't tell who {handle} is. Pick them from the list Slack shows as you type @, "
+            "so the name turns into a mention.")
+
+
 THANKS_USAGE = "Try `/thanks @alex for the code review` — mention one or more people."
 HELPED_USAGE = "Try `/helped @alex reviewed the launch plan` — one person and what you did."
 

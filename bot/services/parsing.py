@@ -1,4 +1,11 @@
-"""Parsing what people type after a slash command."""
+"""Parsing what people type after a slash command.
+
+People write sentences, not syntax: "/thanks to @bob for the review", "/thanks so much @bob!",
+"/thanks for the review @bob", "/intro please meet @bob and @carol: billing", "/helped I
+reviewed @bob's PR". The people are the first run of mentions wherever it stands (or, where a
+command needs two, the first two mentions); the note is what remains, tidied: the words that
+only joined the sentence together ("to", "for", "so much", "please meet", a colon) go, what
+the person said stays, and a mention that is part of what they said ("@bob's PR") stays in it."""
 
 from __future__ import annotations
 
@@ -7,37 +14,78 @@ from dataclasses import dataclass
 
 # <@U123>, <@U123|bob> (older clients), and <@W123> for Enterprise Grid users.
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-# A leading run of mentions, with the separators people naturally type between them.
+# A run of mentions, with the separators people naturally type between them.
 # Slack sends "&" as "&amp;"; a bare "&" is accepted too, but never the start of "&lt;".
 _ONE = r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>"
 _SEP = r"\s*(?:,|&amp;|&(?![a-z]+;)|\band\b)?\s*"
-LEADING = re.compile(rf"^\s*{_ONE}(?:{_SEP}{_ONE})*", re.I)
+RUN = re.compile(rf"{_ONE}(?:{_SEP}{_ONE})*", re.I)
 BARE_HANDLE = re.compile(r"(?<![<\w])@[\w.\-]+")
+POSSESSIVE = re.compile(r"^['’]s\b")
+# Words that only join a sentence to its mentions, at the start of what remains.
+_FILLER = r"(?:to|for|so\s+much|very\s+much|a\s+lot|again|please|meet|and)\b"
+_LEADING = re.compile(rf"^(?:\s+|[,:;\-–—]|{_FILLER})+", re.I)
+_TRAILING = re.compile(r"(?:\s+|[,:;\-–—]|\b(?:to|for|and)\b)+$", re.I)
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 NOTE_MAX = 500
 
 
 @dataclass(frozen=True)
 class Mentions:
-    """`user_ids` in the order typed (duplicates removed) and the free text after them."""
+    """`user_ids` in the order typed (duplicates removed), the note that remains, bare @names
+    nobody could resolve, and `typed`: the mentions taken, duplicates kept (so "the same
+    person twice" can be told apart from "one person")."""
 
     user_ids: list[str]
     rest: str
     bare_handles: list[str]
+    typed: list[str]
 
 
-def split_mentions(text: str) -> Mentions:
-    """Split "<@A> <@B|bob> for the review" into ([A, B], "the review")."""
+def split_mentions(text: str, want: int | None = None) -> Mentions:
+    """The people and the note in "<@A> <@B|bob> for the review" ([A, B], "the review").
+
+    Without `want`, the people are the first run of mentions; with it, mentions are taken in
+    order until `want` different people are found (an intro: "@bob, meet @carol")."""
     text = (text or "").strip()
-    match = LEADING.match(text)
-    head = match.group(0) if match else ""
-    ids = list(dict.fromkeys(MENTION.findall(head)))
-    rest = text[len(head) :].strip()
-    if ids:
-        rest = rest.lstrip(",:;").strip()
-        rest = re.sub(r"^for\b[:\s]*", "", rest, flags=re.I).strip()
-    rest = unescape(rest)
-    handles = BARE_HANDLE.findall(head if ids else text)
-    return Mentions(user_ids=ids, rest=rest, bare_handles=handles)
+    spans: list[tuple[int, int]] = []
+    typed: list[str] = []
+    if want is None:
+        run = RUN.search(text)
+        if run is not None:
+            spans, typed = [run.span()], MENTION.findall(run.group(0))
+    else:
+        for mention in MENTION.finditer(text):
+            if len(set(typed)) >= want:
+                break
+            spans.append(mention.span())
+            typed.append(mention.group(1))
+    ids = list(dict.fromkeys(typed))
+    handles = BARE_HANDLE.findall(MENTION.sub(" ", text))
+    if not ids:
+        return Mentions(user_ids=[], rest=unescape(text), bare_handles=handles, typed=[])
+    return Mentions(user_ids=ids, rest=_tidy(unescape(_without(text, spans))),
+                    bare_handles=handles, typed=typed)
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the mentions taken removed, except one that is part of what was said
+    ("@bob's PR" keeps @bob)."""
+    out, last = [], 0
+    for start, end in spans:
+        if POSSESSIVE.match(text[end:]):
+            continue
+        out.append(text[last:start])
+        out.append(" ")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _tidy(note: str) -> str:
+    note = " ".join(note.split())
+    note = _SPACE_BEFORE_PUNCT.sub(r"\1", note)
+    note = _TRAILING.sub("", _LEADING.sub("", note))
+    return "" if not re.search(r"\w", note) else note
 
 
 def first_word(text: str) -> tuple[str, str]:

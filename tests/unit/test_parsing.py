@@ -51,3 +51,33 @@ def test_first_word():
 def test_escaped_separators_and_notes(text, ids, rest):
     parsed = split_mentions(text)
     assert (parsed.user_ids, parsed.rest) == (ids, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "want", "ids", "rest"),
+    [
+        ("to <@UB> for the review", None, ["UB"], "the review"),
+        ("so much <@UB>!", None, ["UB"], ""),
+        ("for the review <@UB>", None, ["UB"], "the review"),
+        ("please meet <@UB> and <@UC>: billing", 2, ["UB", "UC"], "billing"),
+        ("<@UB>, meet <@UC>: compare tax notes", 2, ["UB", "UC"], "compare tax notes"),
+        ("I reviewed <@UB>'s PR", None, ["UB"], "I reviewed <@UB>'s PR"),
+        ("<@UB> again for the review , great work!", None, ["UB"], "the review, great work!"),
+        ("<@UB> <@UC> you both know <@UD>", 2, ["UB", "UC"], "you both know <@UD>"),
+        ("<@UB> for &lt;3 &amp; more", None, ["UB"], "<3 & more"),
+        ("<@UB> for the API - and", None, ["UB"], "the API"),
+    ],
+)
+def test_mentions_anywhere_and_the_note_tidied(text, want, ids, rest):
+    parsed = split_mentions(text, want)
+    assert (parsed.user_ids, parsed.rest) == (ids, rest)
+
+
+def test_a_bare_name_anywhere_is_reported_even_beside_a_mention():
+    assert split_mentions("<@UB> and @carol for lunch").bare_handles == ["@carol"]
+    assert split_mentions("<@UB|bob> for lunch").bare_handles == []
+
+
+def test_the_same_person_twice_is_told_apart_from_one():
+    parsed = split_mentions("<@UB> <@UB|bob> you two", want=2)
+    assert parsed.user_ids == ["UB"] and parsed.typed == ["UB", "UB"]

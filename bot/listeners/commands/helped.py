@@ -13,6 +13,7 @@ from bot.blocks.recording import (
     build_claim_request,
     build_error,
     build_note_too_long,
+    unknown_handle,
 )
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.people import refuse_people
@@ -34,6 +35,8 @@ def register(app: App, deps: Deps) -> None:
 def handle_helped(deps: Deps, client: WebClient, team_id: str, command: SlashCommand) -> dict[str, Any]:
     invoker = command.user_id
     parsed = split_mentions(command.text)
+    if parsed.bare_handles:
+        return build_error(unknown_handle(parsed.bare_handles[0]), HELPED_USAGE)
     if len(parsed.user_ids) != 1:
         text = ("Whom did you help? Mention them with @." if not parsed.user_ids
                 else "One person at a time, please — each of them confirms on their own.")

@@ -17,7 +17,7 @@ from bot.blocks.intros import (
     build_request_refused,
     intro_problem_text,
 )
-from bot.blocks.recording import SLACK_BUSY
+from bot.blocks.recording import SLACK_BUSY, unknown_handle
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.intro_notices import ask_connector, ask_parties
 from bot.listeners.people import check_people
@@ -25,7 +25,7 @@ from bot.payloads.commands import SlashCommand
 from bot.services import intros
 from bot.services.forget import welcome_back
 from bot.services.intros import Proposed, RequestRefused, check_people_and_reason, check_request
-from bot.services.parsing import LEADING, MENTION, first_word, split_mentions
+from bot.services.parsing import first_word, split_mentions
 from bot.services.workspaces import ensure_workspace
 
 
@@ -64,20 +64,15 @@ def handle_intro(deps: Deps, client: WebClient, team_id: str, command: SlashComm
 
 def parse_two(text: str) -> tuple[list[str | None], str, str | None]:
     """([first, second], reason, a problem worded for the person) from the command text."""
-    parsed = split_mentions(text)
-    lead = LEADING.match((text or "").strip())
-    typed = MENTION.findall(lead.group(0)) if lead else []
+    parsed = split_mentions(text, want=2)
     ids: list[str | None] = [*parsed.user_ids[:2], None, None][:2]
-    if len(parsed.user_ids) > 2:
+    if parsed.bare_handles:
+        return ids, parsed.rest, unknown_handle(parsed.bare_handles[0])
+    if len(split_mentions(text).user_ids) > 2:
         return ids, parsed.rest, "Two people at a time, please — mention exactly two, then why."
-    if len(parsed.user_ids) < 2:
-        if len(typed) >= 2:
-            return ids, parsed.rest, ("That's the same person twice — an introduction needs two "
-                                      "different people.")
-        handles = parsed.bare_handles or [w for w in parsed.rest.split()[:2] if w.startswith("@")]
-        if handles:
-            return ids, parsed.rest, (f"I couldn't tell who {handles[0]} is. Pick people from the "
-                                      "list Slack shows as you type @, so names turn into mentions.")
+    if len(parsed.user_ids) < 2 and len(parsed.typed) >= 2:
+        return ids, parsed.rest, ("That's the same person twice — an introduction needs two "
+                                  "different people.")
     return ids, parsed.rest, None
 
 

@@ -17,7 +17,7 @@ from bot.blocks.me import (
     build_me,
     build_with,
 )
-from bot.blocks.recording import FORM_BUSY, SLACK_BUSY, build_busy, build_error
+from bot.blocks.recording import FORM_BUSY, SLACK_BUSY, build_busy, build_error, unknown_handle
 from bot.blocks.summary import build_summary_posting, build_team_summary
 from bot.listeners.deps import Deps
 from bot.payloads.commands import SlashCommand
@@ -46,10 +46,9 @@ def me(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest:
 def with_(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
     invoker = command.user_id
     parsed = split_mentions(rest)
+    if parsed.bare_handles:
+        return build_error(unknown_handle(parsed.bare_handles[0]), WITH_USAGE)
     if len(parsed.user_ids) != 1:
-        if parsed.bare_handles:
-            return build_error(f"I couldn't tell who {parsed.bare_handles[0]} is. Pick them from "
-                               "the list Slack shows as you type @.", WITH_USAGE)
         return build_error("Whose history would you like to see? Mention one person.", WITH_USAGE)
     other = parsed.user_ids[0]
     if other == invoker:

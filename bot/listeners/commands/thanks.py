@@ -12,6 +12,7 @@ from bot.blocks.recording import (
     build_error,
     build_note_too_long,
     build_thanks_receipt,
+    unknown_handle,
 )
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.people import refuse_people
@@ -31,11 +32,9 @@ def register(app: App, deps: Deps) -> None:
 def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCommand) -> dict[str, Any]:
     invoker = command.user_id
     parsed = split_mentions(command.text)
+    if parsed.bare_handles:
+        return build_error(unknown_handle(parsed.bare_handles[0]), THANKS_USAGE)
     if not parsed.user_ids:
-        if parsed.bare_handles:
-            return build_error(
-                f"I couldn't tell who {parsed.bare_handles[0]} is. Pick them from the list "
-                "Slack shows as you type @, so the name turns into a mention.", THANKS_USAGE)
         return build_error("Who would you like to thank? Mention them with @.", THANKS_USAGE)
     if len(parsed.rest) > NOTE_MAX:
         return build_note_too_long(len(parsed.rest), THANKS_USAGE)
