@@ -90,6 +90,10 @@ CFG_FORWARD_MIN = "cfg_forward_min"
 CFG_FOLLOWUP_DAYS = "cfg_followup_days"
 CFG_INTRO_FOLLOWUP_DAYS = "cfg_intro_followup_days"
 CFG_GUESTS = "cfg_guests"
+CFG_ONE_SIDED_SPREAD = "cfg_one_sided_spread"
+CFG_ONE_SIDED_QUIET = "cfg_one_sided_quiet"
+CFG_ASK_AGAIN = "cfg_ask_again"
+CFG_QUESTION_GAP = "cfg_question_gap"
 CFG_CHANNEL_PROBLEM = "cfg_channel_problem"  # the warning shown while the channel is private
 
 # Asks and offers (`/ask`, `/offer`, `/mutual asks`)

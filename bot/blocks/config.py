@@ -37,6 +37,10 @@ FIELD_BLOCKS: dict[str, str] = {
     "over_giver_people": ids.CFG_OVER_GIVER_PEOPLE,
     "over_giver_back_max": ids.CFG_OVER_GIVER_BACK,
     "guests": ids.CFG_GUESTS,
+    "one_sided_spread_days": ids.CFG_ONE_SIDED_SPREAD,
+    "one_sided_quiet_days": ids.CFG_ONE_SIDED_QUIET,
+    "ask_again_days": ids.CFG_ASK_AGAIN,
+    "question_gap_days": ids.CFG_QUESTION_GAP,
 }
 NUMBER_LABELS = {
     "window_days": ("Look back over (days)", "Counts in `/mutual me`, nudges and summaries."),
@@ -63,6 +67,13 @@ NUMBER_LABELS = {
     "over_giver_people": ("“You've helped a lot”: helped at least (people)",
                           "Over the window; they get a private note, at most once a quarter."),
     "over_giver_back_max": ("… and heard back from at most (people)", None),
+    "one_sided_spread_days": ("Suggest giving back only for help spread over (days)",
+                              "Never for help given on a single day."),
+    "one_sided_quiet_days": ("… and not within (days) of help between the two", None),
+    "ask_again_days": ("After “not now” or no answer, don't ask again for (days)",
+                       "The same intro, request or claim; whoever asks gets a neutral “not now”."),
+    "question_gap_days": ("Ask one person questions at most every (days)",
+                          "“How did it go?”, “was it worth it?” and reminders, gathered in one DM."),
 }
 DIGEST_ON = "on"
 GUEST_OPTIONS = {

@@ -85,6 +85,14 @@ class Workspace(Base):
     # channel while it turned out private with Mutual not invited (cleared by a later post).
     nudge_channel_by: Mapped[str | None] = mapped_column(String(32))
     channel_problem: Mapped[str | None] = mapped_column(String(32))
+    # A suggestion to give back needs help spread over at least `one_sided_spread_days`, the
+    # latest — and any help between the two — at least `one_sided_quiet_days` ago.
+    one_sided_spread_days: Mapped[int] = mapped_column(Integer, default=14)
+    one_sided_quiet_days: Mapped[int] = mapped_column(Integer, default=3)
+    # After a "not now" or no answer, the same intro, request or claim waits this long.
+    ask_again_days: Mapped[int] = mapped_column(Integer, default=30)
+    # Later questions reach a person at most this often, gathered into one DM.
+    question_gap_days: Mapped[int] = mapped_column(Integer, default=1)
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:
@@ -216,6 +224,9 @@ class IntroRequest(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     intro_id: Mapped[int | None] = mapped_column(Integer)
+    # The connector said "not now": the request stays pending to everyone else until it
+    # would have lapsed unanswered, then closes in the same words.
+    declined_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -257,6 +268,30 @@ class OutboxItem(Base):
     claimed_until: Mapped[datetime | None]
     # A coalescing row asked for again while in flight: back to pending once this send is done.
     requeue: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class Question(Base):
+    """A question Mutual asks later ("how did it go?", "was it worth it?", a reminder): it waits
+    here until the person's next questions DM, which gathers every one due (`asked_in`: that
+    DM's outbox key). `key` names what it asks about, so each is asked once."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        UniqueConstraint("team_id", "key"),
+        Index("ix_questions_team_user_status", "team_id", "user_id", "status"),
+        Index("ix_questions_team_asked_in", "team_id", "asked_in"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # the question's family (bot.services.questions)
+    subject: Mapped[str] = mapped_column(String(64))  # the record, intro, claim … it is about
+    status: Mapped[str] = mapped_column(String(16))  # waiting | asked | dropped
+    asked_in: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
 

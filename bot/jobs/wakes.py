@@ -24,7 +24,6 @@ from bot.services.outbox import PENDING, SENT
 from bot.services.summary import zone
 from bot.services.workspaces import UNINSTALL_GRACE
 
-ONE_SIDED_QUIET_DAYS = 3
 Candidates = Callable[[Session, Workspace, datetime, datetime], Iterator[datetime | None]]
 
 
@@ -95,7 +94,7 @@ def _help(session: Session, w: Workspace, after: datetime, until: datetime) -> I
     yield _first_past(session, HelpRecord.created_at, w.followup_days, after, until, *confirmed,
                       HelpRecord.note != "")
     # A one-sided suggestion waits a while after the latest help between the two.
-    yield _first_past(session, HelpRecord.created_at, ONE_SIDED_QUIET_DAYS, after, until, *confirmed)
+    yield _first_past(session, HelpRecord.created_at, w.one_sided_quiet_days, after, until, *confirmed)
     sent = (OutboxItem.team_id == w.team_id, OutboxItem.kind == ONE_SIDED, OutboxItem.status == SENT)
     for days in (w.person_cooldown_days, w.pair_cooldown_days):
         yield _first_past(session, OutboxItem.sent_at, days, after, until, *sent)

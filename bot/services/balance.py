@@ -1,7 +1,8 @@
 """One-sided relationships: `h` helped `r` at least `one_sided_min` times over the window and
 `r` helped `h` not once — unless `r` is passing it on: over the same window `r` helped other
 people at least `forward_min` times (help is often repaid forward, to someone else, rather
-than back). Found with one set-based query per workspace.
+than back). A suggestion also waits for its time (`_timely`): help spread over days, and
+none between the two just now. Found with one set-based query per workspace.
 
 The records are folded onto unordered pairs (the smaller id first) and both directions are
 counted in the same pass, so the cost is one GROUP BY over the window, like a hand-written
@@ -66,7 +67,8 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
                  hr.created_at >= window_start(workspace, now), hr.created_at <= now]
     pairs = (
         select(low.label("low"), high.label("high"), low_gave.label("low_gave"),
-               high_gave.label("high_gave"), func.max(hr.created_at).label("last_at"))
+               high_gave.label("high_gave"), func.max(hr.created_at).label("last_at"),
+               func.min(hr.created_at).label("first_at"))
         .where(*in_window, hr.helper_id.is_not(None), hr.receiver_id.is_not(None),
                hr.helper_id != hr.receiver_id)
         .group_by(low, high)
@@ -89,6 +91,7 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     if workspace.guests != GUESTS_FULL:  # guests are never nudged unless treated like everyone
         not_nudged.append(Member.is_guest.is_(True))
     conditions = [
+        *_timely(pairs.c.first_at, pairs.c.last_at, workspace, now, postgres),
         passed_on < workspace.forward_min,
         ~_member_where(team, receiver, or_(*not_nudged)),
         ~_member_where(team, helper, or_(Member.deleted.is_(True), Member.is_bot.is_(True))),
@@ -114,6 +117,33 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     ).all()
     return [OneSided(team, h, r, int(n), _aware(last), int(given))
             for h, r, n, last, given in rows]
+
+
+# -- when a suggestion may come (PRODUCT.md §4, §4c) --------------------------------------------
+# Not hard on the heels of help: the latest help between the two (either way) at least
+# `one_sided_quiet_days` ago; and not for a burst: the help spread over at least
+# `one_sided_spread_days` (so never help given on a single day). It doesn't have to be now.
+
+def _timely(first_at: ColumnElement[Any], last_at: ColumnElement[Any], workspace: Workspace,
+            now: datetime, postgres: bool) -> list[ColumnElement[bool]]:
+    """The timing clause of a one-sided pair, on its first and latest help between the two."""
+    quiet_since = now - timedelta(days=workspace.one_sided_quiet_days)
+    return [last_at <= quiet_since,
+            _days_between(first_at, last_at, postgres) >= max(1, workspace.one_sided_spread_days)]
+
+
+def _days_between(first: ColumnElement[Any], last: ColumnElement[Any],
+                  postgres: bool) -> ColumnElement[Any]:
+    if postgres:
+        return func.extract("epoch", last - first) / 86400.0
+    return func.julianday(last) - func.julianday(first)
+
+
+def timely(workspace: Workspace, first_at: datetime, last_at: datetime, now: datetime) -> bool:
+    """The same clause in Python, checked again just before a suggestion goes out."""
+    spread = timedelta(days=max(1, workspace.one_sided_spread_days))
+    return (last_at <= now - timedelta(days=workspace.one_sided_quiet_days)
+            and last_at - first_at >= spread)
 
 
 def _not_self(hr: type[HelpRecord]) -> ColumnElement[bool]:
@@ -146,7 +176,8 @@ def _nudged_since(team: str, recipient: ColumnElement[Any], subject: ColumnEleme
 
 def still_one_sided(session: Session, workspace: Workspace, helper_id: str, receiver_id: str,
                     now: datetime) -> bool:
-    """Checked again just before a nudge goes out: the receiver may have given back since."""
+    """Checked again just before a nudge goes out: the receiver may have given back since, the
+    help may have been taken back, or the helper may have helped again just now."""
     start = window_start(workspace, now)
     hr = HelpRecord
     base = [hr.team_id == workspace.team_id, hr.status == "confirmed", hr.created_at >= start,
@@ -155,9 +186,12 @@ def still_one_sided(session: Session, workspace: Workspace, helper_id: str, rece
         *base, hr.helper_id == receiver_id, hr.receiver_id == helper_id).limit(1))
     if gave_back:
         return False
-    received = session.scalar(select(func.count()).select_from(hr).where(
-        *base, hr.helper_id == helper_id, hr.receiver_id == receiver_id)) or 0
-    if received < workspace.one_sided_min:
+    received, first_at, last_at = session.execute(select(
+        func.count(), func.min(hr.created_at), func.max(hr.created_at)).select_from(hr).where(
+        *base, hr.helper_id == helper_id, hr.receiver_id == receiver_id)).one()
+    if (received or 0) < workspace.one_sided_min or first_at is None or last_at is None:
+        return False
+    if not timely(workspace, _aware(first_at), _aware(last_at), now):
         return False
     return passed_on(session, workspace, receiver_id, now) < workspace.forward_min
 

@@ -38,6 +38,10 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     "ask_expiry_days": (2, 365, "Ask expiry"),
     "over_giver_people": (2, 500, "“Helped many people”"),
     "over_giver_back_max": (0, 100, "“Heard back from few”"),
+    "one_sided_spread_days": (1, 90, "The spread of help before a suggestion"),
+    "one_sided_quiet_days": (0, 30, "The quiet days after help"),
+    "ask_again_days": (1, 365, "The pause after a “not now”"),
+    "question_gap_days": (1, 14, "The gap between questions"),
 }
 
 
@@ -67,6 +71,10 @@ class WorkspaceConfig:
     ask_expiry_days: int
     over_giver_people: int
     over_giver_back_max: int
+    one_sided_spread_days: int
+    one_sided_quiet_days: int
+    ask_again_days: int
+    question_gap_days: int
     # How guests take part (None: the form did not say; the setting is kept as it is).
     guests: str | None = None
     # Shown, never edited: the channel Mutual found private and was not invited to.

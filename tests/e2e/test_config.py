@@ -31,6 +31,10 @@ GOOD = {
     "cfg_ask_expiry_days": {"type": "number_input", "value": "30"},
     "cfg_over_giver_people": {"type": "number_input", "value": "8"},
     "cfg_over_giver_back_max": {"type": "number_input", "value": "1"},
+    "cfg_one_sided_spread": {"type": "number_input", "value": "10"},
+    "cfg_one_sided_quiet": {"type": "number_input", "value": "2"},
+    "cfg_ask_again": {"type": "number_input", "value": "20"},
+    "cfg_question_gap": {"type": "number_input", "value": "2"},
 }
 
 
@@ -92,6 +96,8 @@ def test_valid_settings_are_saved(mutual, db):
     assert ws.digest_enabled is False and ws.thank_emoji == "pray,tada"
     assert (ws.window_days, ws.one_sided_min, ws.intro_expiry_days) == (30, 2, 6)
     assert (ws.forward_min, ws.followup_days, ws.intro_followup_days) == (3, 10, 21)
+    assert (ws.one_sided_spread_days, ws.one_sided_quiet_days, ws.ask_again_days,
+            ws.question_gap_days) == (10, 2, 20, 2)
 
 
 def test_errors_are_shown_in_the_modal_and_nothing_is_saved(mutual, db):

@@ -12,9 +12,11 @@ from bot.db.models import Workspace
 from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.blockkit import assert_valid_message, assert_valid_view
-from tests.support.nudging import buttons, jobs_runner, nudge_rows
+from tests.support.nudging import buttons, jobs_runner, nudge_rows, thank_over_weeks
 
 DAY = timedelta(days=1)
+LATER = START + 17 * DAY  # help a week apart from START, then three quiet days
+NOTES = ("the review", "the pairing", "the on-call cover")
 
 
 @pytest.fixture
@@ -62,14 +64,13 @@ def test_a_receiver_who_passes_it_on_is_not_nudged_and_sees_it_in_words(mutual, 
 
 
 def test_one_who_does_not_is_nudged_with_pass_it_on_in_the_words(mutual, slack, db, jobs):
-    for note in ("the review", "the pairing", "the on-call cover"):
-        thank(mutual, "UALICE", "UBOB", note)
+    thank_over_weeks(mutual, "UALICE", "UBOB", NOTES, START)
     thank(mutual, "UCAROL", "UALICE", "the SQL migration")  # once: not yet passing it on
     # Carol, whom Alice has helped, is asking for help: a way to pass it on.
     assert mutual.post(p.command("/ask", "Anyone free to pair on the index rebuild?",
                                  user="UCAROL", channel="CGENERAL")).status == 200
     mutual.settle()
-    jobs(START + DAY)
+    jobs(LATER)
     [nudge] = suggestions(slack)
     assert_valid_message(nudge)
     assert "or pass on to someone else?" in nudge["text"]
@@ -81,10 +82,9 @@ def test_one_who_does_not_is_nudged_with_pass_it_on_in_the_words(mutual, slack, 
 
 
 def test_passing_it_on_before_the_suggestion_goes_out_calls_it_off(mutual, slack, db, jobs):
-    mutual.clock.set(START + 4 * DAY + timedelta(hours=8))  # Friday 18:00 in London
-    for note in ("the review", "the pairing", "the on-call cover"):
-        thank(mutual, "UALICE", "UBOB", note)
-    jobs(START + 4 * DAY + timedelta(hours=8))
+    friday_evening = START + 4 * DAY + timedelta(hours=8)  # Friday 18:00 in London
+    thank_over_weeks(mutual, "UALICE", "UBOB", NOTES, friday_evening - 17 * DAY)
+    jobs(friday_evening)
     [row] = nudge_rows(db, kind="one_sided")
     assert row.status == "pending", "held for Monday morning"
     thank(mutual, "UCAROL", "UALICE", "the SQL migration")
@@ -96,12 +96,11 @@ def test_passing_it_on_before_the_suggestion_goes_out_calls_it_off(mutual, slack
 
 
 def test_forward_min_is_the_workspaces(mutual, slack, db, jobs):
-    for note in ("the review", "the pairing", "the on-call cover"):
-        thank(mutual, "UALICE", "UBOB", note)
+    thank_over_weeks(mutual, "UALICE", "UBOB", NOTES, START)
     thank(mutual, "UCAROL", "UALICE", "the SQL migration")
     thank(mutual, "UERIN", "UALICE", "the offsite plan")
     with db.session() as s:
         s.get(Workspace, "T0001").forward_min = 3
     assert "Passing it on" not in me(mutual)
-    jobs(START + DAY)
+    jobs(LATER)
     assert len(suggestions(slack)) == 1

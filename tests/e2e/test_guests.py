@@ -20,6 +20,8 @@ from tests.support.nudging import buttons, jobs_runner, nudge_rows
 from tests.support.slack_double import TEAM, person
 
 DAY = timedelta(days=1)
+WEEK = 7 * DAY
+LATER = START + 17 * DAY  # help a week apart from START, then three quiet days
 FRIDAY_4PM = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # the summary's default moment
 
 
@@ -57,13 +59,13 @@ def suggestions(slack, user):
 
 
 def test_by_default_a_guest_thanks_and_is_thanked_but_is_never_nudged(mutual, slack, db, jobs):
-    for note in ("the review", "the pairing", "the on-call cover"):
+    for week, note in enumerate(("the review", "the pairing", "the on-call cover")):
+        mutual.clock.set(START + week * WEEK)  # help spread over two weeks
         assert "Noted" in thank(mutual, "UGUEST", "UBOB", note)  # Bob keeps helping the guest
         assert "Noted" in thank(mutual, "USINGLE", "UBOB", note)
-    assert "Noted" in thank(mutual, "UALICE", "UGUEST")  # a guest can be thanked
-    for note in ("the review", "the pairing", "the on-call cover"):
         thank(mutual, "UCAROL", "UBOB", note)  # a member in the same spot, for contrast
-    jobs(START + DAY)
+    assert "Noted" in thank(mutual, "UALICE", "UGUEST")  # a guest can be thanked
+    jobs(LATER)
     assert suggestions(slack, "UGUEST") == [] and suggestions(slack, "USINGLE") == []
     assert len(suggestions(slack, "UCAROL")) == 1
     # The guest Mutual knew was never planned; the one it learnt of only when about to send
@@ -89,9 +91,10 @@ def test_treated_like_everyone_a_guest_is_nudged(mutual, slack, db, jobs):
     with db.session() as s:
         assert s.get(Workspace, TEAM).guests == "full"
 
-    for note in ("the review", "the pairing", "the on-call cover"):
+    for week, note in enumerate(("the review", "the pairing", "the on-call cover")):
+        mutual.clock.set(START + week * WEEK)
         thank(mutual, "UGUEST", "UBOB", note)
-    jobs(START + DAY)
+    jobs(LATER)
     [nudge] = suggestions(slack, "UGUEST")
     assert_valid_message(nudge)
     assert "<@UBOB>" in json.dumps(nudge)

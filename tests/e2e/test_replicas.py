@@ -145,6 +145,17 @@ def home_of(slack: SlackDouble, port: int, user: str, after: int) -> str:
     return json.dumps(views[-1]["view"])
 
 
+def spread_over_weeks(db: Any) -> None:
+    """The help just recorded, moved back to a week apart and a few days ago: a suggestion to
+    give back needs help spread over two weeks and a few quiet days (PRODUCT.md §4)."""
+    with db.session() as s:
+        seen: dict[tuple[str | None, str | None], int] = {}
+        for record in s.scalars(select(HelpRecord).order_by(HelpRecord.id.desc())):
+            n = seen[(record.helper_id, record.receiver_id)] = seen.get(
+                (record.helper_id, record.receiver_id), -1) + 1
+            record.created_at = record.created_at - timedelta(days=4 + 7 * n)
+
+
 def next_weekday_noon() -> str:
     day = datetime.now(UTC).date() + timedelta(days=1)
     while day.weekday() >= 5:
@@ -176,6 +187,7 @@ def test_two_replicas_agree_on_nudge_settings_and_installs(tmp_path: Path, slack
                 for port in ports:
                     assert "Noted" in thanks_text(port, helper, user=receiver)
                 ports.reverse()
+            spread_over_weeks(db)
 
             # Alice turns suggestions off through A: B's Home tab for her says so at once.
             post(a_port, p.command("/mutual", "nudges off", user="UALICE"))

@@ -11,11 +11,16 @@ import pytest
 from bot import constants as ids
 from bot.db.models import Ask, AskOffer, Member, MutedPair
 from tests.conftest import START
+from tests.support import nudging
 from tests.support import payloads as p
 from tests.support.db_read import records
 from tests.support.nudging import buttons, jobs_runner, nudge_rows, text_of
 
 DAY = timedelta(days=1)
+WEEK = 7 * DAY
+# Help spread over two weeks (START, +1 week, +2 weeks), and quiet for three days since: when
+# a suggestion to give back may come (PRODUCT.md §4).
+LATER = START + 17 * DAY
 
 
 @pytest.fixture
@@ -28,6 +33,10 @@ def thank(mutual, receiver, helper, note):
     reply = mutual.post(p.command("/thanks", f"<@{helper}> for {note}", user=receiver))
     assert reply.status == 200, reply.body
     mutual.settle()
+
+
+def thank_over_weeks(mutual, receiver, helper, notes, start=START):
+    nudging.thank_over_weeks(mutual, receiver, helper, notes, start)
 
 
 def press(mutual, action_id, value, user="UALICE", ts="1700000001.000100"):
@@ -54,12 +63,13 @@ def member(db, user="UALICE"):
 
 
 def test_thanks_over_http_then_a_later_run_nudges_privately(mutual, slack, db, jobs):
-    thank(mutual, "UALICE", "UBOB", "the code review")
-    thank(mutual, "UALICE", "UBOB", "pairing on the migration")
-    jobs(START + DAY)
+    thank_over_weeks(mutual, "UALICE", "UBOB", ["the code review", "pairing on the migration"])
+    jobs(START + 10 * DAY)
     assert nudges_to(slack, "UALICE") == []  # twice is not a pattern
+    mutual.clock.set(START + 2 * WEEK)
     thank(mutual, "UALICE", "UBOB", "covering my on-call shift")
-    result = jobs(START + DAY)
+    assert jobs(START + 16 * DAY)["one_sided_nudges"] == 0  # not hard on the heels of help
+    result = jobs(LATER)
     assert result["one_sided_nudges"] == 1
 
     [dm] = nudges_to(slack, "UALICE")
@@ -74,21 +84,20 @@ def test_thanks_over_http_then_a_later_run_nudges_privately(mutual, slack, db, j
     assert nudges_to(slack, "UBOB") == []  # the helper is never told
 
     # Running again — the same day, the next, within the week — sends nothing more.
-    for later in (START + DAY, START + 2 * DAY, START + 7 * DAY):
+    for later in (LATER, LATER + DAY, LATER + 6 * DAY):
         jobs(later)
     assert len(nudges_to(slack, "UALICE")) == 1
 
 
 def test_the_nudge_points_to_the_helpers_ask_and_an_offer_from_it_says_only_i_can_help(
         mutual, slack, db, jobs):
-    for note in ("the code review", "pairing", "the on-call shift"):
-        thank(mutual, "UALICE", "UBOB", note)
+    thank_over_weeks(mutual, "UALICE", "UBOB", ("the code review", "pairing", "the on-call shift"))
     assert mutual.post(p.command("/ask", "Who can review my Terraform change?", user="UBOB",
                                  channel="CGENERAL")).status == 200
     mutual.settle()
     with db.session() as s:
         ask_id = s.query(Ask).one().id
-    jobs(START + DAY)
+    jobs(LATER)
     [dm] = nudges_to(slack, "UALICE")
     assert "<@UBOB> is asking for help with:" in text_of(dm)
     assert "Who can review my Terraform change?" in text_of(dm)
@@ -136,58 +145,53 @@ def test_nudge_thank_and_helped_open_the_modals_for_that_person(mutual, slack):
 
 
 def test_snooze_button_pauses_the_next_nudges(mutual, slack, db, jobs):
-    for note in ("a", "b", "c"):
-        thank(mutual, "UALICE", "UBOB", note)
-    jobs(START + DAY)
+    thank_over_weeks(mutual, "UALICE", "UBOB", ("a", "b", "c"))
+    jobs(LATER)
     assert len(nudges_to(slack, "UALICE")) == 1
 
     press(mutual, ids.NUDGE_SNOOZE, "30", ts="1700000009.000100")
-    assert member(db).snoozed_until == START + DAY + 30 * DAY
+    assert member(db).snoozed_until == LATER + 30 * DAY
     [update] = slack.calls_to("chat.update")
     assert update["ts"] == "1700000009.000100" and "Snoozed" in update["text"]
     assert buttons(update) == {}  # the buttons are gone
 
-    for note in ("x", "y", "z"):
-        thank(mutual, "UALICE", "UCAROL", note)
-    jobs(START + 9 * DAY)  # past the person cooldown, but snoozed
-    jobs(START + 30 * DAY)
+    thank_over_weeks(mutual, "UALICE", "UCAROL", ("x", "y", "z"), start=LATER)
+    jobs(LATER + 19 * DAY)  # past the person cooldown, but snoozed
+    jobs(LATER + 29 * DAY)
     assert len(nudges_to(slack, "UALICE")) == 1
-    jobs(START + 31 * DAY + timedelta(minutes=1))  # snooze over
+    jobs(LATER + 32 * DAY)  # snooze over (a Monday)
     latest = nudges_to(slack, "UALICE")[-1]
     assert len(nudges_to(slack, "UALICE")) == 2 and "<@UCAROL>" in latest["text"]
 
 
 def test_mute_pair_button_stops_nudges_about_that_person_only(mutual, slack, db, jobs):
-    for note in ("a", "b", "c"):
-        thank(mutual, "UALICE", "UBOB", note)
-    jobs(START + DAY)
+    thank_over_weeks(mutual, "UALICE", "UBOB", ("a", "b", "c"))
+    jobs(LATER)
     press(mutual, ids.NUDGE_MUTE_PAIR, "UBOB")
     with db.session() as s:
         assert s.get(MutedPair, ("T0001", "UALICE", "UBOB")) is not None
     assert "won't suggest anything about <@UBOB>" in slack.calls_to("chat.update")[0]["text"]
 
     thank(mutual, "UALICE", "UBOB", "d")
-    jobs(START + 42 * DAY)  # a Monday, past both cooldowns
+    jobs(LATER + 35 * DAY)  # a Thursday, past both cooldowns
     assert len(nudges_to(slack, "UALICE")) == 1
     assert nudge_rows(db, subject="UBOB", status="pending") == []
-    for note in ("x", "y", "z"):
-        thank(mutual, "UALICE", "UCAROL", note)
-    jobs(START + 43 * DAY)
+    thank_over_weeks(mutual, "UALICE", "UCAROL", ("x", "y", "z"), start=LATER + 35 * DAY)
+    jobs(LATER + 53 * DAY)  # a Monday, once Carol's help has had its quiet days
     assert "<@UCAROL>" in nudges_to(slack, "UALICE")[-1]["text"]
 
 
 def test_nudges_off_and_on(mutual, slack, db, jobs):
-    for note in ("a", "b", "c"):
-        thank(mutual, "UALICE", "UBOB", note)
+    thank_over_weeks(mutual, "UALICE", "UBOB", ("a", "b", "c"))
     reply = mutual_command(mutual, "nudges off")
     assert "Nudges are off" in reply["text"]
     assert member(db).nudges_enabled is False
-    jobs(START + DAY)
+    jobs(LATER)
     assert nudges_to(slack, "UALICE") == []
 
     reply = mutual_command(mutual, "nudges on")
     assert "Nudges are on" in reply["text"]
-    jobs(START + 2 * DAY)
+    jobs(LATER + DAY)
     assert len(nudges_to(slack, "UALICE")) == 1
 
 

@@ -26,7 +26,9 @@ def one_sided(db) -> None:
     with db.session() as s:
         workspace(s, START)
         member(s, "UALICE", START)
-        helped(s, "UBOB", "UALICE", START - days(2), times=3, note="the launch review")
+        # Help spread over two weeks; only the latest has a note (no "how did it go?" yet).
+        helped(s, "UBOB", "UALICE", START - days(17), times=2, spread=days(0))
+        helped(s, "UBOB", "UALICE", START - days(3), note="the launch review")
 
 
 def test_jobs_run_now_plans_and_delivers_once(tmp_path: Path, slack: SlackDouble, db) -> None:
@@ -128,7 +130,7 @@ def test_two_runners_started_together_send_each_nudge_once(tmp_path: Path, slack
         workspace(s, START)
         for i in range(30):
             member(s, f"UR{i:03d}", START)
-            helped(s, f"UH{i:03d}", f"UR{i:03d}", START - days(2), times=3)
+            helped(s, f"UH{i:03d}", f"UR{i:03d}", START - days(3), times=3)
     command = [*mutual_command(), "jobs", "run", "--now", "2026-11-17T10:00:00Z"]
     procs = [subprocess.Popen(command, env=clean_env(env(slack, db.url)), cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -37,15 +37,37 @@ def member(session: Session, user: str, now: datetime, team: str = TEAM, tz_offs
     return row
 
 
+# Help given several times is spread over this long by default, ending at `at`: a suggestion
+# to give back needs help spread over two weeks (PRODUCT.md §4).
+SPREAD = timedelta(days=14)
+
+
 def helped(session: Session, helper: str, receiver: str, at: datetime, times: int = 1,
            team: str = TEAM, status: str = "confirmed", note: str = "", source: str = "command",
-           expires_at: datetime | None = None) -> list[HelpRecord]:
+           expires_at: datetime | None = None, spread: timedelta = SPREAD) -> list[HelpRecord]:
+    """`times` records, the first `spread` before `at`, the rest evenly after it."""
+    moments = [at - spread * (times - 1 - i) / (times - 1) if times > 1 else at
+               for i in range(times)]
     rows = [HelpRecord(team_id=team, helper_id=helper, receiver_id=receiver, source=source,
-                       status=status, note=note, created_at=at, updated_at=at,
-                       expires_at=expires_at) for _ in range(times)]
+                       status=status, note=note, created_at=when, updated_at=when,
+                       expires_at=expires_at) for when in moments]
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def thank_over_weeks(mutual: Any, receiver: str, helper: str, notes: Any,
+                     start: datetime) -> None:
+    """`/thanks` over HTTP once a week from `start`, one note each; the app's clock is left at
+    the last one. Help spread like this, then quiet for three days, may bring a suggestion to
+    give back (PRODUCT.md §4)."""
+    from tests.support import payloads
+
+    for week, note in enumerate(notes):
+        mutual.clock.set(start + timedelta(weeks=week))
+        reply = mutual.post(payloads.command("/thanks", f"<@{helper}> for {note}", user=receiver))
+        assert reply.status == 200, reply.body
+        mutual.settle()
 
 
 def nudge_rows(db: Database, **where: Any) -> list[OutboxItem]:

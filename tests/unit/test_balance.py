@@ -7,10 +7,17 @@ import pytest
 from bot.db.models import MutedPair
 from bot.services.balance import one_sided_pairs, recent_notes, still_one_sided
 from tests.conftest import START
-from tests.support.nudging import add_nudge, days, helped, member, workspace
+from tests.support import nudging
+from tests.support.nudging import add_nudge, days, helped, member
 
 NOW = START
 SECOND = timedelta(seconds=1)
+
+
+def workspace(session, now, **settings):
+    """The timing rule (help spread over days, none just now) has its own tests at the end;
+    the others look at one rule each with no quiet days after help."""
+    return nudging.workspace(session, now, **{"one_sided_quiet_days": 0, **settings})
 
 
 def pairs(session, ws=None, now=NOW, **kw):
@@ -180,8 +187,8 @@ def test_a_nudge_still_to_go_out_counts_for_the_cooldown(session, status, blocke
 
 def test_still_one_sided_and_notes(session):
     ws = workspace(session, NOW)
-    helped(session, "UBOB", "UALICE", NOW - days(3), note="the code review")
-    helped(session, "UBOB", "UALICE", NOW - days(2), note="")
+    helped(session, "UBOB", "UALICE", NOW - days(20), note="the code review")
+    helped(session, "UBOB", "UALICE", NOW - days(10), note="")
     helped(session, "UBOB", "UALICE", NOW - days(1), note="pairing on the migration")
     assert still_one_sided(session, ws, "UBOB", "UALICE", NOW)
     assert recent_notes(session, ws.team_id, "UBOB", "UALICE", NOW - days(90)) == [
@@ -224,5 +231,53 @@ def test_passing_it_on_counts_only_inside_the_window_and_only_confirmed_help(ses
     helped(session, "UALICE", "UCAROL", NOW - days(1), times=2, status="pending")
     helped(session, "UALICE", "UCAROL", NOW - days(1), times=2, status="retracted")
     assert pairs(session, ws) == [("UBOB", "UALICE", 3)]
-    helped(session, "UALICE", "UERIN", NOW - days(90), times=2)
+    helped(session, "UALICE", "UERIN", NOW - days(90), times=2, spread=timedelta(0))
+    assert pairs(session, ws) == []
+
+
+# -- when a suggestion may come: help spread over days, none between the two just now ----------
+
+def timed(session, **settings):
+    return nudging.workspace(session, NOW, **settings)
+
+
+@pytest.mark.parametrize(("spread", "found"), [(days(14) - SECOND, False), (days(14), True),
+                                               (days(20), True)])
+def test_help_must_be_spread_over_two_weeks(session, spread, found):
+    ws = timed(session)
+    helped(session, "UBOB", "UALICE", NOW - days(3), times=3, spread=spread)
+    assert pairs(session, ws) == ([("UBOB", "UALICE", 3)] if found else [])
+    assert still_one_sided(session, ws, "UBOB", "UALICE", NOW) is found
+
+
+def test_never_for_help_given_on_a_single_day(session):
+    ws = timed(session, one_sided_spread_days=1)
+    helped(session, "UBOB", "UALICE", NOW - days(5), times=6, spread=timedelta(hours=3))
+    assert pairs(session, ws) == []
+    assert not still_one_sided(session, ws, "UBOB", "UALICE", NOW)
+
+
+@pytest.mark.parametrize(("latest", "found"), [(days(3) - SECOND, False), (days(3), True)])
+def test_the_latest_help_at_least_three_days_ago(session, latest, found):
+    ws = timed(session)
+    helped(session, "UBOB", "UALICE", NOW - latest, times=3)
+    assert pairs(session, ws) == ([("UBOB", "UALICE", 3)] if found else [])
+    assert still_one_sided(session, ws, "UBOB", "UALICE", NOW) is found
+
+
+def test_help_just_now_holds_a_suggestion_back_until_it_is_quiet_again(session):
+    ws = timed(session)
+    helped(session, "UBOB", "UALICE", NOW - days(10), times=3)
+    assert still_one_sided(session, ws, "UBOB", "UALICE", NOW)
+    helped(session, "UBOB", "UALICE", NOW - days(1))  # Bob helped again yesterday
+    assert pairs(session, ws) == []
+    assert not still_one_sided(session, ws, "UBOB", "UALICE", NOW)
+    assert pairs(session, ws, now=NOW + days(2)) == [("UBOB", "UALICE", 4)]
+
+
+def test_the_timing_is_a_workspace_setting(session):
+    ws = timed(session, one_sided_spread_days=5, one_sided_quiet_days=1)
+    helped(session, "UBOB", "UALICE", NOW - days(1), times=3, spread=days(5))
+    assert pairs(session, ws) == [("UBOB", "UALICE", 3)]
+    ws.one_sided_spread_days = 6
     assert pairs(session, ws) == []

@@ -17,6 +17,8 @@ GOOD = {
     "forward_min": "2", "followup_days": "14", "intro_followup_days": "21",
     "offer_reminder_days": "3", "ask_suggest_days": "3", "ask_expiry_days": "30",
     "over_giver_people": "8", "over_giver_back_max": "1",
+    "one_sided_spread_days": "14", "one_sided_quiet_days": "3", "ask_again_days": "30",
+    "question_gap_days": "1",
 }
 
 

@@ -45,7 +45,7 @@ def one_nudge(db, recipient="UALICE", due=NOW, tz_offset=0, known=True, **fields
         workspace(s, NOW)
         if known:
             member(s, recipient, NOW, tz_offset=tz_offset)
-        helped(s, "UBOB", recipient, NOW - days(1), times=3, note="the launch review")
+        helped(s, "UBOB", recipient, NOW - days(4), times=3, note="the launch review")
         add_nudge(s, f"one_sided:{recipient}", recipient, due, NOW,
                   payload={"helper": "UBOB", "count": 3, "window_days": 90,
                            "notes": ["the launch review"]}, **fields)
@@ -248,7 +248,7 @@ def test_run_all_twice_sends_once(db, slack, clients):
     with db.session() as s:
         workspace(s, NOW)
         member(s, "UALICE", NOW)
-        helped(s, "UBOB", "UALICE", NOW - days(2), times=3)
+        helped(s, "UBOB", "UALICE", NOW - days(3), times=3)
     first = run_all(db, NOW, clients, timer=FakeTimer())
     second = run_all(db, NOW, clients, timer=FakeTimer())
     assert first["one_sided_nudges"] == 1 and second["one_sided_nudges"] == 0
@@ -459,7 +459,7 @@ def test_a_failing_job_is_reported_and_the_others_still_run(db, slack, clients, 
     with db.session() as s:
         workspace(s, NOW)
         member(s, "UALICE", NOW)
-        helped(s, "UBOB", "UALICE", NOW - days(2), times=3)
+        helped(s, "UBOB", "UALICE", NOW - days(3), times=3)
     results = run_all(db, NOW, clients, timer=FakeTimer())
     assert results["claim_reminders"] == "failed: RuntimeError: boom"
     assert results["one_sided_nudges"] == 1 and len(slack.dms_to("UALICE")) == 1
@@ -474,7 +474,7 @@ def test_the_scheduler_runs_each_job_under_its_id_as_of_the_clock(db, slack, cli
     with db.session() as s:
         workspace(s, NOW)
         member(s, "UALICE", NOW)
-        helped(s, "UBOB", "UALICE", NOW - days(2), times=3)
+        helped(s, "UBOB", "UALICE", NOW - days(3), times=3)
     clock.set(NOW + days(1))
     for job in jobs:  # what each tick does, without waiting for it
         job.func(*job.args)

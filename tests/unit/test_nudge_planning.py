@@ -66,8 +66,8 @@ def test_uninstalled_workspaces_are_not_planned_for(db):
 def test_one_sided_payload_names_the_help(db):
     with db.session() as s:
         workspace(s, NOW)
-        helped(s, "UBOB", "UALICE", NOW - days(3), note="the code review")
-        helped(s, "UBOB", "UALICE", NOW - days(2), times=2)
+        helped(s, "UBOB", "UALICE", NOW - days(20), note="the code review")
+        helped(s, "UBOB", "UALICE", NOW - days(3), times=2)
         helped(s, "UALICE", "UCAROL", NOW - days(2))  # passed on once: not yet `forward_min`
     assert plan_one_sided(db, NOW) == 1
     [row] = nudge_rows(db)

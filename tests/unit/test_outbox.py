@@ -215,7 +215,7 @@ def test_two_planners_at_once_write_one_row_per_message(db):
     with db.session() as s:
         workspace(s, NOW)
         for i in range(20):
-            helped(s, f"UH{i:02d}", f"UR{i:02d}", NOW - days(1), times=3)
+            helped(s, f"UH{i:02d}", f"UR{i:02d}", NOW - days(3), times=3)
             helped(s, f"UR{i:02d}", f"UH{i:02d}", NOW - days(4), source="claim", status="pending")
     barrier = threading.Barrier(2)
     results = []
