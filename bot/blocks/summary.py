@@ -1,18 +1,18 @@
-"""The weekly team summary and the channel digest: aggregates under the privacy floor, warm,
-and never a ranking. Only introducers whose intros connected, and the people in intros still
-waiting for a reply, are named."""
+"""The weekly team summary and the channel digest: counts under the privacy floor, warm, never
+a ranking, and naming nobody (PRODUCT.md §4c; the deliverer refuses a channel post that
+names anyone). Introducers whose intros connected are thanked in a DM of their own."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.kit import Block, context, escape, join_people, mention, message, section
-from bot.blocks.me import bulleted, cap_blocks
+from bot.blocks.kit import Block, context, escape, message, section
+from bot.blocks.me import cap_blocks
 from bot.services.concentration import Concentration
-from bot.services.summary import PRIVACY_FLOOR, ChannelDigest, Figure, Period, TeamSummary, Waiting
+from bot.services.summary import PRIVACY_FLOOR, ChannelDigest, Figure, Period, TeamSummary
 
-CREDIT_MAX = 20
-WAITING_MAX = 15
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                9: "nine", 10: "ten"}
 
 
 def period_words(period: Period) -> str:
@@ -57,12 +57,6 @@ def build_team_summary(summary: TeamSummary, ephemeral: bool = False) -> dict[st
             blocks.append(context("One-way is often just *not yet*: it becomes two-way when "
                                   "help goes back the other way — a hand with an ask, a review, "
                                   "an introduction."))
-    if summary.credited:
-        shown = summary.credited[:CREDIT_MAX]
-        more = len(summary.credited) - len(shown)
-        names = join_people(shown) + (f" and {more} more" if more > 0 else "")
-        blocks.append(section(f":handshake: *Thank you, connectors:* {names} — "
-                              "your introductions turned into conversations this week."))
     if not summary.anything_shown:
         blocks.append(section("A quiet week — or a small one. Figures appear once at least "
                               f"{PRIVACY_FLOOR} people are part of them."))
@@ -91,32 +85,23 @@ def share_words(share: float) -> str:
 
 
 def concentration_line(figure: Concentration | None) -> str | None:
-    """"A fifth of the people gave two thirds of the help" — never who; only where at least
-    the privacy floor of people are involved."""
-    if figure is None or figure.people < PRIVACY_FLOOR or not figure.help:
+    """"Half the people gave two thirds of the help" — never who, and only where each side of
+    the share (those who gave it, everyone else) has at least the privacy floor of people: a
+    share of a small team picks out the few it describes."""
+    if figure is None or not figure.help:
+        return None
+    if min(figure.top_people, figure.people - figure.top_people) < PRIVACY_FLOOR:
         return None
     people, given = share_words(figure.people_share), share_words(figure.help_share)
     return f"{people[0].upper()}{people[1:]} of the people gave {given} of the help"
 
 
-def _waiting_line(intro: Waiting) -> str:
-    if intro.status == "open":
-        return (f"{mention(intro.a_id)} and {mention(intro.b_id)} (introduced by "
-                f"{mention(intro.introducer_id)}) — the group chat is ready for a first hello.")
-    return (f"{mention(intro.a_id)} and {mention(intro.b_id)} (introduced by "
-            f"{mention(intro.introducer_id)}) — waiting to hear back.")
-
-
 def build_digest(digest: ChannelDigest) -> dict[str, Any]:
     words = period_words(digest.period)
     blocks: list[Block] = [section(f":mailbox_with_mail: *This week's Mutual digest* · {words}")]
-    if digest.waiting:
-        lines = [_waiting_line(i) for i in digest.waiting]
-        blocks.append(section(f"*Introductions waiting for a reply ({len(digest.waiting)})*\n"
-                              + bulleted(lines, WAITING_MAX)))
-        blocks.append(context("If one of these is yours, a quick reply — even “not now” — "
-                              "helps everyone."))
     figures = _lines(
+        _count(digest.waiting, "introduction is waiting for a reply",
+               "introductions are waiting for a reply"),
         _count(digest.new_two_way, "relationship became two-way this week",
                "relationships became two-way this week"),
         _count(digest.one_sided, "relationship is one-sided for now",
@@ -124,12 +109,27 @@ def build_digest(digest: ChannelDigest) -> dict[str, Any]:
     )
     if figures:
         blocks.append(section("\n".join(f"• {line}" for line in figures)))
-    if digest.empty:
-        blocks.append(section("Nothing is waiting on anyone this week. :sparkles:"))
-    blocks.append(context(f"Counts appear only where at least {PRIVACY_FLOOR} people are "
-                          "involved; nobody's one-sided relationships are ever named."))
-    text = f"This week's Mutual digest ({words}): {len(digest.waiting)} introductions waiting for a reply."
+    if digest.waiting.shown and digest.waiting.value:
+        blocks.append(context("If one of them is yours, your DMs from Mutual have it — a reply, "
+                              "even “not now”, is always welcome."))
+    if not figures:
+        blocks.append(section("A quiet week — or a small one. Counts appear once at least "
+                              f"{PRIVACY_FLOOR} people are part of them."))
+    blocks.append(context(f"Counts only, and only where at least {PRIVACY_FLOOR} people are "
+                          "involved: nobody is named, here or anywhere else."))
+    text = f"This week's Mutual digest ({words})" + (
+        ": " + "; ".join(line.replace("*", "") for line in figures) if figures else "")
     return message(text, cap_blocks(blocks))
+
+
+def build_connector_thanks(period: Period, connected: int) -> dict[str, Any]:
+    """To an introducer whose introductions connected this week: privately."""
+    made = ("An introduction you made" if connected == 1
+            else f"{NUMBER_WORDS.get(connected, f'{connected:,}').capitalize()} introductions you made")
+    text = (f"{made} turned into {'a conversation' if connected == 1 else 'conversations'} this "
+            "week — thank you for connecting people.")
+    return message(text, [section(f":handshake: {text}"),
+                          context(f"The week of {period_words(period)}. Only you can see this.")])
 
 
 def build_summary_posting(channel_id: str, with_chart: bool) -> dict[str, Any]:

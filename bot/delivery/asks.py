@@ -16,6 +16,7 @@ from bot.services import asks, outbox
 from bot.services.ask_posts import ASK_GROUP, ASK_POST, ASK_REFRESH, post_key
 from bot.services.asks import UNDER_WAY
 from bot.services.delivery import Outgoing, sent_at
+from bot.services.tact import mentioned_in
 from bot.slack.sender import SENT, Outcome, in_channel, open_conversation, post_message, update_message
 
 
@@ -28,6 +29,15 @@ def _post(r: Rendering) -> Call:
     if state is None or not state.ask.is_open or not state.ask.channel_id:
         raise Skip("the ask closed before it was posted")
     return {"channel": state.ask.channel_id, **build_ask_post(state)}
+
+
+def _named_by_choice(r: Rendering, call: Call) -> list[str]:
+    """The ask's post names the asker, who posted it, the people they say helped, and whoever
+    they named in their own words — nobody else (bot.services.tact)."""
+    state = asks.post_state(r.session, r.row.team_id, _ask_id(r.row))
+    if state is None:
+        return []
+    return [state.ask.asker_id, *state.helpers, *mentioned_in(state.ask.text)]
 
 
 def _send_post(client: WebClient, row: Outgoing, call: Call) -> Outcome:
@@ -79,8 +89,9 @@ def _group_failed(session: Session, row: Outgoing, reason: str, now: datetime) -
                        build_group_failed(offer.helper_id), now)
 
 
-register_kind(Kind(ASK_POST, _post, send=_send_post, on_failed=_not_posted))
+register_kind(Kind(ASK_POST, _post, send=_send_post, on_failed=_not_posted,
+                   channel_post=_named_by_choice))
 register_kind(Kind(ASK_REFRESH, _refresh, send=_send_refresh, method="chat.update",
-                   idempotent=True, checkable=False))
+                   idempotent=True, checkable=False, channel_post=_named_by_choice))
 register_kind(Kind(ASK_GROUP, _group, send=_open, method="conversations.open", idempotent=True,
                    checkable=False, on_failed=_group_failed))

@@ -11,7 +11,7 @@ what follows a send (remembering a group DM, telling someone it failed) is never
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,6 +49,10 @@ Render = Callable[[Rendering], Call]
 StillWanted = Callable[[Session, Workspace, Outgoing, datetime], str | None]
 Send = Callable[[WebClient, Outgoing, Call], Outcome]
 AfterSent = Callable[[Session, Outgoing, Outcome, datetime], None]
+# For a kind that may post where a channel reads it: who chose to be named in this call (a
+# post naming anyone else is never sent: bot.services.tact), or None when it is not a channel
+# post (a response_url reply only its presser sees).
+ChannelPost = Callable[[Rendering, Call], Collection[str] | None]
 OnFailed = Callable[[Session, Outgoing, str, datetime], None]
 
 
@@ -77,6 +81,12 @@ class Kind:
     checkable: bool = True  # the default send, chat.postMessage with metadata, can be looked up
     after_sent: AfterSent | None = None
     on_failed: OnFailed | None = None
+    channel_post: ChannelPost | None = None
+
+
+def nobody(rendering: Rendering, call: Call) -> Collection[str]:
+    """A channel post that names nobody: figures only (the summary, the digest)."""
+    return ()
 
 
 KINDS: dict[str, Kind] = {}

@@ -69,6 +69,13 @@ def _respond(r: Rendering) -> Call:
     return {"url": r.payload["url"], "body": r.payload["message"]}
 
 
+def _public_reply(r: Rendering, call: Call) -> list[str] | None:
+    """A reply the whole channel reads (`in_channel`) names only those who chose it."""
+    if call["body"].get("response_type") != "in_channel":
+        return None
+    return list(r.payload.get("chose") or [])
+
+
 def _send_response(client: WebClient, row: Outgoing, call: Call) -> Outcome:
     return post_to_response_url(call["url"], call["body"])
 
@@ -97,7 +104,7 @@ register_kind(Kind(UPDATE, _update, send=_send_update, method="chat.update", ide
                    checkable=False))
 # A response_url post cannot be looked up afterwards: one cut off mid-send is not sent again.
 register_kind(Kind(RESPOND, _respond, send=_send_response, method="response_url",
-                   checkable=False))
+                   checkable=False, channel_post=_public_reply))
 register_kind(Kind(EPHEMERAL, _ephemeral, send=_send_ephemeral, method="chat.postEphemeral",
                    checkable=False))
 register_kind(Kind(HOME, _home, send=_send_home, method="views.publish", idempotent=True,

@@ -40,6 +40,7 @@ from bot.services.hours import is_working_time, next_working_instant
 from bot.services.nudges import why_not_nudge
 from bot.services.outbox import SENT
 from bot.services.people import save_profile
+from bot.services.tact import names_not_chosen
 from bot.slack import sender
 from bot.slack.directory import profile_from_user
 from bot.slack.sender import ClientForTeam, Outcome
@@ -51,6 +52,7 @@ MAX_SLEEP = 60.0  # the longest a run-once waits out a rate limit; longer waits 
 MAX_RUN = 600.0  # a run-once stops after this many seconds; the next one carries on
 PROFILE_RETRY = timedelta(minutes=1)
 NEEDS_PROFILE = "needs_profile"
+NAMES_UNCHOSEN = "would name someone in a channel who did not choose it"
 RATE_LIMITED = "rate limited"  # why a row waits out a 429 (`mutual outbox`, the sandbox show it)
 INTERRUPTED = ("interrupted while sending and Slack could not confirm it arrived; "
                "not sent again so it can never arrive twice")
@@ -201,8 +203,9 @@ class Runner:
             if reason:
                 self._cancel(session, row, reason)
                 return None
+        rendering = Rendering(session, workspace, row, now)
         try:
-            call = kind.render(Rendering(session, workspace, row, now))
+            call = kind.render(rendering)
         except Skip as skip:
             self._cancel(session, row, str(skip))
             return None
@@ -210,6 +213,12 @@ class Runner:
             logger.exception("could not render %s", row.key)
             self._done(outbox.mark_failed(session, row.id, self.runner,
                                                  f"could not render: {type(e).__name__}"), "failed", row.kind)
+            return None
+        chose = kind.channel_post(rendering, call) if kind.channel_post is not None else None
+        if chose is not None and names_not_chosen(call, chose):
+            logger.error("%s would name someone in a channel who did not choose it; not sent", row.key)
+            self._done(outbox.mark_failed(session, row.id, self.runner, NAMES_UNCHOSEN),
+                       "failed", row.kind)
             return None
         return _Ready(kind, call, window)
 

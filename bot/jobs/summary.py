@@ -20,23 +20,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.chart import render_week_chart
-from bot.blocks.summary import build_digest, build_post_failed, build_team_summary, period_words
+from bot.blocks.summary import (
+    build_connector_thanks,
+    build_digest,
+    build_post_failed,
+    build_team_summary,
+    period_words,
+)
 from bot.db.models import OutboxItem, Workspace
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
 from bot.delivery.channel import after_channel_post, channel_post_failed
-from bot.delivery.kinds import Call, Kind, from_payload, register_kind
+from bot.delivery.kinds import Call, Kind, from_payload, nobody, register_kind
 from bot.services.delivery import Outgoing
 from bot.services.nudges import active_workspaces
 from bot.services.outbox import CANCELLED, enqueue, message
 from bot.services.summary import (
     CHANNEL_DIGEST,
+    CONNECTOR_THANKS,
     SUMMARY_CHART,
     TEAM_SUMMARY,
     channel_digest,
     digest_from,
     digest_payload,
     period_ending,
+    period_from,
     queue_summary,
     summary_from,
     team_summary,
@@ -163,12 +171,15 @@ def _digest_still_wanted(session: Session, workspace: Workspace, row: Outgoing,
     return _channel_still_wanted(session, workspace, row, now)
 
 
+# Figures only: a summary, its chart or a digest names nobody (bot.services.tact).
 register_kind(Kind(TEAM_SUMMARY, from_payload(lambda p: build_team_summary(summary_from(p))),
                    send=_post, still_wanted=_channel_still_wanted, on_failed=_tell_admin,
-                   after_sent=after_channel_post))
+                   after_sent=after_channel_post, channel_post=nobody))
 register_kind(Kind(CHANNEL_DIGEST, from_payload(lambda p: build_digest(digest_from(p))),
                    send=_post, still_wanted=_digest_still_wanted, on_failed=channel_post_failed,
-                   after_sent=after_channel_post))
+                   after_sent=after_channel_post, channel_post=nobody))
 # A file cannot be looked up after a crash: an upload cut off mid-way is not made again.
 register_kind(Kind(SUMMARY_CHART, _chart, send=_upload_chart, method="files.upload",
-                   checkable=False))
+                   checkable=False, channel_post=nobody))
+register_kind(Kind(CONNECTOR_THANKS, from_payload(lambda p: build_connector_thanks(
+    period_from(p["period"]), int(p.get("connected") or 1))), nudge=True))

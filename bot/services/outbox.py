@@ -14,6 +14,7 @@ row's `key` is its identity: writing the same key twice writes one row.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -148,10 +149,13 @@ def ephemeral(session: Session, team_id: str, key: str, channel: str, user_id: s
 
 
 def respond(session: Session, team_id: str, key: str, response_url: str, msg: dict[str, Any],
-            now: datetime, subject: str | None = None, after: str | None = None) -> bool:
+            now: datetime, subject: str | None = None, after: str | None = None,
+            chose: Iterable[str] = ()) -> bool:
     """A post to an interaction's response_url (an ephemeral reply, a public share, or
-    `replace_original`). It lives 30 minutes; a reply that cannot go by then is dropped."""
-    return enqueue(session, team_id, key, RESPOND, None, {"url": response_url, "message": msg},
+    `replace_original`). It lives 30 minutes; a reply that cannot go by then is dropped. A
+    public one (`in_channel`) names only those in `chose` (bot.services.tact)."""
+    return enqueue(session, team_id, key, RESPOND, None,
+                   {"url": response_url, "message": msg, "chose": sorted(set(chose))},
                    now, now, subject, priority=NOW, after=after, not_after=now + RESPONSE_URL_LIFE)
 
 

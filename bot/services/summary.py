@@ -1,15 +1,17 @@
 """Team figures for the weekly summary and the channel digest.
 
-Aggregates only, under a privacy floor: a count is shown only when at least `PRIVACY_FLOOR`
-people are involved in it. Nobody is ranked, and nobody is named for receiving; the only
-people named are introducers whose intros connected (credit) and, in the digest, the parties
-of intros still waiting for a reply. Guests are left out of every figure and name unless the
+Counts only, under a privacy floor: a count is shown only when at least `PRIVACY_FLOOR`
+people are involved in it, and a share ("a fifth of the people gave…") only where each side
+of it has that many. Nobody is named in the channel and nobody is ranked (PRODUCT.md §4c):
+introducers whose intros connected are thanked privately, and the digest says how many
+introductions wait for a reply, never whose. Guests are left out of every figure unless the
 workspace treats them like everyone (`workspaces.guests`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +30,7 @@ PRIVACY_FLOOR = 5
 TEAM_SUMMARY = "team_summary"
 CHANNEL_DIGEST = "channel_digest"
 SUMMARY_CHART = "summary_chart"
+CONNECTOR_THANKS = "connector_thanks"  # to an introducer, privately: their intros connected
 PairCounts = dict[tuple[str, str], int]
 
 
@@ -75,10 +78,13 @@ class TeamSummary:
     new_two_way: Figure  # became two-way this week
     intros_made: Figure
     intros_connected: Figure
-    credited: list[str]  # introducers whose intros connected this week
+    # Introducers whose intros connected this week: thanked privately, never in the channel.
+    credited: list[str]
     daily: list[Day]
     # How concentrated helping was over the window (shown above the privacy floor only).
     concentration: Concentration | None = None
+    # How many of each credited introducer's intros connected (for their private thanks).
+    credit_counts: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def quiet(self) -> bool:
@@ -89,31 +95,20 @@ class TeamSummary:
     def anything_shown(self) -> bool:
         return any(f.shown for f in (self.help, self.givers, self.receivers, self.two_way,
                                      self.one_way, self.new_two_way, self.intros_made,
-                                     self.intros_connected)) or bool(self.credited)
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """An intro waiting for a reply: proposed (an answer) or open (a first message)."""
-
-    id: int
-    status: str
-    introducer_id: str
-    a_id: str
-    b_id: str
+                                     self.intros_connected))
 
 
 @dataclass(frozen=True)
 class ChannelDigest:
     team_id: str
     period: Period
-    waiting: list[Waiting]  # intros waiting for a reply (the parties are named)
+    waiting: Figure  # intros waiting for a reply: proposed (an answer) or open (a hello); never whose
     one_sided: Figure  # how many relationships are one-sided (never who)
     new_two_way: Figure
 
     @property
     def empty(self) -> bool:
-        return not (self.waiting or self.one_sided.shown or self.new_two_way.shown)
+        return not (self.waiting.shown or self.one_sided.shown or self.new_two_way.shown)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -189,7 +184,8 @@ def team_summary(session: Session, workspace: Workspace, now: datetime) -> TeamS
     two_way, one_way = _relationships(window)
     made = _intros(session, team_id, Intro.created_at, period.start, until, left_out)
     connected = _intros(session, team_id, Intro.connected_at, period.start, until, left_out)
-    introducers = sorted({i.introducer_id for i in connected if i.introducer_id})
+    per_introducer = Counter(i.introducer_id for i in connected if i.introducer_id)
+    introducers = sorted(per_introducer)
     gone = deactivated(session, team_id, introducers)
     return TeamSummary(
         team_id=team_id,
@@ -206,6 +202,7 @@ def team_summary(session: Session, workspace: Workspace, now: datetime) -> TeamS
         credited=[u for u in introducers if u not in gone],
         daily=_daily(session, team_id, period, until, left_out),
         concentration=concentration(window),
+        credit_counts={u: n for u, n in per_introducer.items() if u and u not in gone},
     )
 
 
@@ -220,7 +217,7 @@ def _names_any(intro: Any, people: set[str]) -> bool:
     return bool(people) and bool({intro.introducer_id, intro.a_id, intro.b_id} & people)
 
 
-def _intro_people(intros: list[Intro]) -> int:
+def _intro_people(intros: Iterable[Any]) -> int:
     return len({p for i in intros for p in (i.introducer_id, i.a_id, i.b_id) if p})
 
 
@@ -252,12 +249,12 @@ def channel_digest(session: Session, workspace: Workspace, now: datetime) -> Cha
     # One-sided as the nudges define it: at least `one_sided_min` one way, nothing back.
     one_sided = {(min(h, r), max(h, r)) for (h, r), n in window.items()
                  if n >= workspace.one_sided_min and (r, h) not in window}
+    waiting = [i for i in waiting_intros(session, team_id, now)
+               if i.introducer_id and i.a_id and i.b_id and not _names_any(i, left_out)]
     return ChannelDigest(
         team_id=team_id,
         period=period,
-        waiting=[Waiting(i.id, i.status, i.introducer_id, i.a_id, i.b_id)
-                 for i in waiting_intros(session, team_id, now)
-                 if i.introducer_id and i.a_id and i.b_id and not _names_any(i, left_out)],
+        waiting=Figure(len(waiting), _intro_people(waiting)),
         one_sided=Figure(len(one_sided), _people(one_sided)),
         new_two_way=_new_two_way(session, workspace, period, left_out),
     )
@@ -294,11 +291,12 @@ def summary_payload(summary: TeamSummary) -> dict[str, Any]:
 
 
 def summary_from(data: dict[str, Any]) -> TeamSummary:
+    figures: dict[str, Any] = {name: _figure(data[name]) for name in FIGURES}
     return TeamSummary(
         team_id=data["team_id"], period=period_from(data["period"]),
         window_days=int(data["window_days"]), credited=list(data["credited"]),
         daily=[Day(date.fromisoformat(d["day"]), _figure(d)) for d in data["daily"]],
-        **{name: _figure(data[name]) for name in FIGURES},
+        **figures,
         # Payloads written before the figure existed have none.
         concentration=Concentration(**data["concentration"]) if data.get("concentration") else None,
     )
@@ -306,13 +304,17 @@ def summary_from(data: dict[str, Any]) -> TeamSummary:
 
 def digest_payload(digest: ChannelDigest) -> dict[str, Any]:
     return {"team_id": digest.team_id, "period": period_payload(digest.period),
-            "waiting": [asdict(w) for w in digest.waiting],
+            "waiting": asdict(digest.waiting),
             "one_sided": asdict(digest.one_sided), "new_two_way": asdict(digest.new_two_way)}
 
 
 def digest_from(data: dict[str, Any]) -> ChannelDigest:
+    waiting = data["waiting"]
+    if isinstance(waiting, list):  # written before digests stopped naming anyone
+        waiting = {"value": len(waiting), "people": len(
+            {w[k] for w in waiting for k in ("introducer_id", "a_id", "b_id")})}
     return ChannelDigest(team_id=data["team_id"], period=period_from(data["period"]),
-                         waiting=[Waiting(**w) for w in data["waiting"]],
+                         waiting=_figure(waiting),
                          one_sided=_figure(data["one_sided"]),
                          new_two_way=_figure(data["new_two_way"]))
 
@@ -328,4 +330,15 @@ def queue_summary(session: Session, figures: TeamSummary, channel: str, key: str
     if new and figures.help.shown:
         enqueue(session, figures.team_id, f"{key}:chart", SUMMARY_CHART, channel, payload, now,
                 now, priority=priority, after=key)
+    thank_connectors(session, figures, now)
     return new
+
+
+def thank_connectors(session: Session, figures: TeamSummary, now: datetime) -> None:
+    """Each introducer whose intros connected this week is thanked in a DM of their own, once a
+    week — never by name in the channel (PRODUCT.md §4c)."""
+    for introducer in figures.credited:
+        enqueue(session, figures.team_id, f"{CONNECTOR_THANKS}:{figures.period.key}:{introducer}",
+                CONNECTOR_THANKS, introducer,
+                {"period": period_payload(figures.period),
+                 "connected": figures.credit_counts.get(introducer, 1)}, now, now)

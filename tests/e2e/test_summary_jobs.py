@@ -113,17 +113,20 @@ def test_no_channel_no_post_and_a_quiet_week_posts_nothing(db, slack):
     assert row.status == "cancelled"
 
 
-def test_digest_names_waiting_intros_once_a_week(db, slack):
+def test_the_digest_counts_waiting_intros_once_a_week_and_names_nobody(db, slack):
     setup(db)
     with db.session() as s:
         intros.propose_intro(s, T, "UCAROL", "UALICE", "UBOB", "both on search", START)
+        intros.propose_intro(s, T, "UDAN", "UERIN", "UFRANK", "both on billing", START)
     monday_9am = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     run(db, slack, monday_9am - timedelta(minutes=1))
     assert digests(slack) == []
     run(db, slack, monday_9am)
     run(db, slack, monday_9am + timedelta(hours=3))
     [digest] = digests(slack)
-    assert "<@UALICE> and <@UBOB> (introduced by <@UCAROL>)" in json.dumps(digest, ensure_ascii=False)
+    shown = json.dumps(digest, ensure_ascii=False)
+    assert "2 introductions are waiting for a reply" in digest["text"]
+    assert "your DMs from Mutual have it" in shown and "<@" not in shown
     assert [(r.key, r.status) for r in rows(db, "digest:")] == [("digest:2026-W48", "sent")]
 
 

@@ -100,9 +100,10 @@ def test_intros_made_connected_and_credit(session, ws):
     summary = team_summary(session, ws, START)
     assert summary.intros_made == Figure(3, 7)
     assert summary.intros_connected == Figure(1, 3) and not summary.intros_connected.shown
-    assert summary.credited == ["UCONNECT"]
+    assert summary.credited == ["UCONNECT"] and summary.credit_counts == {"UCONNECT": 1}
     text = json.dumps(build_team_summary(summary))
-    assert "<@UCONNECT>" in text and "UOLD" not in text
+    # Connectors are thanked privately (a DM of their own), never named in the channel.
+    assert "UCONNECT" not in text and "UOLD" not in text and "<@" not in text
     assert "*3* introductions were offered" in text
 
 
@@ -114,18 +115,24 @@ def test_payload_round_trip(session, ws):
     assert digest_from(json.loads(json.dumps(digest_payload(digest)))) == digest
 
 
-def test_digest_names_waiting_intros_and_counts_one_sided_only_in_aggregate(session, ws):
+def test_the_digest_counts_waiting_intros_and_one_sided_never_naming_anyone(session, ws):
     intros.propose_intro(session, T, "UCAROL", "UALICE", "UBOB", "both on search", START - timedelta(days=2))
     for receiver in ("UR1", "UR2", "UR3"):
         helped(session, "UGIVER", receiver, 3)
     digest = channel_digest(session, ws, START)
-    assert [(w.introducer_id, w.a_id, w.b_id) for w in digest.waiting] == [("UCAROL", "UALICE", "UBOB")]
+    assert digest.waiting == Figure(1, 3) and not digest.waiting.shown
     assert digest.one_sided == Figure(3, 4) and not digest.one_sided.shown
     msg = build_digest(digest)
     assert_valid_message(msg)
     text = json.dumps(msg)
-    assert "<@UALICE> and <@UBOB>" in text and "<@UCAROL>" in text
-    assert "UR1" not in text and "UGIVER" not in text and "one-sided for now" not in text
+    assert "<@" not in text and "waiting for a reply" not in text  # 3 people: under the floor
+    assert "one-sided for now" not in text
+
+    intros.propose_intro(session, T, "UDAN", "UERIN", "UFRANK", "both on billing", START - timedelta(days=1))
+    shown = build_digest(channel_digest(session, ws, START))
+    text = json.dumps(shown)
+    assert "*2* introductions are waiting for a reply" in text and "your DMs from Mutual" in text
+    assert "<@" not in text
 
     helped(session, "UGIVER", "UR4", 3)
     shown = channel_digest(session, ws, START)

@@ -11,6 +11,7 @@ from bot.listeners.interaction import record_ids_of
 from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.recording import records_by_ids
+from bot.services.tact import mentioned_in
 
 
 def register(app: App, deps: Deps) -> None:
@@ -32,7 +33,10 @@ def register(app: App, deps: Deps) -> None:
             helpers = [r.helper_id for r in mine]
             # Keyed by the records: pressing Share twice posts once.
             shared = ",".join(str(r.id) for r in mine)
+            # Her own thank-you, shared by her choice: it names her, the people she thanked and
+            # anyone she named in its words — nobody else (bot.services.tact).
             outbox.respond(session, team_id, f"share:{shared}", url,
-                           build_shared_thanks(user_id, helpers, mine[0].note), now)
+                           build_shared_thanks(user_id, helpers, mine[0].note), now,
+                           chose=[user_id, *helpers, *mentioned_in(mine[0].note)])
             outbox.respond(session, team_id, f"share:{shared}:receipt", url,
                            build_receipt_shared(helpers), now, after=f"share:{shared}")
