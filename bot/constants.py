@@ -90,6 +90,9 @@ CFG_FORWARD_MIN = "cfg_forward_min"
 CFG_FOLLOWUP_DAYS = "cfg_followup_days"
 CFG_INTRO_FOLLOWUP_DAYS = "cfg_intro_followup_days"
 CFG_GUESTS = "cfg_guests"
+# In a questions DM (several questions in one message), each question's buttons and box
+# carry its own suffix: `question_actions.<n>`, `followup_words_block.<n>`.
+QUESTION_ACTIONS_BLOCK = "question_actions"
 CFG_ONE_SIDED_SPREAD = "cfg_one_sided_spread"
 CFG_ONE_SIDED_QUIET = "cfg_one_sided_quiet"
 CFG_ASK_AGAIN = "cfg_ask_again"

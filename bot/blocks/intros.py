@@ -1,7 +1,10 @@
 """Messages and the modal for introductions. Pure functions: values in, Block Kit out.
 
-Declines stay private: the introducer only ever hears an intro "won't go ahead for now", and
-the other party is never told who said no."""
+A "not now" is never passed on (PRODUCT.md §4c): it closes the intro only when an unanswered
+one would have lapsed, and then the introducer and whoever said yes hear it "won't go ahead
+for now" — the same words either way, never who or why. Nobody outside an intro hears that it
+exists: a second suggestion of it gets the same neutral "not now" as one made too soon after a
+"no"."""
 
 from __future__ import annotations
 
@@ -81,6 +84,12 @@ INTRO_REFUSALS = {
     Refused.REQUEST_ANSWERED: "That request has already been answered or withdrawn, so nothing "
                               "was sent.",
 }
+# The same words whether an intro of the two is under way (someone else's) or was declined or
+# lapsed lately: they reveal nothing but "not now".
+NOT_NOW_INTRO = ("I can't put this introduction to them just now, so nothing was sent. Another "
+                 "time, it may be the right moment.")
+NOT_NOW_REQUEST = ("I can't pass this request on just now, so nothing was sent. Another time, it "
+                   "may be the right moment.")
 
 REQUEST_REFUSALS = {
     RequestRefused.TOO_FEW: "Mention two people: who could introduce you, then whom you'd like "
@@ -120,19 +129,20 @@ def build_intro_refused(refused: Refused, reason_length: int = 0,
         return build_intro_error(
             f"That's {reason_length:,} characters; an introduction's reason can be up to "
             f"{NOTE_MAX}. Could you shorten it? Nothing was sent.")
-    if refused is Refused.DUPLICATE and existing is not None:
-        return _intro_error(duplicate_text(existing, viewer_id),
-                            "See `/mutual intros` for the ones you're part of.")
+    if refused is Refused.DUPLICATE and existing is not None and existing.introducer_id == viewer_id:
+        return _intro_error(your_duplicate_text(existing),
+                            "`/mutual intros` shows where it stands.")
+    if refused in (Refused.DUPLICATE, Refused.NOT_NOW):
+        return _intro_error(NOT_NOW_INTRO, None)
     return build_intro_error(INTRO_REFUSALS[refused] + " Nothing was sent.")
 
 
-def duplicate_text(existing: IntroView, viewer_id: str) -> str:
+def your_duplicate_text(existing: IntroView) -> str:
+    """To the introducer who suggested it already: only what they know."""
     pair = f"{mention(existing.a_id)} and {mention(existing.b_id)}"
-    by = "you" if existing.introducer_id == viewer_id else mention(existing.introducer_id)
-    where = ("they're already in a group chat from it" if existing.status == "open"
+    where = ("they're in a group chat from it already" if existing.status == "open"
              else "it's waiting for their answers")
-    return (f"There's already an introduction of {pair} under way — suggested by {by} on "
-            f"{_date(existing.created_at)}, and {where}. Nothing new was sent.")
+    return f"You've already suggested introducing {pair} — {where}. Nothing new was sent."
 
 
 def build_request_refused(refused: RequestRefused, reason_length: int = 0,
@@ -143,15 +153,19 @@ def build_request_refused(refused: RequestRefused, reason_length: int = 0,
             f"That's {reason_length:,} characters; a request's reason can be up to {NOTE_MAX}. "
             "Could you shorten it? Nothing was sent.", REQUEST_USAGE)
     if refused is RequestRefused.ALREADY_INTRODUCED and existing_intro is not None:
+        # The one asking is one of the two: they have the intro in their DMs already.
         return _intro_error(
-            f"There's already an introduction of {mention(existing_intro.a_id)} and "
-            f"{mention(existing_intro.b_id)} under way, from {_date(existing_intro.created_at)}. "
-            "Nothing new was sent.", "See `/mutual intros` for where it stands.")
+            f"You've already been asked about meeting {mention(existing_intro.b_id)} — it's in "
+            "your DMs from Mutual. Nothing new was sent.",
+            "`/mutual intros` shows where it stands.")
     if refused is RequestRefused.DUPLICATE and request is not None:
         return _intro_error(
             f"You already asked {mention(request.connector_id)} for an introduction to "
-            f"{mention(request.target_id)} on {_date(request.created_at)}; they haven't "
-            "answered yet. Nothing new was sent.", None)
+            f"{mention(request.target_id)} on {_date(request.created_at)}, and it's still "
+            "open. Nothing new was sent.", None)
+    if refused in (RequestRefused.NOT_NOW, RequestRefused.ALREADY_INTRODUCED,
+                   RequestRefused.DUPLICATE):
+        return _intro_error(NOT_NOW_REQUEST, None)
     return build_intro_error(REQUEST_REFUSALS[refused] + " Nothing was sent.", REQUEST_USAGE)
 
 
@@ -191,24 +205,28 @@ def build_consent_request(introducer_id: str, other_id: str, reason: str, intro_
 
 
 def build_consent_answered(intro: IntroView, viewer_id: str, expired: bool = False) -> dict[str, Any]:
-    """Replaces a party's consent DM, so its buttons cannot be pressed again."""
+    """Replaces a party's consent DM (and any reminder) once they answered or the intro closed,
+    so its buttons cannot be pressed again. It never says what the other one answered."""
     # Someone who used `/mutual forget` is no longer named.
     other = mention(intro.other(viewer_id)) if intro.other(viewer_id) else "someone"
     who = mention(intro.introducer_id) if intro.introducer_id else "The person who suggested it"
     mine = intro.answer_of(viewer_id)
-    if expired or intro.status == "expired":
-        text = (f"This introduction to {other} has closed without going ahead, so nothing "
-                f"changed. {who} can suggest it again any time.")
-    elif mine == "declined":
-        text = (f"You said not now to meeting {other}. {who} will only hear that it won't go "
-                "ahead for now.")
-    elif intro.status == "declined":
-        text = f"The introduction to {other} won't go ahead for now. Thanks for being open to it."
-    elif intro.status in ("open", "connected"):
+    closed = expired or intro.status in ("expired", "declined")
+    if closed and intro.a_answer == intro.b_answer == "accepted":
+        return build_cant_go_ahead()
+    if intro.status in ("open", "connected"):
         text = f":tada: You both said yes — I've started a group chat with {who}, {other} and you."
+    elif mine == "declined":
+        text = (f"You said not now to meeting {other}. That's fine — {who} will only hear it "
+                "won't go ahead for now.")
+    elif mine == "accepted" and closed:
+        text = f":white_check_mark: You said yes to meeting {other}."
     elif mine == "accepted":
         text = (f":white_check_mark: You said yes to meeting {other}. I'll start a group chat "
                 "once they've answered too.")
+    elif closed:
+        text = (f"This introduction to {other} has closed without going ahead, so there's "
+                "nothing to answer.")
     else:
         text = f"{who} would like to introduce you to {other}."
     return message(text, [section(text + _reason(intro.reason))])
@@ -231,18 +249,12 @@ def build_not_for_introducer(a_id: str, b_id: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "replace_original": False, **message(text, [section(text)])}
 
 
-def build_intro_declined_notice(a_id: str, b_id: str) -> dict[str, Any]:
-    """To the introducer after a decline: never who, never why."""
-    text = f"Your introduction of {mention(a_id)} and {mention(b_id)} won't go ahead for now."
-    blocks = [section(text),
-              context("Timing is often the reason, and that's fine. Thanks for thinking of them.")]
-    return message(text, blocks)
-
-
-def build_other_declined_notice(introducer_id: str, other_id: str) -> dict[str, Any]:
-    """To the party who had not declined: kind, and without saying who did."""
-    text = (f"The introduction {mention(introducer_id)} suggested between you and "
-            f"{mention(other_id)} won't go ahead for now.")
+def build_intro_closed_notice(introducer_id: str, other_id: str) -> dict[str, Any]:
+    """To a party who said yes, when the intro lapsed: the same words whether the other one
+    said "not now" or never answered."""
+    who = mention(introducer_id) if introducer_id else "someone"
+    other = mention(other_id) if other_id else "them"
+    text = (f"The introduction {who} suggested between you and {other} won't go ahead for now.")
     blocks = [section(text), context("It's often just timing — thanks for being open to it.")]
     return message(text, blocks)
 
@@ -317,7 +329,7 @@ def build_request_dm(requester_id: str, target_id: str, reason: str, request_id:
         section(f":wave: {who} would like you to introduce them to {mention(target_id)}."
                 f"{_reason(reason)}"),
         context(f"If you make it, both are asked before anything happens. If not, that's "
-                f"fine — {who} will only hear you can't right now."),
+                f"fine — {who} will only hear, later, that it didn't happen this time."),
         actions(
             button("Make the introduction", ids.INTRO_REQUEST_MAKE, str(request_id), style="primary"),
             button("Not now", ids.INTRO_REQUEST_DECLINE, str(request_id)),
@@ -331,19 +343,24 @@ def build_request_answered(request: RequestView) -> dict[str, Any]:
     who, target = mention(request.requester_id), mention(request.target_id)
     if request.status == "made":
         text = f":white_check_mark: You made the introduction of {who} and {target}. Thank you!"
-    elif request.status == "declined":
-        text = f"Okay — I've let {who} know gently that you can't make this introduction right now."
+    elif request.declined_at is not None or request.status == "declined":
+        text = (f"Okay — no introduction of {who} and {target} this time. {who} will only "
+                "hear, later, that it didn't happen this time.")
     elif request.status == "withdrawn":
         text = f"{who} no longer needs the introduction to {target}, so there's nothing to do here."
+    elif request.status == "expired":
+        text = (f"{who}'s request for an introduction to {target} has closed, so there's nothing "
+                "to do here.")
     else:
         text = f"{who} asked for an introduction to {target}."
     return message(text, [section(text + _reason(request.reason))])
 
 
-def build_request_declined_notice(connector_id: str, target_id: str) -> dict[str, Any]:
-    """To the requester: gentle, and private."""
-    text = (f"{mention(connector_id)} can't make the introduction to {mention(target_id)} right "
-            "now.")
+def build_request_closed_notice(connector_id: str, target_id: str) -> dict[str, Any]:
+    """To the requester when the request lapsed: the same words whether the connector said
+    "not now" or never answered."""
+    text = (f"Your request to {mention(connector_id)} for an introduction to "
+            f"{mention(target_id)} didn't happen this time, so I've closed it.")
     blocks = [section(text),
               context("It's often a matter of timing or how well they know each other — "
                       "nothing more to read into it.")]
@@ -475,12 +492,11 @@ def build_intro_reminder(intro_id: int, introducer_id: str, other_id: str, reaso
 
 
 def build_intro_expired_notice(a_id: str, b_id: str, reason: str = "") -> dict[str, Any]:
-    """To the introducer when an intro lapsed unanswered: no one is singled out."""
-    text = (f"Your introduction of {mention(a_id)} and {mention(b_id)} didn't get both answers "
-            "in time, so I've closed it for now.")
+    """To the introducer when an intro lapsed: the same words whether someone said "not now"
+    or nobody answered in time; no one is singled out."""
+    text = f"Your introduction of {mention(a_id)} and {mention(b_id)} won't go ahead for now."
     blocks = [section(f"{text}{_reason(reason)}"),
-              context("People get busy — you're welcome to suggest it again later, or mention "
-                      "it to them in person.")]
+              context("Timing is often the reason, and that's fine. Thanks for thinking of them.")]
     return message(text, blocks)
 
 
@@ -497,3 +513,13 @@ def build_intro_silent_nudge(intro_id: int, introducer_id: str, other_id: str,
         actions(button("We've connected", ids.INTRO_CONNECTED, str(intro_id))),
     ]
     return message(text, blocks)
+
+
+def build_intro_silent_closed(intro: IntroView, viewer_id: str) -> dict[str, Any]:
+    """Replaces the nudge to say hello once it is no longer needed."""
+    other = mention(intro.other(viewer_id)) if intro.other(viewer_id) else "them"
+    if intro.status == "connected":
+        text = f":handshake: You and {other} have connected — thanks for saying hello."
+    else:
+        text = f"You've said hello to {other} — thanks. Nothing more to do here."
+    return message(text, [section(text)])

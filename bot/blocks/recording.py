@@ -20,6 +20,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.undo import UNDO_HINT, undo_blocks, undo_button
+from bot.services.asking_again import ClaimRefused
 from bot.services.parsing import NOTE_MAX
 from bot.services.people import Problem
 
@@ -106,6 +107,21 @@ def build_claim_request(helper_id: str, note: str, record_id: int) -> dict[str, 
         ),
     ]
     return message(text, blocks)
+
+
+def claim_refused_text(refused: ClaimRefused | None, receiver_id: str, in_modal: bool = False) -> str:
+    """A second claim to someone while one is open, or soon after one lapsed: the second says
+    nothing of how the first ended."""
+    who = "them" if in_modal else mention(receiver_id)
+    if refused is ClaimRefused.WAITING:
+        return (f"You've already asked {who} to confirm something you did for them, and it's "
+                "still open — nothing new was sent.")
+    return (f"I can't ask {who} to confirm another one just now, so nothing was sent. Another "
+            "time, it may be the right moment.")
+
+
+def build_claim_refused(refused: ClaimRefused | None, receiver_id: str) -> dict[str, Any]:
+    return build_error(claim_refused_text(refused, receiver_id))
 
 
 def build_claim_answered(helper_id: str, note: str, outcome: str) -> dict[str, Any]:

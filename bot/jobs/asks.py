@@ -24,7 +24,7 @@ from bot.db.models import OutboxItem, Workspace
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, from_payload, register_kind
-from bot.services import ask_queries, asks
+from bot.services import ask_queries, asks, questions
 from bot.services.ask_match import suggest_helpers
 from bot.services.ask_posts import (
     ASK_EXPIRED,
@@ -43,9 +43,9 @@ def plan_offer_reminders(db: Database, now: datetime) -> int:
     with db.session() as session:
         for workspace in active_workspaces(session):
             for offer in ask_queries.offers_to_remind(session, workspace, now):
-                planned += enqueue(session, workspace.team_id, f"{OFFER_REMINDER}:{offer.id}",
-                                   OFFER_REMINDER, offer.helper_id, {"offer_id": offer.id},
-                                   now, now, subject=str(offer.id))
+                planned += questions.ask(session, workspace, offer.helper_id,
+                                         f"{OFFER_REMINDER}:{offer.id}", OFFER_REMINDER,
+                                         str(offer.id), now)
     return planned
 
 

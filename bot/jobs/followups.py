@@ -1,8 +1,9 @@
 """Planning "how did it go?" (help with a note, `followup_days` later) and "was it worth it?"
-(an intro, `intro_followup_days` after it connected). Each question is an outbox row keyed by
-what it asks about, so it is asked once however often the job runs; it is a private nudge
-kind, so it goes out in the recipient's working hours and respects their nudge settings.
-What it asks is read again from the database when it goes out."""
+(an intro, `intro_followup_days` after it connected). Each question is keyed by what it asks
+about, so it is asked once however often the job runs, and gathered into the person's
+questions DM (bot/services/questions.py): a private nudge, in their working hours, at most
+once a day. What it asks is read again from the database when it goes out. The kinds below
+send questions planned one by one before they were gathered."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.blocks.followups import build_followup_question, build_intro_followup_q
 from bot.db.models import Workspace
 from bot.db.session import Database
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, register_kind
+from bot.services import questions
 from bot.services.delivery import Outgoing
 from bot.services.followups import (
     FOLLOWUP,
@@ -25,7 +27,6 @@ from bot.services.followups import (
     intro_still_asked,
 )
 from bot.services.nudges import active_workspaces
-from bot.services.outbox import enqueue
 
 
 def plan_followups(db: Database, now: datetime) -> int:
@@ -35,11 +36,8 @@ def plan_followups(db: Database, now: datetime) -> int:
     with db.session() as session:
         for workspace in active_workspaces(session):
             for question in help_questions_due(session, workspace, now):
-                payload = {"records": question.record_ids, "helpers": question.helper_ids,
-                           "note": question.note, "helped_at": question.helped_at.isoformat()}
-                planned += enqueue(session, workspace.team_id, question.key, FOLLOWUP,
-                                   question.receiver_id, payload, now, now,
-                                   subject=str(question.record_ids[0]))
+                planned += questions.ask(session, workspace, question.receiver_id, question.key,
+                                         FOLLOWUP, str(question.record_ids[0]), now)
     return planned
 
 
@@ -49,11 +47,8 @@ def plan_intro_followups(db: Database, now: datetime) -> int:
     with db.session() as session:
         for workspace in active_workspaces(session):
             for question in intro_questions_due(session, workspace, now):
-                payload = {"intro_id": question.intro_id, "introducer": question.introducer_id,
-                           "other": question.other_id}
-                planned += enqueue(session, workspace.team_id, question.key, INTRO_FOLLOWUP,
-                                   question.party_id, payload, now, now,
-                                   subject=str(question.intro_id))
+                planned += questions.ask(session, workspace, question.party_id, question.key,
+                                         INTRO_FOLLOWUP, str(question.intro_id), now)
     return planned
 
 

@@ -15,6 +15,7 @@ from bot.blocks.nudges import build_claim_reminder, build_one_sided_nudge
 from bot.db.models import HelpRecord, Member, Workspace
 from bot.db.session import Database
 from bot.delivery.kinds import Kind, Rendering, from_payload, register_kind
+from bot.services import questions
 from bot.services.balance import one_sided_pairs, recent_notes, still_one_sided, window_start
 from bot.services.delivery import Outgoing
 from bot.services.nudges import CLAIM_REMINDER, ONE_SIDED, active_workspaces, is_muted
@@ -43,7 +44,8 @@ def plan_one_sided(db: Database, now: datetime) -> int:
 
 
 def plan_claim_reminders(db: Database, now: datetime) -> int:
-    """One reminder to confirm each `/helped` claim pending for `claim_reminder_days`."""
+    """One reminder to confirm each `/helped` claim pending for `claim_reminder_days`: a
+    question, gathered into the receiver's questions DM."""
     planned = 0
     with db.session() as session:
         for workspace in active_workspaces(session):
@@ -55,11 +57,9 @@ def plan_claim_reminders(db: Database, now: datetime) -> int:
                 HelpRecord.receiver_id.is_not(None), HelpRecord.helper_id.is_not(None),
             ).order_by(HelpRecord.id))
             for claim in claims:
-                payload = {"helper": claim.helper_id, "note": claim.note, "record_id": claim.id,
-                           "expires_at": claim.expires_at.isoformat() if claim.expires_at else None}
-                planned += enqueue(session, workspace.team_id, f"{CLAIM_REMINDER}:{claim.id}",
-                                   CLAIM_REMINDER, claim.receiver_id or "", payload, now, now,
-                                   subject=str(claim.id))
+                planned += questions.ask(session, workspace, claim.receiver_id or "",
+                                         f"{CLAIM_REMINDER}:{claim.id}", CLAIM_REMINDER,
+                                         str(claim.id), now)
     return planned
 
 

@@ -25,7 +25,7 @@ from bot.delivery.worker import deliver_due
 from bot.jobs.asks import expire_asks, plan_ask_suggestions, plan_offer_reminders, plan_protect_time
 from bot.jobs.claims import expire_stale_claims
 from bot.jobs.followups import plan_followups, plan_intro_followups
-from bot.jobs.intros import expire_intros, plan_intro_reminders, plan_silent_nudges
+from bot.jobs.intros import close_requests, expire_intros, plan_intro_reminders, plan_silent_nudges
 from bot.jobs.lease import job_lock
 from bot.jobs.nudges import plan_claim_reminders, plan_one_sided
 from bot.jobs.prune import prune_bookkeeping
@@ -46,6 +46,7 @@ JOBS: dict[str, Job] = {
     "one_sided_nudges": plan_one_sided,
     "intro_reminders": plan_intro_reminders,
     "expire_intros": expire_intros,
+    "close_requests": close_requests,
     "silent_intros": plan_silent_nudges,
     "team_summary": queue_team_summaries,
     "channel_digest": queue_channel_digests,

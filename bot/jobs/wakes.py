@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.db.models import Ask, AskOffer, HelpRecord, Intro, Member, OutboxItem, Workspace
+from bot.db.models import Ask, AskOffer, HelpRecord, Intro, IntroRequest, Member, OutboxItem, Workspace
 from bot.jobs.summary import DIGEST_HOUR, DIGEST_WEEKDAY
 from bot.services.nudges import ONE_SIDED, active_workspaces
 from bot.services.outbox import PENDING, SENT
@@ -84,6 +84,8 @@ def _intros(session: Session, w: Workspace, after: datetime, until: datetime) ->
     team = Intro.team_id == w.team_id
     for days in (w.intro_reminder_days, w.intro_expiry_days):
         yield _first_past(session, Intro.created_at, days, after, until, team, Intro.status == "proposed")
+    yield _first_past(session, IntroRequest.created_at, w.intro_expiry_days, after, until,
+                      IntroRequest.team_id == w.team_id, IntroRequest.status == "pending")
     yield _first_past(session, Intro.opened_at, w.intro_silent_days, after, until, team, Intro.status == "open")
     yield _first_past(session, Intro.connected_at, w.intro_followup_days, after, until, team,
                       Intro.status == "connected")

@@ -60,6 +60,16 @@ def replace_here(session: Session, team_id: str, press: BlockActions, msg: dict[
         outbox.update_at(session, team_id, channel, ts, msg, now, after=after)
 
 
+def replace_untracked(session: Session, team_id: str, press: BlockActions, msg: dict[str, Any],
+                      now: datetime) -> None:
+    """Swap the pressed message for `msg` only if Mutual does not know it (one sent before it
+    kept track): a message it knows is closed with everything else about its thing
+    (bot.services.closing), which keeps the other questions of a questions DM as they are."""
+    channel, ts = container_of(press)
+    if channel and ts and not outbox.is_known(session, team_id, channel, ts):
+        replace_here(session, team_id, press, msg, now)
+
+
 def reply(session: Session, team_id: str, source: Answerable, msg: dict[str, Any],
           now: datetime, what: str, after: str | None = None) -> str | None:
     """A reply to the person who pressed, through the interaction's response_url (ephemeral,

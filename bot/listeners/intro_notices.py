@@ -13,17 +13,13 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.intros import (
     build_connected_notice,
-    build_consent_answered,
     build_consent_request,
     build_group_intro,
-    build_intro_declined_notice,
     build_intro_opened_notice,
-    build_other_declined_notice,
-    build_request_answered,
     build_request_dm,
     build_request_made_notice,
 )
-from bot.services import outbox
+from bot.services import closing, outbox
 from bot.services.intros import INTRO_GROUP, IntroView, RequestView
 
 
@@ -53,8 +49,7 @@ def ask_parties(session: Session, intro: IntroView, request: RequestView | None,
                                              intro.id, party == requester),
                        now, subject=str(intro.id))
     if request is not None:
-        outbox.update_sent(session, intro.team_id, request_key(request.id),
-                           build_request_answered(request), now)
+        closing.ended(session, intro.team_id, closing.REQUEST, request.id, now)
         if requester not in intro.parties:
             outbox.message(session, intro.team_id, f"intro_request_made:{request.id}", requester or "",
                            build_request_made_notice(intro.introducer_id, request.target_id, False),
@@ -68,25 +63,11 @@ def ask_connector(session: Session, request: RequestView, now: datetime) -> None
                                     request.id), now, subject=str(request.id))
 
 
-def tell_declined(session: Session, intro: IntroView, decliner: str, inactive: frozenset[str],
-                  now: datetime) -> None:
-    """The introducer hears only that it won't go ahead; the other party, kindly, not who."""
-    other = intro.other(decliner)
-    if intro.introducer_id not in inactive:
-        outbox.message(session, intro.team_id, f"intro_declined:{intro.id}", intro.introducer_id,
-                       build_intro_declined_notice(intro.a_id, intro.b_id), now)
-    if other in inactive:
-        return
-    outbox.update_sent(session, intro.team_id, consent_key(intro.id, other),
-                       build_consent_answered(intro, other), now)
-    outbox.message(session, intro.team_id, f"intro_declined:{intro.id}:{other}", other,
-                   build_other_declined_notice(intro.introducer_id, decliner), now)
-
-
 def open_group(session: Session, intro: IntroView, inactive: frozenset[str], now: datetime) -> None:
     """Both said yes: the group DM of the three is opened, the introduction posted there, then
-    both parties' consent DMs and the introducer are told — each once the step before is done,
-    so nobody reads "I've started a group chat" before there is one."""
+    the introducer is told (and both parties' messages about it say so: `closing.ended` with
+    `after`) — each once the step before is done, so nobody reads "I've started a group chat"
+    before there is one."""
     with_introducer = intro.introducer_id not in inactive
     members = ([intro.introducer_id] if with_introducer else []) + [intro.a_id, intro.b_id]
     outbox.enqueue(session, intro.team_id, group_key(intro.id), INTRO_GROUP, None,
@@ -95,9 +76,6 @@ def open_group(session: Session, intro: IntroView, inactive: frozenset[str], now
     outbox.message_into(session, intro.team_id, post_key(intro.id), group_key(intro.id),
                         build_group_intro(intro.introducer_id, intro.a_id, intro.b_id,
                                           intro.reason, intro.id), now, subject=str(intro.id))
-    for party in intro.parties:
-        outbox.update_sent(session, intro.team_id, consent_key(intro.id, party),
-                           build_consent_answered(intro, party), now, after=post_key(intro.id))
     if with_introducer:
         outbox.message(session, intro.team_id, f"intro_opened:{intro.id}", intro.introducer_id,
                        build_intro_opened_notice(intro.a_id, intro.b_id), now,
@@ -106,6 +84,8 @@ def open_group(session: Session, intro: IntroView, inactive: frozenset[str], now
 
 def tell_connected(session: Session, intro: IntroView, inactive: frozenset[str],
                    now: datetime) -> None:
+    """The introducer hears it; the group post and any nudge to say hello lose their button."""
+    closing.ended(session, intro.team_id, closing.INTRO, intro.id, now, only=closing.SAYING_HELLO)
     if intro.introducer_id not in inactive:
         outbox.message(session, intro.team_id, f"intro_connected:{intro.id}", intro.introducer_id,
                        build_connected_notice(intro.a_id, intro.b_id), now)

@@ -135,6 +135,25 @@ def help_still_asked(session: Session, team_id: str, record_ids: Iterable[int]) 
     return [r for r in records if r.helper_id not in gone and r.receiver_id not in gone]
 
 
+def question_records(session: Session, team_id: str, record_id: int) -> list[HelpRecord]:
+    """The records one "how did it go?" asks about, from the first of them: the help one
+    `/thanks` (or shortcut, or claim) recorded at once, still asked about."""
+    first = session.get(HelpRecord, record_id)
+    if first is None or first.team_id != team_id or first.receiver_id is None:
+        return []
+    group = session.scalars(select(HelpRecord.id).where(
+        HelpRecord.team_id == team_id, HelpRecord.receiver_id == first.receiver_id,
+        HelpRecord.created_at == first.created_at, HelpRecord.note == first.note,
+        HelpRecord.id >= first.id).order_by(HelpRecord.id).limit(GROUP_MAX)).all()
+    return help_still_asked(session, team_id, group)
+
+
+def answer_given(session: Session, team_id: str, kind: str, subject_ids: list[int],
+                 asked_id: str) -> FollowupAnswer | None:
+    """The answer `asked_id` gave to this question, if any (the first one stands)."""
+    return _standing(session, team_id, kind, subject_ids, asked_id)
+
+
 def intro_still_asked(session: Session, team_id: str, intro_id: int) -> Intro | None:
     intro = session.get(Intro, intro_id)
     if intro is None or intro.team_id != team_id or intro.status != "connected":

@@ -1,9 +1,13 @@
 """Introductions with consent on both sides, followed through to "they connected".
 
 An intro moves proposed → open (both accepted; a group DM is opened) → connected (both wrote
-there, or either said so); or proposed → declined (either said no) / expired (no answer in
-time, or a party left the workspace before it could open). Requests ask a connector to make
-one: pending → made | declined.
+there, or either said so); or, when it lapses `intro_expiry_days` after it was proposed,
+proposed → declined (someone said "not now") / expired (no answer in time, or a party left the
+workspace before it could open). A "not now" is recorded as that party's answer and changes
+nothing else: the intro stays proposed to everyone until it lapses, and then closes exactly as
+an unanswered one does (PRODUCT.md §3, §4c; bot.services.tact). Requests ask a connector to
+make one: pending → made | declined | expired (a "not now" likewise waits, in `declined_at`,
+until the request would have lapsed).
 
 The scheduler acts on the queries at the bottom; it decides when to send what they find."""
 
@@ -18,7 +22,9 @@ from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Intro, IntroRequest, Member, Workspace
+from bot.services.asking_again import intro_not_now, request_not_now
 from bot.services.parsing import NOTE_MAX
+from bot.services.tact import may_tell
 
 STATUSES = ("proposed", "declined", "expired", "open", "connected")
 INTRO_GROUP = "intro_group"  # outbox kind: open the group DM of an intro (bot/delivery/intros.py)
@@ -102,6 +108,12 @@ class RequestView:
     status: str
     intro_id: int | None
     created_at: datetime
+    declined_at: datetime | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Still waiting for the connector, as anyone but the connector may know it."""
+        return self.status == "pending"
 
 
 def _view(intro: Intro) -> IntroView:
@@ -120,7 +132,7 @@ def _request_view(req: IntroRequest) -> RequestView:
         id=req.id, team_id=req.team_id, requester_id=req.requester_id or "",
         connector_id=req.connector_id or "", target_id=req.target_id or "", reason=req.reason,
         status=req.status,
-        intro_id=req.intro_id, created_at=req.created_at,
+        intro_id=req.intro_id, created_at=req.created_at, declined_at=req.declined_at,
     )
 
 
@@ -133,7 +145,13 @@ def _expiry(workspace: Workspace | None) -> timedelta:
 
 
 def _lapsed(intro: Intro, workspace: Workspace | None, now: datetime) -> bool:
-    return intro.status == "proposed" and now - intro.created_at > _expiry(workspace)
+    return intro.status == "proposed" and may_tell(intro.created_at, _expiry(workspace).days, now)
+
+
+def still_asking(session: Session, intro: IntroView, now: datetime) -> bool:
+    """A proposed intro that has not lapsed yet (answers, and reminders, are still wanted)."""
+    workspace = _settings(session, intro.team_id)
+    return intro.status == "proposed" and not may_tell(intro.created_at, _expiry(workspace).days, now)
 
 
 def deactivated(session: Session, team_id: str, user_ids: list[str]) -> set[str]:
@@ -156,7 +174,8 @@ class Refused(enum.Enum):
     SELF = "self"
     EMPTY_REASON = "empty_reason"
     REASON_TOO_LONG = "reason_too_long"
-    DUPLICATE = "duplicate"
+    DUPLICATE = "duplicate"  # an intro of the two is under way (`Proposed.existing`)
+    NOT_NOW = "not_now"  # an intro of the two closed lately without going ahead
     REQUEST_ANSWERED = "request_answered"
 
 
@@ -217,6 +236,9 @@ def propose_intro(session: Session, team_id: str, introducer_id: str, a_id: str,
     existing = active_between(session, team_id, a_id, b_id, now)
     if existing is not None:
         return Proposed(None, Refused.DUPLICATE, existing=existing)
+    workspace = _settings(session, team_id)
+    if workspace is not None and intro_not_now(session, workspace, a_id, b_id, now):
+        return Proposed(None, Refused.NOT_NOW)
     intro = Intro(team_id=team_id, introducer_id=introducer_id, a_id=a_id, b_id=b_id,
                   reason=reason, status="proposed", request_id=request_id, created_at=now,
                   updated_at=now)
@@ -281,7 +303,7 @@ def answer_intro(session: Session, team_id: str, intro_id: int, user_id: str, ac
     inactive = frozenset(deactivated(session, team_id, [intro.introducer_id or "", intro.a_id or "",
                                                         intro.b_id or ""]))
     if not accept:
-        intro.status = "declined"
+        # Told to nobody now: it closes when it would have lapsed unanswered (expire_intro).
         return Answered(Answer.DECLINED, _view(intro), inactive)
     if intro.a_answer == intro.b_answer == "accepted":
         if {intro.a_id, intro.b_id} & inactive:
@@ -384,6 +406,7 @@ class RequestRefused(enum.Enum):
     REASON_TOO_LONG = "reason_too_long"
     DUPLICATE = "duplicate"  # the same request is already waiting
     ALREADY_INTRODUCED = "already_introduced"  # an intro of the two is under way
+    NOT_NOW = "not_now"  # the same request, or an intro of the two, closed lately
 
 
 @dataclass(frozen=True)
@@ -420,6 +443,11 @@ def request_intro(session: Session, team_id: str, requester_id: str, connector_i
     existing = active_between(session, team_id, requester_id, target_id, now)
     if existing is not None:
         return Requested(None, RequestRefused.ALREADY_INTRODUCED, existing_intro=existing)
+    workspace = _settings(session, team_id)
+    if workspace is not None and (
+            intro_not_now(session, workspace, requester_id, target_id, now)
+            or request_not_now(session, workspace, requester_id, connector_id, target_id, now)):
+        return Requested(None, RequestRefused.NOT_NOW)
     waiting = session.scalars(
         select(IntroRequest).where(
             IntroRequest.team_id == team_id, IntroRequest.status == "pending",
@@ -458,7 +486,7 @@ def _connector_request(session: Session, team_id: str, request_id: int, user_id:
         return RequestAnswer.NOT_FOUND, None
     if request.connector_id != user_id:
         return RequestAnswer.NOT_YOURS, None
-    if request.status != "pending":
+    if request.status != "pending" or request.declined_at is not None:
         return RequestAnswer.ALREADY_ANSWERED, request
     return RequestAnswer.OK, request
 
@@ -471,13 +499,30 @@ def request_to_make(session: Session, team_id: str, request_id: int, user_id: st
 
 def decline_request(session: Session, team_id: str, request_id: int, user_id: str,
                     now: datetime) -> RequestAnswered:
-    """`intro_request_decline`: only the connector, only while pending."""
+    """`intro_request_decline`: only the connector, only while pending. Told to nobody now:
+    the request stays pending until it would have lapsed unanswered (`close_requests`)."""
     outcome, request = _connector_request(session, team_id, request_id, user_id, lock=True)
     if outcome is RequestAnswer.OK and request is not None:
-        request.status = "declined"
-        request.updated_at = now
+        request.declined_at = now
         outcome = RequestAnswer.DECLINED
     return RequestAnswered(outcome, _request_view(request) if request is not None else None)
+
+
+def close_requests(session: Session, now: datetime) -> list[RequestView]:
+    """Requests still pending `intro_expiry_days` after they were made — declined or simply
+    unanswered alike — close now: declined or expired. The requester hears it the same way."""
+    rows = session.execute(
+        select(IntroRequest, Workspace).join(Workspace, Workspace.team_id == IntroRequest.team_id)
+        .where(IntroRequest.status == "pending", Workspace.uninstalled_at.is_(None))
+        .order_by(IntroRequest.id).with_for_update(of=IntroRequest)).all()
+    closed = []
+    for request, workspace in rows:
+        if not may_tell(request.created_at, workspace.intro_expiry_days, now):
+            continue
+        request.status = "declined" if request.declined_at is not None else "expired"
+        request.updated_at = now
+        closed.append(_request_view(request))
+    return closed
 
 
 def get_request(session: Session, team_id: str, request_id: int) -> RequestView | None:
@@ -552,25 +597,27 @@ def intros_needing_reminder(session: Session, now: datetime) -> list[IntroDue]:
 
 
 def intros_to_expire(session: Session, now: datetime) -> list[IntroDue]:
-    """Proposed intros older than `intro_expiry_days`; the recipient is the introducer.
+    """Proposed intros past `intro_expiry_days`, declined or simply unanswered alike; the
+    recipient is the introducer.
 
     Every such intro is listed so it does expire; the sender should not DM an introducer
     who has been deactivated (see `deactivated`)."""
     return [
         _due(intro, intro.introducer_id or "", intro.a_id or "")
         for intro, ws in _installed(session, "proposed")
-        if now - intro.created_at > timedelta(days=ws.intro_expiry_days)
+        if may_tell(intro.created_at, ws.intro_expiry_days, now)
     ]
 
 
-def expire_intro(session: Session, intro_id: int, now: datetime) -> bool:
-    """proposed → expired; False when it was no longer proposed (answered meanwhile)."""
+def expire_intro(session: Session, intro_id: int, now: datetime) -> IntroView | None:
+    """proposed → declined (someone said "not now") or expired (nobody answered in time); None
+    when it was no longer proposed (it opened, or was called off, meanwhile)."""
     intro = session.get(Intro, intro_id, with_for_update=True)
     if intro is None or intro.status != "proposed":
-        return False
-    intro.status = "expired"
+        return None
+    intro.status = "declined" if "declined" in (intro.a_answer, intro.b_answer) else "expired"
     intro.updated_at = now
-    return True
+    return _view(intro)
 
 
 def silent_parties(session: Session, now: datetime) -> list[IntroDue]:

@@ -22,6 +22,8 @@ CLAIM_REMINDER = "claim_reminder"
 INTRO_REMINDER = "intro_reminder"
 INTRO_EXPIRED = "intro_expired"
 INTRO_SILENT = "intro_silent"
+INTRO_CLOSED = "intro_closed"  # to a party who said yes, when the intro lapsed
+REQUEST_CLOSED = "intro_request_closed"  # to the requester, when the request lapsed
 
 
 # -- who may be nudged --------------------------------------------------------------------

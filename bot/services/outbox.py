@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, text, update
+from sqlalchemy import Table, bindparam, case, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -209,6 +209,13 @@ def update_view(session: Session, team_id: str, view_id: str, view: dict[str, An
     the latest view asked for wins."""
     coalesce(session, team_id, f"{VIEW_UPDATE}:{view_id}", VIEW_UPDATE, "",
              {"view_id": view_id, "view": view}, now, subject)
+
+
+def is_known(session: Session, team_id: str, channel: str, ts: str) -> bool:
+    """Whether the message at (channel, ts) is one Mutual sent and keeps track of."""
+    return session.execute(select(OutboxItem.id).where(
+        OutboxItem.team_id == team_id, OutboxItem.sent_channel == channel,
+        OutboxItem.sent_ts == ts).limit(1)).first() is not None
 
 
 def cancel_unsent(session: Session, team_id: str, key: str, reason: str) -> bool:

@@ -269,15 +269,15 @@ def answer_claim(
     return (ClaimAnswer.CONFIRMED if confirm else ClaimAnswer.DECLINED), _to_recorded(record)
 
 
-def expire_claims(session: Session, now: datetime) -> list[Recorded]:
-    """Pending claims past their expiry become `expired` (every workspace)."""
+def expire_claims(session: Session, now: datetime) -> list[tuple[str, Recorded]]:
+    """Pending claims past their expiry become `expired` (every workspace): (team, claim)."""
     stale = session.scalars(
         select(HelpRecord).where(HelpRecord.status == "pending", HelpRecord.expires_at <= now)
     ).all()
     for record in stale:
         record.status = "expired"
         record.updated_at = now
-    return [_to_recorded(r) for r in stale]
+    return [(r.team_id, _to_recorded(r)) for r in stale]
 
 
 _PENDING_FOR = (select(HelpRecord).where(HelpRecord.team_id == bindparam("team"),

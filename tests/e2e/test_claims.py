@@ -6,7 +6,7 @@ import pytest
 
 from bot.jobs.claims import expire_stale_claims
 from tests.support import payloads as p
-from tests.support.db_read import record_count, records
+from tests.support.db_read import landed, record_count, records
 
 
 def claim(mutual, slack, text="<@UBOB> reviewed the launch plan", user="UALICE"):
@@ -16,8 +16,8 @@ def claim(mutual, slack, text="<@UBOB> reviewed the launch plan", user="UALICE")
     return reply.json()
 
 
-def press(mutual, action_id, value, user="UBOB", ts="1700000001.000100"):
-    reply = mutual.post(p.block_action(action_id, value, user=user, channel="DBOB", message_ts=ts))
+def press(mutual, action_id, value, user="UBOB", ts="1700000001.000100", channel="DBOB"):
+    reply = mutual.post(p.block_action(action_id, value, user=user, channel=channel, message_ts=ts))
     assert reply.status == 200
     return reply
 
@@ -35,11 +35,12 @@ def test_claim_asks_the_receiver_and_counts_once_confirmed(mutual, slack, db):
     assert [b["action_id"] for b in buttons] == ["claim_confirm", "claim_decline"]
     assert "reviewed the launch plan" in dm["text"]
 
-    press(mutual, "claim_confirm", buttons[0]["value"])
+    channel, ts = landed(db, f"claim:{rec.id}")
+    press(mutual, "claim_confirm", buttons[0]["value"], channel=channel, ts=ts)
     mutual.settle()
     assert records(db)[0].status == "confirmed"
     [update] = slack.calls_to("chat.update")
-    assert update["channel"] == "DBOB" and "confirmed" in update["text"]
+    assert (update["channel"], update["ts"]) == (channel, ts) and "confirmed" in update["text"]
     assert "actions" not in str(update["blocks"]), "no buttons left to press twice"
     [told] = slack.dms_to("UALICE")
     assert "<@UBOB> confirmed" in told["text"]

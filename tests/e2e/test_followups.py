@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import constants as ids
-from bot.db.models import FollowupAnswer, Intro
+from bot.db.models import FollowupAnswer, Intro, Question
 from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.blockkit import assert_valid_message
@@ -38,13 +38,24 @@ def questions(slack, user="UALICE"):
 
 
 def answer(mutual, action_id, value, words=None, user="UALICE", ts="1700000050.000100",
-           channel="DALICE"):
-    typed = {ids.FOLLOWUP_WORDS_BLOCK: {ids.FOLLOWUP_WORDS_INPUT: words}}
+           channel="DALICE", question=None):
+    """Press a button of a question; `question` is its id in the questions DM (its buttons
+    and box carry it), None for a message of its own."""
+    suffix = f".{question}" if question is not None else ""
+    typed = {ids.FOLLOWUP_WORDS_BLOCK + suffix: {ids.FOLLOWUP_WORDS_INPUT: words}}
     reply = mutual.post(p.typed_action(action_id, value, typed, user=user, channel=channel,
-                                       message_ts=ts,
+                                       message_ts=ts, block_id=ids.QUESTION_ACTIONS_BLOCK + suffix,
                                        response_url=mutual.settings.api_url.removesuffix("/api/") + "/respond/a"))
     assert reply.status == 200, reply.body
     mutual.settle()
+
+
+def asked(db, key):
+    """(question id, (channel, ts) of the questions DM that asked it)."""
+    with db.session() as s:
+        question = s.scalars(select(Question).where(Question.key == key)).one()
+        number, asked_in = question.id, question.asked_in
+    return number, landed(db, asked_in)
 
 
 def answers(db):
@@ -67,17 +78,18 @@ def test_asked_once_after_fourteen_days_and_the_helper_hears_privately(mutual, s
     assert buttons(question) == {ids.FOLLOWUP_WORKED: str(record.id),
                                  ids.FOLLOWUP_ONGOING: str(record.id),
                                  ids.FOLLOWUP_NOT_NEEDED: str(record.id)}
+    number, where = asked(db, f"followup:{record.id}")
     [words_box] = [b for b in question["blocks"] if b["type"] == "input"]
-    assert words_box["optional"] is True and words_box["block_id"] == ids.FOLLOWUP_WORDS_BLOCK
+    assert words_box["optional"] is True
+    assert words_box["block_id"] == f"{ids.FOLLOWUP_WORDS_BLOCK}.{number}"
     assert "Only <@UBOB> will see your answer" in text_of(question)
     assert slack.dms_to("UBOB")[1:] == [], "nobody else hears the question"
     for later in (START + 15 * DAY, START + 20 * DAY, START + 40 * DAY):
         jobs(later)
     assert len(questions(slack)) == 1, "asked once"
 
-    where = landed(db, f"followup:{record.id}")
     answer(mutual, ids.FOLLOWUP_WORKED, str(record.id), f"Merged. {EVIL}", ts=where[1],
-           channel=where[0])
+           channel=where[0], question=number)
     [told] = slack.dms_to("UBOB")[1:]
     assert_valid_message(told)
     assert told["text"] == "<@UALICE> says your help with “the review of the billing PR” worked."
@@ -94,7 +106,7 @@ def test_asked_once_after_fourteen_days_and_the_helper_hears_privately(mutual, s
 
     # Answering twice — again, or the other button — is harmless: the first answer stands.
     answer(mutual, ids.FOLLOWUP_NOT_NEEDED, str(record.id), "changed my mind", ts=where[1],
-           channel=where[0])
+           channel=where[0], question=number)
     assert len(slack.dms_to("UBOB")) == 2 and len(answers(db)) == 1
     assert "it worked" in slack.calls_to("chat.update")[-1]["text"]
     # Someone else pressing it changes nothing.
@@ -137,7 +149,7 @@ def test_the_question_waits_for_working_hours(mutual, slack, db, jobs):
     cmd(mutual, "/thanks", "<@UBOB> for weekend cover")
     jobs(START + 19 * DAY)  # Saturday again, fourteen days on
     assert questions(slack) == []
-    [row] = nudge_rows(db, kind="followup")
+    [row] = nudge_rows(db, kind="questions")
     monday_morning = START + 21 * DAY - timedelta(hours=1)  # 09:00 in London
     assert (row.status, row.due_at) == ("pending", monday_morning)
     jobs(monday_morning)
@@ -166,13 +178,13 @@ def test_a_question_planned_then_made_moot_is_not_sent(mutual, slack, db, jobs):
     mutual.clock.set(START + 4 * DAY + timedelta(hours=10))  # Friday 20:00
     cmd(mutual, "/thanks", "<@UBOB> for the review")
     jobs(START + 18 * DAY + timedelta(hours=10))  # planned, held until Monday morning
-    [row] = nudge_rows(db, kind="followup")
+    [row] = nudge_rows(db, kind="questions")
     assert row.status == "pending"
     with db.session() as s:
         member(s, "UBOB", START, deleted=True)
     jobs(START + 21 * DAY)
     assert questions(slack) == []
-    assert nudge_rows(db, kind="followup")[0].status == "cancelled"
+    assert nudge_rows(db, kind="questions")[0].status == "cancelled"
 
 
 def test_nudges_off_means_no_question(mutual, slack, db, jobs):

@@ -138,9 +138,11 @@ def test_the_connected_button(mutual, slack, db):
     assert "Only <@UBOB> or <@UCAROL>" in told["text"] and told["response_type"] == "ephemeral"
     assert intros(db)[0].status == "open"
 
-    press(mutual, slack, "intro_connected", value, "UCAROL", channel=GROUP, ts="1700000050.000100")
+    [intro] = intros(db)
+    post = landed(db, f"intro_post:{intro.id}")
+    press(mutual, slack, "intro_connected", value, "UCAROL", channel=GROUP, ts=post[1])
     update = slack.calls_to("chat.update")[-1]
-    assert (update["channel"], update["ts"]) == (GROUP, "1700000050.000100")
+    assert (update["channel"], update["ts"]) == post  # the introduction, button gone
     assert "connected" in update["text"] and buttons(update) == []
     assert slack.dms_to("UALICE")[-1]["text"] == "<@UBOB> and <@UCAROL> connected"
     press(mutual, slack, "intro_connected", value, "UBOB", channel=GROUP, ts="1700000050.000100")
@@ -148,31 +150,24 @@ def test_the_connected_button(mutual, slack, db):
     assert intros(db)[0].status == "connected"
 
 
-def test_a_decline_is_private(mutual, slack, db):
+def test_a_not_now_is_told_to_nobody_at_the_time(mutual, slack, db):
     propose(mutual)
     value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
     [intro] = intros(db)
     bob_dm, carol_dm = landed(db, f"consent:{intro.id}:UBOB"), landed(db, f"consent:{intro.id}:UCAROL")
     press(mutual, slack, "intro_decline", value, "UBOB", ts=bob_dm[1])
-    assert intros(db)[0].status == "declined"
-    [to_introducer] = slack.dms_to("UALICE")
-    assert "won't go ahead for now" in to_introducer["text"]
-    everything_alice_saw = json.dumps(to_introducer).lower()
-    assert "declin" not in everything_alice_saw and "said no" not in everything_alice_saw
-    # Carol is told kindly, not who, and her buttons are gone.
-    told_carol = [m for m in slack.dms_to("UCAROL") if not buttons(m)]
-    assert told_carol and "won't go ahead for now" in told_carol[-1]["text"]
-    assert "declin" not in json.dumps(told_carol).lower()
-    carol_update = [u for u in slack.calls_to("chat.update") if u["channel"] == "UCAROL"]
-    assert carol_update and carol_update[-1]["ts"] == carol_dm[1] and buttons(carol_update[-1]) == []
-    bob_update = [u for u in slack.calls_to("chat.update") if u["channel"] == "UBOB"][-1]
-    assert "only hear that it won't go ahead" in bob_update["text"]
-
-    # Carol pressing her (stale) yes afterwards changes nothing and opens nothing.
+    # Nothing changes for anyone else: the intro is still waiting, as it would be in silence.
+    assert intros(db)[0].status == "proposed"
+    assert slack.dms_to("UALICE") == [] and slack.dms_to("UCAROL") == [consent_dm(slack, "UCAROL")]
+    assert [u["channel"] for u in slack.calls_to("chat.update")] == ["UBOB"]
+    bob_update = slack.calls_to("chat.update")[-1]
+    assert bob_update["ts"] == bob_dm[1] and buttons(bob_update) == []
+    assert "will only hear it won't go ahead for now" in bob_update["text"]
+    # Carol can still say yes; it waits for Bob, as if he had not answered.
     press(mutual, slack, "intro_accept", value, "UCAROL", ts=carol_dm[1])
     assert slack.calls_to("conversations.open") == []
-    assert intros(db)[0].status == "declined" and intros(db)[0].b_answer is None
-    assert len(slack.dms_to("UALICE")) == 1
+    assert "once they've answered too" in slack.calls_to("chat.update")[-1]["text"]
+    assert intros(db)[0].status == "proposed" and len(slack.dms_to("UALICE")) == 0
 
 
 def test_pressing_twice_or_the_other_button_is_harmless(mutual, slack, db):
@@ -187,7 +182,7 @@ def test_pressing_twice_or_the_other_button_is_harmless(mutual, slack, db):
     assert all("You said yes" in u["text"] for u in slack.calls_to("chat.update"))
 
 
-def test_answering_from_a_reminder_clears_the_first_dm_too(mutual, slack, db):
+def test_answering_from_another_message_clears_the_first_dm_too(mutual, slack, db):
     propose(mutual)
     [intro] = intros(db)
     press(mutual, slack, "intro_accept", str(intro.id), "UBOB", ts="1600000042.000100")
@@ -214,7 +209,7 @@ def test_accept_after_expiry_is_refused(mutual, slack, db):
     value = buttons(consent_dm(slack, "UBOB"))[0]["value"]
     mutual.clock.set(START + timedelta(days=7, minutes=1))
     press(mutual, slack, "intro_accept", value, "UBOB", ts=landed(db, f"consent:{intros(db)[0].id}:UBOB")[1])
-    [update] = slack.calls_to("chat.update")
+    [update] = [u for u in slack.calls_to("chat.update") if u["channel"] == "UBOB"]
     assert "closed without going ahead" in update["text"] and buttons(update) == []
     [intro] = intros(db)
     assert (intro.status, intro.a_answer) == ("proposed", None)  # the scheduler expires it
@@ -234,12 +229,16 @@ def test_a_party_deactivated_before_the_last_yes(mutual, slack, db):
     assert intros(db)[0].status == "expired"
 
 
-def test_the_same_pair_twice_is_refused_with_a_pointer(mutual, slack, db):
+def test_the_same_pair_twice_reveals_nothing_to_someone_else(mutual, slack, db):
     propose(mutual)
     again = propose(mutual, "<@UCAROL> <@UBOB> another reason", user="UERIN")
     assert again["response_type"] == "ephemeral"
-    assert "already an introduction of <@UBOB> and <@UCAROL>" in again["text"]
-    assert "<@UALICE>" in again["text"]
+    assert "can't put this introduction to them just now" in again["text"]
+    shown = json.dumps(again)
+    assert "<@UALICE>" not in shown and "already" not in shown and "!date" not in shown
+    # The one who suggested it hears only what they know.
+    mine = propose(mutual, "<@UCAROL> <@UBOB> once more")
+    assert "You've already suggested introducing <@UBOB> and <@UCAROL>" in mine["text"]
     assert len(intros(db)) == 1
     assert slack.dms_to("UERIN") == [] and len(slack.dms_to("UBOB")) == 1
 

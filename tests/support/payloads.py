@@ -63,7 +63,7 @@ def interactive(payload: dict[str, Any]) -> str:
 def block_action(action_id: str, value: str, user: str = "UALICE", team: str = TEAM,
                  channel: str = "DALICE", message_ts: str = "1700000001.000100",
                  response_url: str = "http://127.0.0.1:9/respond",
-                 container_type: str = "message") -> str:
+                 container_type: str = "message", block_id: str = "b1") -> str:
     return interactive({
         "type": "block_actions", "team": {"id": team, "domain": "acme"},
         "user": {"id": user, "username": user.lower(), "team_id": team},
@@ -72,7 +72,7 @@ def block_action(action_id: str, value: str, user: str = "UALICE", team: str = T
                       "is_ephemeral": container_type == "ephemeral"},
         "channel": {"id": channel}, "response_url": response_url,
         "message": {"ts": message_ts, "text": "…"},
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b1",
+        "actions": [{"type": "button", "action_id": action_id, "block_id": block_id,
                      "value": value, "action_ts": f"{time.time():.6f}"}],
     })
 
@@ -149,12 +149,12 @@ def mpim_message(user: str | None, channel: str, text: str = "Hello both!", **ex
 def typed_action(action_id: str, value: str, typed: dict[str, dict[str, str | None]],
                  user: str = "UALICE", team: str = TEAM, channel: str = "DALICE",
                  message_ts: str = "1700000001.000100",
-                 response_url: str = "http://127.0.0.1:9/respond") -> str:
+                 response_url: str = "http://127.0.0.1:9/respond", block_id: str = "b1") -> str:
     """A button pressed on a message that has input blocks: Slack sends what was typed in them
     as `state.values` ({block_id: {action_id: text}} here)."""
     payload = json.loads(dict(parse_qsl(block_action(
         action_id, value, user=user, team=team, channel=channel, message_ts=message_ts,
-        response_url=response_url)))["payload"])
+        response_url=response_url, block_id=block_id)))["payload"])
     payload["state"] = {"values": {
         block: {action: {"type": "plain_text_input", "value": text} for action, text in inputs.items()}
         for block, inputs in typed.items()}}

@@ -28,6 +28,7 @@ from bot.blocks import (
     me,
     nudges,
     offers,
+    questions,
     recording,
     requests,
     summary,
@@ -35,13 +36,14 @@ from bot.blocks import (
 )
 from bot.blocks.kit import escape
 from bot.services.ask_match import Suggestion
+from bot.services.asking_again import ClaimRefused
 from bot.services.asks import AskView, OfferView, PostState
 from bot.services.intros import IntroView, Refused, RequestRefused, RequestView
 from bot.services.offers import AboutView, Added
 from bot.services.people import Problem
 from bot.services.recording import Recorded
 from bot.services.settings import WorkspaceConfig
-from bot.services.summary import ChannelDigest, Day, Figure, Period, TeamSummary, Waiting
+from bot.services.summary import ChannelDigest, Day, Figure, Period, TeamSummary
 from bot.services.views import History, HistoryItem, Pair, PersonalView
 from bot.services.ways_to_give import WaysToGive
 from bot.services.withdraw import Withdraw
@@ -136,8 +138,9 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_cant_go_ahead": intros.build_cant_go_ahead,
     "build_not_a_party": intros.build_not_a_party,
     "build_not_for_introducer": lambda: intros.build_not_for_introducer("UBOB", "UCAROL"),
-    "build_intro_declined_notice": lambda: intros.build_intro_declined_notice("UBOB", "UCAROL"),
-    "build_other_declined_notice": lambda: intros.build_other_declined_notice("UALICE", "UCAROL"),
+    "build_intro_closed_notice": lambda: intros.build_intro_closed_notice("UALICE", "UCAROL"),
+    "build_intro_silent_closed": lambda: [intros.build_intro_silent_closed(intro(s), "UBOB")
+                                          for s in ("open", "connected")],
     "build_group_intro": lambda: intros.build_group_intro("UALICE", "UBOB", "UCAROL", H, 7),
     "build_group_connected": lambda: intros.build_group_connected("UALICE", "UBOB", "UCAROL", H),
     "build_intro_opened_notice": lambda: intros.build_intro_opened_notice("UBOB", "UCAROL"),
@@ -145,8 +148,9 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_request_receipt": lambda: intros.build_request_receipt("UBOB", "UCAROL"),
     "build_request_dm": lambda: intros.build_request_dm("UALICE", "UCAROL", H, 3),
     "build_request_answered": lambda: [intros.build_request_answered(request(s))
-                                       for s in ("pending", "made", "declined")],
-    "build_request_declined_notice": lambda: intros.build_request_declined_notice("UBOB", "UCAROL"),
+                                       for s in ("pending", "made", "declined", "withdrawn",
+                                                 "expired")],
+    "build_request_closed_notice": lambda: intros.build_request_closed_notice("UBOB", "UCAROL"),
     "build_request_made_notice": lambda: [intros.build_request_made_notice("UBOB", "UCAROL", b)
                                           for b in (True, False)],
     "build_intro_modal": lambda: intros.build_intro_modal("UBOB", "UCAROL", H, 3),
@@ -188,6 +192,7 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_claim_answered": lambda: [recording.build_claim_answered("UBOB", H, s)
                                      for s in ("confirmed", "declined", "expired", H)],
     "build_claim_confirmed_dm": lambda: recording.build_claim_confirmed_dm("UALICE", H),
+    "build_claim_refused": lambda: [recording.build_claim_refused(r, "UBOB") for r in ClaimRefused],
     "build_error": lambda: [recording.build_error(H, H)]
                            + [recording.build_error(recording.problem_text("UBOB", p)) for p in Problem],
     "build_note_too_long": lambda: recording.build_note_too_long(600, H),
@@ -196,9 +201,14 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_helped_modal": lambda: recording.build_helped_modal("UBOB"),
     "build_modal_done": lambda: recording.build_modal_done(H),
     "build_team_summary": lambda: [summary.build_team_summary(team_summary(), e) for e in (True, False)],
-    "build_digest": lambda: summary.build_digest(ChannelDigest(
-        team_id="T0001", period=period(), waiting=[Waiting(7, "open", "UALICE", "UBOB", "UCAROL")],
-        one_sided=Figure(6, 6), new_two_way=Figure(6, 6))),
+    "build_digest": lambda: [summary.build_digest(ChannelDigest(
+        team_id="T0001", period=period(), waiting=Figure(n, n * 3), one_sided=Figure(6, 6),
+        new_two_way=Figure(6, 6))) for n in (0, 1, 2)],
+    "build_connector_thanks": lambda: [summary.build_connector_thanks(period(), n) for n in (1, 2, 12)],
+    "build_questions": lambda: [questions.build_questions([(1, followups.build_followup_question(
+        ["UBOB"], H, NOW, [1]))]), questions.build_questions([
+            (1, followups.build_followup_question(["UBOB"], H, NOW, [1])),
+            (2, intros.build_intro_reminder(7, "UALICE", "UCAROL", H))])],
     "build_summary_posting": lambda: [summary.build_summary_posting("CNUDGE", c) for c in (True, False)],
     "build_busy": lambda: [recording.build_busy(), recording.build_busy(H)],
     "build_hello": lambda: [help.build_hello(m) for m in (True, False)],

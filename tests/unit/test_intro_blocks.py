@@ -43,18 +43,22 @@ def test_answered_messages_have_no_buttons_and_never_say_who_declined():
                 b.build_consent_answered(view(status="open"), "UBOB"),
                 b.build_consent_answered(view(), "UBOB", expired=True)):
         assert buttons(msg) == []
+    # Closed without a yes from both, as each of them sees it: never what the other answered.
     to_bob = all_text(b.build_consent_answered(declined, "UBOB"))
-    assert "won't go ahead for now" in to_bob and "declined" not in to_bob
+    assert "closed without going ahead" in to_bob and "declin" not in to_bob
+    said_yes = b.build_consent_answered(view(status="declined", a_answer="accepted",
+                                             b_answer="declined"), "UBOB")
+    assert said_yes["text"] == ":white_check_mark: You said yes to meeting <@UCAROL>."
     assert "You said not now" in b.build_consent_answered(declined, "UCAROL")["text"]
     assert "closed without going ahead" in b.build_consent_answered(view(), "UBOB", expired=True)["text"]
     assert "group chat" in b.build_consent_answered(view(status="open"), "UCAROL")["text"]
 
 
 def test_the_introducer_hears_only_that_it_wont_go_ahead():
-    msg = b.build_intro_declined_notice("UBOB", "UCAROL")
+    msg = b.build_intro_expired_notice("UBOB", "UCAROL")
     assert msg["text"] == "Your introduction of <@UBOB> and <@UCAROL> won't go ahead for now."
-    assert "declin" not in all_text(msg)
-    other = b.build_other_declined_notice("UALICE", "UCAROL")
+    assert "declin" not in all_text(msg) and "answer" not in all_text(msg)
+    other = b.build_intro_closed_notice("UALICE", "UCAROL")
     assert "won't go ahead for now" in other["text"] and "declin" not in all_text(other)
 
 
@@ -71,14 +75,19 @@ def test_refusals_are_ephemeral_and_specific():
         reply = b.build_intro_refused(refused)
         assert reply["response_type"] == "ephemeral" and "Nothing was sent" in reply["text"]
     assert "501 characters" in b.build_intro_refused(Refused.REASON_TOO_LONG, 501)["text"]
+    # Someone else's intro of the two: nothing about it, the same words as after a "no".
     dup = b.build_intro_refused(Refused.DUPLICATE, existing=view(status="open", introducer_id="UERIN"),
                                 viewer_id="UALICE")
-    assert "<@UERIN>" in dup["text"] and "already" in dup["text"] and "group chat" in dup["text"]
-    assert "suggested by you" in b.duplicate_text(view(), "UALICE")
+    assert dup["text"] == b.build_intro_refused(Refused.NOT_NOW)["text"] == b.NOT_NOW_INTRO
+    assert "<@UERIN>" not in all_text(dup) and "already" not in all_text(dup)
+    mine = b.build_intro_refused(Refused.DUPLICATE, existing=view(introducer_id="UALICE"),
+                                 viewer_id="UALICE")
+    assert "You've already suggested introducing" in mine["text"]
     req = RequestView(id=3, team_id="T0001", requester_id="UALICE", connector_id="UBOB",
                       target_id="UCAROL", reason="r", status="pending", intro_id=None,
                       created_at=START)
     assert "already asked <@UBOB>" in b.build_request_refused(RequestRefused.DUPLICATE, request=req)["text"]
+    assert b.build_request_refused(RequestRefused.NOT_NOW)["text"] == b.NOT_NOW_REQUEST
     assert "That's you" in b.build_request_refused(RequestRefused.SELF_TARGET)["text"]
 
 
@@ -96,8 +105,8 @@ def test_request_dm_buttons_and_answers():
                       intro_id=None, created_at=START)
     assert buttons(b.build_request_answered(req)) == []
     assert buttons(b.build_request_answered(replace(req, status="made"))) == []
-    gentle = b.build_request_declined_notice("UBOB", "UCAROL")["text"]
-    assert "can't make the introduction" in gentle and "declined" not in gentle
+    gentle = b.build_request_closed_notice("UBOB", "UCAROL")["text"]
+    assert "didn't happen this time" in gentle and "declin" not in gentle
 
 
 def test_intro_modal_prefilled_and_round_trips_the_request():

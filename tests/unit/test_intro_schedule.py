@@ -55,11 +55,12 @@ def test_both_unanswered_get_one_entry_each(session, ws):
     assert {d.user_id: d.other_id for d in due} == {"UBOB": "UCAROL", "UCAROL": "UBOB"}
 
 
-def test_no_reminder_once_answered_declined_or_lapsed(session, ws):
+def test_no_reminder_once_answered_or_lapsed_and_a_not_now_changes_nothing_for_the_other(session, ws):
     declined = propose(session)
     svc.answer_intro(session, T, declined.id, "UBOB", False, START)
     lapsed = propose(session, a="UERIN", b="UCAROL", at=START - 5 * DAY)
-    assert svc.intros_needing_reminder(session, START + 4 * DAY) == []
+    # Bob said not now: he is not reminded; Carol is, as if Bob were still thinking.
+    assert who(svc.intros_needing_reminder(session, START + 4 * DAY)) == [(declined.id, "UCAROL")]
     assert lapsed is not None
 
 
@@ -89,19 +90,29 @@ def test_expiry_after_seven_days_then_expire(session, ws):
     due = svc.intros_to_expire(session, START + 7 * DAY + timedelta(seconds=1))
     assert who(due) == [(intro.id, "UALICE")]
     assert (due[0].introducer_id, due[0].a_id, due[0].b_id) == ("UALICE", "UBOB", "UCAROL")
-    assert svc.expire_intro(session, intro.id, START + 8 * DAY) is True
-    assert svc.expire_intro(session, intro.id, START + 8 * DAY) is False
+    assert svc.expire_intro(session, intro.id, START + 8 * DAY).status == "expired"
+    assert svc.expire_intro(session, intro.id, START + 8 * DAY) is None
     assert svc.intros_to_expire(session, START + 9 * DAY) == []
     assert svc.get_intro(session, T, intro.id).status == "expired"
+
+
+def test_a_not_now_closes_it_only_when_it_would_have_lapsed(session, ws):
+    intro = propose(session)
+    svc.answer_intro(session, T, intro.id, "UBOB", False, START + DAY)
+    assert svc.get_intro(session, T, intro.id).status == "proposed"
+    assert svc.intros_to_expire(session, START + 7 * DAY) == []
+    assert who(svc.intros_to_expire(session, START + 7 * DAY + timedelta(seconds=1))) == [
+        (intro.id, "UALICE")]
+    assert svc.expire_intro(session, intro.id, START + 8 * DAY).status == "declined"
 
 
 def test_expire_refuses_an_intro_that_was_answered(session, ws):
     intro = propose(session)
     open_it(session, intro, START + 6 * DAY)
     assert svc.intros_to_expire(session, START + 8 * DAY) == []
-    assert svc.expire_intro(session, intro.id, START + 8 * DAY) is False
+    assert svc.expire_intro(session, intro.id, START + 8 * DAY) is None
     assert svc.get_intro(session, T, intro.id).status == "open"
-    assert svc.expire_intro(session, 12345, START) is False
+    assert svc.expire_intro(session, 12345, START) is None
 
 
 def test_silent_party_after_five_days_since_opening(session, ws):
@@ -135,6 +146,7 @@ def test_open_intros_for_each_role(session, ws):
     intro = propose(session)
     declined = propose(session, a="UERIN", b="UCAROL")
     svc.answer_intro(session, T, declined.id, "UERIN", False, START)
+    svc.expire_intro(session, declined.id, START + 8 * DAY)  # closed when it lapsed
     for user in ("UALICE", "UBOB", "UCAROL"):
         assert [i.id for i in svc.open_intros_for(session, T, user)] == [intro.id]
     assert svc.open_intros_for(session, T, "UERIN") == []

@@ -110,20 +110,21 @@ def test_one_accept_waits_then_both_open(session, ws):
     assert status(session, intro.id) == "open"
 
 
-def test_decline_closes_it(session, ws):
+def test_a_not_now_waits_for_the_lapse(session, ws):
     intro = propose(session)
     result = svc.answer_intro(session, T, intro.id, "UCAROL", False, START)
-    assert result.outcome is Answer.DECLINED and status(session, intro.id) == "declined"
+    assert result.outcome is Answer.DECLINED and status(session, intro.id) == "proposed"
+    # Bob may still say yes: it waits, as if Carol had not answered — and opens nothing.
     later = svc.answer_intro(session, T, intro.id, "UBOB", True, START)
-    assert later.outcome is Answer.CLOSED and status(session, intro.id) == "declined"
-    assert session.get(Intro, intro.id).a_answer is None
+    assert later.outcome is Answer.ACCEPTED and status(session, intro.id) == "proposed"
+    assert svc.expire_intro(session, intro.id, START + timedelta(days=8)).status == "declined"
 
 
 def test_decline_after_the_other_accepted(session, ws):
     intro = propose(session)
     svc.answer_intro(session, T, intro.id, "UBOB", True, START)
     assert svc.answer_intro(session, T, intro.id, "UCAROL", False, START).outcome is Answer.DECLINED
-    assert status(session, intro.id) == "declined"
+    assert status(session, intro.id) == "proposed"
 
 
 @pytest.mark.parametrize("second", [True, False])
@@ -141,7 +142,7 @@ def test_pressing_decline_twice_is_harmless(session, ws):
     svc.answer_intro(session, T, intro.id, "UBOB", False, START)
     assert svc.answer_intro(session, T, intro.id, "UBOB", False, START).outcome is Answer.ALREADY_ANSWERED
     assert svc.answer_intro(session, T, intro.id, "UBOB", True, START).outcome is Answer.ALREADY_ANSWERED
-    assert status(session, intro.id) == "declined"
+    assert session.get(Intro, intro.id).a_answer == "declined"
 
 
 @pytest.mark.parametrize("who", ["UALICE", "UERIN"])
@@ -307,11 +308,18 @@ def test_request_decline(session, ws):
     req = svc.request_intro(session, T, "UALICE", "UBOB", "UCAROL", "why", START).request
     assert svc.decline_request(session, T, req.id, "UALICE", START).outcome is RequestAnswer.NOT_YOURS
     declined = svc.decline_request(session, T, req.id, "UBOB", START)
-    assert declined.outcome is RequestAnswer.DECLINED and declined.request.status == "declined"
+    assert declined.outcome is RequestAnswer.DECLINED
+    # Told to nobody: still pending to the requester until it would have lapsed.
+    assert (declined.request.status, declined.request.declined_at) == ("pending", START)
     assert svc.decline_request(session, T, req.id, "UBOB", START).outcome is RequestAnswer.ALREADY_ANSWERED
     assert svc.decline_request(session, T, 999, "UBOB", START).outcome is RequestAnswer.NOT_FOUND
-    # Declined, so a new request may be made.
-    assert svc.request_intro(session, T, "UALICE", "UBOB", "UCAROL", "again", START).request is not None
+    again = svc.request_intro(session, T, "UALICE", "UBOB", "UCAROL", "again", START)
+    assert again.refused is RequestRefused.DUPLICATE  # as far as she knows, it still waits
+    [closed] = svc.close_requests(session, START + timedelta(days=8))
+    assert (closed.id, closed.status) == (req.id, "declined")
+    # Then not again for a while (PRODUCT.md §4c), whoever asks it.
+    later = svc.request_intro(session, T, "UALICE", "UBOB", "UCAROL", "again", START + timedelta(days=9))
+    assert later.refused is RequestRefused.NOT_NOW
 
 
 def test_request_refused_while_an_intro_of_the_two_is_under_way(session, ws):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.db.models import Workspace
+from bot.db.models import Question, Workspace
 from bot.jobs.nudges import plan_claim_reminders, plan_one_sided
 from tests.conftest import START
 from tests.support.nudging import days, helped, nudge_rows, workspace
@@ -28,9 +28,13 @@ def test_claim_reminder_threshold(db, age, planned):
     record_id = claim(db, age)
     assert plan_claim_reminders(db, NOW) == planned
     if planned:
+        # A question for Alice's questions DM, which is on its way.
+        with db.session() as s:
+            [question] = s.query(Question).all()
+            assert (question.key, question.kind, question.user_id, question.subject) == (
+                f"claim_reminder:{record_id}", "claim_reminder", "UALICE", str(record_id))
         [row] = nudge_rows(db)
-        assert (row.key, row.kind, row.recipient_id, row.subject) == (
-            f"claim_reminder:{record_id}", "claim_reminder", "UALICE", str(record_id))
+        assert (row.kind, row.recipient_id) == ("questions", "UALICE")
         assert plan_claim_reminders(db, NOW + days(1)) == 0  # once
 
 

@@ -60,7 +60,7 @@ def test_claim_expiry_boundary(session):
     claim = record_claim(session, ws, "UA", "UB", "x", NOW)
     just_before = NOW + timedelta(days=14) - timedelta(microseconds=1)
     assert expire_claims(session, just_before) == []
-    assert [c.id for c in expire_claims(session, NOW + timedelta(days=14))] == [claim.id]
+    assert [c.id for _, c in expire_claims(session, NOW + timedelta(days=14))] == [claim.id]
     assert answer_claim(session, "T1", claim.id, "UB", True, NOW)[0] is ClaimAnswer.EXPIRED
 
 

@@ -7,9 +7,9 @@ from slack_bolt import Ack, App, BoltContext
 from bot import constants as ids
 from bot.blocks.recording import build_claim_answered, build_claim_confirmed_dm
 from bot.listeners.deps import Deps, team, typed
-from bot.listeners.interaction import press_of, replace_here
+from bot.listeners.interaction import press_of, replace_untracked
 from bot.payloads.interactive import BlockActions
-from bot.services import outbox
+from bot.services import closing, outbox
 from bot.services.recording import ClaimAnswer, answer_claim
 
 
@@ -24,9 +24,12 @@ def register(app: App, deps: Deps) -> None:
             outcome, claim = answer_claim(session, team_id, press.item_id, press.user_id, confirm, now)
             if claim is None or outcome is ClaimAnswer.NOT_YOURS:
                 return
-            # Pressing again, or the other button, shows the answer already given.
-            replace_here(session, team_id, pressed,
-                         build_claim_answered(claim.helper_id, claim.note, claim.status), now)
+            # The claim DM, a reminder, a questions DM: each shows the answer given, without
+            # buttons (pressing again, or the other button, shows it too). A "not really" is
+            # told to nobody: the claim lapses quietly, as an unanswered one does.
+            closing.ended(session, team_id, closing.CLAIM, claim.id, now)
+            replace_untracked(session, team_id, pressed,
+                              build_claim_answered(claim.helper_id, claim.note, claim.status), now)
             outbox.refresh_home(session, team_id, claim.receiver_id, claim.helper_id, now=now)
             if outcome is ClaimAnswer.CONFIRMED:
                 outbox.message(session, team_id, f"claim_confirmed:{claim.id}", claim.helper_id,

@@ -18,18 +18,22 @@ from bot.blocks.followups import (
     build_intro_followup_told,
     build_nothing_to_answer,
 )
+from bot.blocks.questions import words_block
 from bot.listeners.deps import Deps, actor, typed
-from bot.listeners.interaction import record_ids_of, replace_here, reply, typed_in
+from bot.listeners.interaction import record_ids_of, replace_untracked, reply, typed_in
 from bot.payloads.interactive import BlockActions
-from bot.services import followups, outbox
+from bot.services import closing, followups, outbox
 from bot.services.followups import Outcome
 
 HELP_ACTIONS = (ids.FOLLOWUP_WORKED, ids.FOLLOWUP_ONGOING, ids.FOLLOWUP_NOT_NEEDED)
 INTRO_ACTIONS = (ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT)
 
 
-def words_of(body: dict[str, Any]) -> str:
-    return followups.clean_words(typed_in(body, ids.FOLLOWUP_WORDS_BLOCK, ids.FOLLOWUP_WORDS_INPUT))
+def words_of(body: dict[str, Any], pressed: BlockActions) -> str:
+    """What was typed in the box beside the pressed button (in a questions DM, each question
+    has its own box: bot.blocks.questions)."""
+    block = words_block(pressed.action.block_id, ids.FOLLOWUP_WORDS_BLOCK)
+    return followups.clean_words(typed_in(body, block, ids.FOLLOWUP_WORDS_INPUT))
 
 
 def register(app: App, deps: Deps) -> None:
@@ -42,13 +46,15 @@ def register(app: App, deps: Deps) -> None:
         answer = ANSWER_OF[pressed.action.action_id]
         with deps.db.session() as session:
             result = followups.answer_help(session, team_id, record_ids, user, answer,
-                                           words_of(body), now)
+                                           words_of(body, pressed), now)
             if result.outcome is Outcome.NOT_YOURS:
                 reply(session, team_id, pressed, build_answer_not_yours(), now, "not_yours")
                 return
-            shown = (build_nothing_to_answer() if result.outcome is Outcome.GONE else
-                     build_followup_answered(result.told, result.about, result.answer, result.words))
-            replace_here(session, team_id, pressed, shown, now)
+            # The question shows the answer given, in its own message or its questions DM.
+            closing.ended(session, team_id, closing.HELP, record_ids[0], now)
+            replace_untracked(session, team_id, pressed, build_nothing_to_answer()
+                              if result.outcome is Outcome.GONE else build_followup_answered(
+                                  result.told, result.about, result.answer, result.words), now)
             for key, helper in result.tell:
                 outbox.message(session, team_id, key, helper, build_followup_told(
                     user, result.about, result.answer, result.words), now)
@@ -62,15 +68,15 @@ def register(app: App, deps: Deps) -> None:
         answer = ANSWER_OF[pressed.action.action_id]
         with deps.db.session() as session:
             result = followups.answer_intro(session, team_id, intro_id, user, answer,
-                                            words_of(body), now)
+                                            words_of(body, pressed), now)
             if result.outcome is Outcome.NOT_YOURS:
                 reply(session, team_id, pressed, build_answer_not_yours(), now, "not_yours")
                 return
+            closing.ended(session, team_id, closing.INTRO, intro_id, now, only=("intro_followup",))
             introducer = result.told[0] if result.told else ""
-            shown = (build_nothing_to_answer() if result.outcome is Outcome.GONE else
-                     build_intro_followup_answered(introducer, result.about, result.answer,
-                                                   result.words))
-            replace_here(session, team_id, pressed, shown, now)
+            replace_untracked(session, team_id, pressed, build_nothing_to_answer()
+                              if result.outcome is Outcome.GONE else build_intro_followup_answered(
+                                  introducer, result.about, result.answer, result.words), now)
             for key, told in result.tell:
                 outbox.message(session, team_id, key, told, build_intro_followup_told(
                     user, result.about, result.answer, result.words), now)

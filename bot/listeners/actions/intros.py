@@ -1,5 +1,6 @@
-"""Intro buttons: `intro_accept` / `intro_decline` (consent DMs), `intro_connected` (group DM),
-`intro_request_make` / `intro_request_decline` (the connector's request DM)."""
+"""Intro buttons: `intro_accept` / `intro_decline` (consent DMs and reminders),
+`intro_connected` (group DM, the nudge to say hello), `intro_request_make` /
+`intro_request_decline` (the connector's request DM). Neither "not now" is passed on."""
 
 from __future__ import annotations
 
@@ -8,28 +9,19 @@ from slack_sdk import WebClient
 
 from bot import constants as ids
 from bot.blocks.intros import (
-    build_cant_go_ahead,
     build_consent_answered,
     build_group_connected,
     build_intro_modal,
     build_not_a_party,
     build_not_for_introducer,
     build_request_answered,
-    build_request_declined_notice,
 )
 from bot.blocks.recording import FORM_BUSY, build_busy
 from bot.listeners.deps import Deps, team, typed
-from bot.listeners.interaction import container_of, press_of, replace_here, reply
-from bot.listeners.intro_notices import (
-    consent_key,
-    open_group,
-    post_key,
-    tell_connected,
-    tell_declined,
-)
+from bot.listeners.interaction import press_of, replace_here, replace_untracked, reply
+from bot.listeners.intro_notices import open_group, post_key, tell_connected
 from bot.payloads.interactive import BlockActions
-from bot.services import intros, outbox
-from bot.services.delivery import sent_at
+from bot.services import closing, intros, outbox
 from bot.services.intros import Answer, Connect, RequestAnswer
 from bot.slack.modals import open_modal
 
@@ -49,21 +41,16 @@ def register(app: App, deps: Deps) -> None:
                 return
             if intro is None:
                 return
-            opened = result.outcome is Answer.OPENED
-            shown = (build_cant_go_ahead() if result.outcome is Answer.CANT_GO_AHEAD
-                     else build_consent_answered(intro, user, expired=result.outcome is Answer.EXPIRED))
-            # The pressed message (the consent DM, or a reminder) shows the answer; so does the
-            # consent DM when the press came from a reminder. "I've started a group chat" waits
-            # until there is one.
-            _, dm_channel, dm_ts = sent_at(session, team_id, consent_key(intro.id, user))
-            if container_of(pressed) != (dm_channel, dm_ts):
-                replace_here(session, team_id, pressed, shown, now, after=post_key(intro.id) if opened else None)
-            if opened:
+            replace_untracked(session, team_id, pressed, build_consent_answered(
+                intro, user, expired=result.outcome is Answer.EXPIRED), now)
+            if result.outcome is Answer.OPENED:
+                # "I've started a group chat" waits until there is one.
                 open_group(session, intro, result.inactive, now)
-            else:
-                outbox.update_sent(session, team_id, consent_key(intro.id, user), shown, now)
-            if result.outcome is Answer.DECLINED:
-                tell_declined(session, intro, user, result.inactive, now)
+            # Every message about it (the consent DM, a reminder, a questions DM) now shows
+            # this person's answer, without buttons; the other one's stay as they are. A "not
+            # now" is told to nobody else: it closes the intro only when it lapses.
+            closing.ended(session, team_id, closing.INTRO, intro.id, now, only=closing.ASKING,
+                          after=post_key(intro.id) if result.outcome is Answer.OPENED else None)
             outbox.refresh_home(session, team_id, *intro.parties, intro.introducer_id, now=now)
 
     @app.action(ids.INTRO_ACCEPT)
@@ -93,10 +80,11 @@ def register(app: App, deps: Deps) -> None:
                 reply(session, team_id, pressed, build_not_for_introducer(intro.a_id, intro.b_id)
                       if user == intro.introducer_id else build_not_a_party(), now, "not_a_party")
                 return
-            replace_here(session, team_id, pressed, build_group_connected(
-                intro.introducer_id, intro.a_id, intro.b_id, intro.reason), now)
             if result.outcome is Connect.CONNECTED:
                 tell_connected(session, intro, result.inactive, now)
+            else:  # pressed again: the message shows it, button gone
+                replace_here(session, team_id, pressed, build_group_connected(
+                    intro.introducer_id, intro.a_id, intro.b_id, intro.reason), now)
 
     @app.action(ids.INTRO_REQUEST_MAKE)
     def make(ack: Ack, client: WebClient, context: BoltContext) -> None:
@@ -137,9 +125,6 @@ def register(app: App, deps: Deps) -> None:
                 return
             if request is None:
                 return
-            replace_here(session, team_id, pressed, build_request_answered(request), now)
-            if result.outcome is RequestAnswer.DECLINED:
-                outbox.message(session, team_id, f"intro_request_declined:{request.id}",
-                               request.requester_id,
-                               build_request_declined_notice(request.connector_id, request.target_id),
-                               now)
+            # The request DM loses its buttons; the requester hears nothing until the request
+            # would have lapsed unanswered (`close_requests`), and then only that it closed.
+            closing.ended(session, team_id, closing.REQUEST, request.id, now)

@@ -1,6 +1,7 @@
-"""`intro_request_withdraw`: the requester no longer needs the introduction. The connector is
-told kindly (before they act, their request DM loses its buttons); an intro already made and
-still being asked about is called off, so no consent DM is left waiting for an answer."""
+"""`intro_request_withdraw`: the requester no longer needs the introduction. Before the
+connector acts, their request DM loses its buttons and says so; an intro already made and
+still being asked about is called off — its maker hears it once, and no consent DM is left
+waiting for an answer."""
 
 from __future__ import annotations
 
@@ -10,17 +11,12 @@ from slack_bolt import Ack, App, BoltContext
 from sqlalchemy.orm import Session
 
 from bot import constants as ids
-from bot.blocks.requests import (
-    build_consent_withdrawn,
-    build_request_no_longer_needed,
-    build_request_withdrawn_notice,
-    build_withdraw_reply,
-)
+from bot.blocks.requests import build_request_withdrawn_notice, build_withdraw_reply
 from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import reply
 from bot.listeners.intro_notices import consent_key, request_key
 from bot.payloads.interactive import BlockActions
-from bot.services import outbox
+from bot.services import closing, outbox
 from bot.services.intros import IntroView, RequestView
 from bot.services.nudges import INTRO_REMINDER
 from bot.services.withdraw import Withdraw, withdraw_request
@@ -55,12 +51,13 @@ def register(app: App, deps: Deps) -> None:
 
 
 def tell_connector(session: Session, request: RequestView, intro_made: bool, now: datetime) -> None:
-    """A request DM not yet sent is simply never sent; one they may have read loses its
-    buttons, and they get a gentle note."""
-    key = request_key(request.id)
-    if not intro_made and outbox.cancel_unsent(session, request.team_id, key, WHY):
+    """Before the connector acted, the request DM is simply never sent, or loses its buttons
+    and says it is no longer needed — one message, no second one saying the same. A connector
+    who made the intro, now called off, hears it once."""
+    if not intro_made:
+        if not outbox.cancel_unsent(session, request.team_id, request_key(request.id), WHY):
+            closing.ended(session, request.team_id, closing.REQUEST, request.id, now)
         return
-    outbox.update_sent(session, request.team_id, key, build_request_no_longer_needed(request), now)
     if request.connector_id:
         outbox.message(session, request.team_id, f"intro_request_withdrawn:{request.id}",
                        request.connector_id, build_request_withdrawn_notice(request, intro_made),
@@ -68,14 +65,11 @@ def tell_connector(session: Session, request: RequestView, intro_made: bool, now
 
 
 def call_off(session: Session, intro: IntroView, requester_id: str, now: datetime) -> None:
-    """Both consent DMs: unsent ones never go; sent ones are replaced, buttons and all. Any
-    reminder still waiting goes too."""
+    """Both consent DMs: unsent ones never go; sent ones (and any reminder) are closed, buttons
+    and all, saying it won't go ahead — no one blamed."""
     for party in intro.parties:
-        if not party:
-            continue
-        key = consent_key(intro.id, party)
-        if not outbox.cancel_unsent(session, intro.team_id, key, WHY):
-            outbox.update_sent(session, intro.team_id, key,
-                               build_consent_withdrawn(intro, party, requester_id), now)
+        if party:
+            outbox.cancel_unsent(session, intro.team_id, consent_key(intro.id, party), WHY)
+    closing.ended(session, intro.team_id, closing.INTRO, intro.id, now, only=closing.ASKING)
     outbox.cancel_pending(session, intro.team_id, None, WHY, kind=INTRO_REMINDER,
                           subject=str(intro.id))

@@ -12,7 +12,7 @@ from bot.blocks.help import build_hello
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.intro_notices import tell_connected
 from bot.payloads.events import EventCallback
-from bot.services import intros, outbox
+from bot.services import closing, intros, outbox
 from bot.services.intros import Connect
 from bot.services.workspaces import ensure_workspace, first_delivery
 
@@ -68,3 +68,7 @@ def register(app: App, deps: Deps) -> None:
             result = intros.note_message(session, team_id, channel, user, now)
             if result.outcome is Connect.CONNECTED and result.intro is not None:
                 tell_connected(session, result.intro, result.inactive, now)
+            elif result.outcome is Connect.NOTED and result.intro is not None:
+                # Their nudge to say hello, if they had one, has done its job.
+                closing.ended(session, team_id, closing.INTRO, result.intro.id, now,
+                              only=("intro_silent",))

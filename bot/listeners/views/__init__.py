@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import constants as ids
-from bot.blocks.recording import build_modal_done, build_thanked_dm
+from bot.blocks.recording import build_modal_done, build_thanked_dm, claim_refused_text
 from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, actor
 from bot.listeners.people import refuse_people
@@ -88,6 +88,10 @@ def register(app: App, deps: Deps) -> None:
         if not note:
             ack(response_action="errors", errors={ids.NOTE_BLOCK: "Add a few words on what you did."})
             return
-        start_claim(deps, team_id, invoker, person, note)
+        claim, _, refused = start_claim(deps, team_id, invoker, person, note)
+        if claim is None:
+            ack(response_action="errors",
+                errors={ids.PERSON_BLOCK: claim_refused_text(refused, person, in_modal=True)})
+            return
         ack(response_action="update", view=build_modal_done(
             "Sent — they'll be asked to confirm, and it counts once they do."))
