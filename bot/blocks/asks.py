@@ -16,6 +16,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    date,
     escape,
     join_people,
     mention,
@@ -37,7 +38,7 @@ def preview(text: str, limit: int = TEXT_PREVIEW) -> str:
 
 
 def short_date(when: datetime) -> str:
-    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}}|{when:%d %b %Y}>"
+    return date(when)
 
 
 def _ephemeral(text: str, blocks: list[Block], replace: bool | None = None) -> dict[str, Any]:

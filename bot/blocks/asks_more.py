@@ -7,7 +7,18 @@ from typing import Any
 
 from bot import constants as ids
 from bot.blocks.asks import preview, short_date
-from bot.blocks.kit import Block, actions, button, context, escape, mention, message, quote, section
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    mention,
+    message,
+    plain_date,
+    quote,
+    section,
+)
 from bot.blocks.me import cap_blocks
 from bot.services.ask_match import Suggestion
 from bot.services.asks import AskView, OfferView
@@ -45,7 +56,7 @@ def build_ask_suggestion(ask: AskView, suggestions: list[Suggestion]) -> dict[st
 
 
 def build_ask_expired(ask: AskView, days: int) -> dict[str, Any]:
-    text = (f"Your ask from {ask.created_at:%d %b} has closed after {days} days without being "
+    text = (f"Your ask from {plain_date(ask.created_at)} has closed after {days} days without being "
             f"marked solved: {preview(ask.text)}")
     return message(text, [
         section(f":hourglass: Your ask from {short_date(ask.created_at)} has closed after {days} days "

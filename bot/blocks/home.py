@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
-from bot.blocks.kit import Block, actions, button, context, plain, section
+from bot.blocks.kit import Block, actions, button, context, date, plain, section
 from bot.blocks.me import cap_blocks, personal_blocks
 from bot.services.views import PersonalView
 
@@ -16,7 +16,7 @@ SNOOZE_CHOICES = ((7, "a week"), (30, "30 days"), (90, "90 days"))
 
 
 def _when(at: datetime) -> str:
-    return f"<!date^{int(at.timestamp())}^{{date_long}}|{at:%Y-%m-%d}>"
+    return date(at)
 
 
 def _settings_blocks(view: PersonalView) -> list[Block]:

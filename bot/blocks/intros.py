@@ -19,6 +19,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    date,
     escape,
     mention,
     message,
@@ -44,8 +45,7 @@ def _reason(reason: str) -> str:
 
 
 def _date(when: datetime) -> str:
-    """A date each reader sees in their own locale, with a plain fallback."""
-    return f"<!date^{int(when.timestamp())}^{{date_short}}|{when:%d %b %Y}>"
+    return date(when)
 
 
 def _short(reason: str, limit: int = LIST_REASON_MAX) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 Block = dict[str, Any]
@@ -74,3 +75,14 @@ def join_people(user_ids: list[str]) -> str:
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def plain_date(value: datetime) -> str:
+    """"Friday 20 November 2026": how every date reads, wherever Slack can't draw it."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def date(value: datetime) -> str:
+    """A date, one way everywhere: Slack shows it in the reader's own time zone and locale,
+    and the fallback text reads like `plain_date`."""
+    return f"<!date^{int(value.timestamp())}^{{date_long}}|{plain_date(value)}>"

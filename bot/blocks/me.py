@@ -13,6 +13,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    date,
     escape,
     mention,
     message,
@@ -34,6 +35,13 @@ SOURCE_LABELS = {"command": "/thanks", "reaction": "a thank-you reaction",
 
 def times(n: int) -> str:
     return "once" if n == 1 else f"{n:,} times"
+
+
+def both_ways(you: str, gave: int, they: str, received: int) -> str:
+    """What happened each way, saying only what exists — never a ledger of zeros: "you helped
+    them twice, they helped you once" / "they helped you 3 times"."""
+    said = ([f"{you} {times(gave)}"] if gave else []) + ([f"{they} {times(received)}"] if received else [])
+    return ", ".join(said) if said else "nothing recorded"
 
 
 def bulleted(lines: Sequence[str], max_lines: int = LIST_LINES_MAX, more: str = "more") -> str:
@@ -92,9 +100,7 @@ def personal_blocks(view: PersonalView) -> list[Block]:
             "When you help someone, `/helped @them …` asks them to confirm.")]
     people = len(view.two_way) + len(view.received_only) + len(view.given_only)
     blocks: list[Block] = [section(
-        f"*Your last {days} days*\n"
-        f"You helped others *{times(view.given)}* and were helped *{times(view.received)}*, "
-        f"across {people:,} {'person' if people == 1 else 'people'}.")]
+        f"*Your last {days} days*\n{_overall(view.given, view.received, people)}")]
     if view.two_way:
         lines = [f"{mention(p.other_id)} — you helped {times(p.given)}, they helped {times(p.received)}"
                  for p in view.two_way]
@@ -129,13 +135,27 @@ def personal_blocks(view: PersonalView) -> list[Block]:
     return blocks
 
 
+def _overall(given: int, received: int, people: int) -> str:
+    """"You helped others 3 times and were helped 5 times, across 4 people" — or only the
+    side that exists."""
+    who = f"{people:,} {'person' if people == 1 else 'people'}"
+    if given and received:
+        return (f"You helped others *{times(given)}* and were helped *{times(received)}*, "
+                f"across {who}.")
+    if given:
+        return f"You helped others *{times(given)}*, across {who}."
+    return f"You were helped *{times(received)}*, by {who}."
+
+
 def personal_text(view: PersonalView) -> str:
     """The plain-text fallback for notifications and screen readers."""
     if view.empty:
         return f"Your last {view.window_days} days: nothing recorded yet."
+    people = len(view.two_way) + len(view.received_only) + len(view.given_only)
     two = len(view.two_way)
-    return (f"Your last {view.window_days} days: you helped others {times(view.given)} and were "
-            f"helped {times(view.received)}; {two} two-way relationship{'' if two == 1 else 's'}.")
+    pairs = f"; {two} two-way relationship{'' if two == 1 else 's'}" if two else ""
+    return (f"Your last {view.window_days} days: "
+            f"{_overall(view.given, view.received, people).replace('*', '')[:-1]}{pairs}.")
 
 
 def build_me(view: PersonalView) -> dict[str, Any]:
@@ -156,21 +176,24 @@ def build_with(history: History) -> dict[str, Any]:
     days = history.window_days
     if not (history.given_all or history.received_all):
         text = f"No help recorded between you and {mention(other)} yet."
-        blocks: list[Block] = [section(text), context(
-            f"`/thanks {mention(other)} for …` records help they gave you; "
-            f"`/helped {mention(other)} …` records help you gave them."),
-            *offers_section(other, history.their_offers)]
+        # Only where Mutual could record it: not for someone deactivated, or a bot.
+        hint = ([context(f"`/thanks {mention(other)} for …` records help they gave you; "
+                         f"`/helped {mention(other)} …` records help you gave them.")]
+                if history.recordable else [])
+        blocks: list[Block] = [section(text), *hint,
+                               *offers_section(other, history.their_offers)]
         return {"response_type": "ephemeral", **message(text, blocks)}
-    text = (f"You and {mention(other)}, last {days} days: you helped {times(history.given_window)}, "
-            f"they helped {times(history.received_window)}.")
-    summary = (f"*You and {mention(other)}*\n"
-               f"Last {days} days: you helped them *{times(history.given_window)}*, "
-               f"they helped you *{times(history.received_window)}*.\n"
-               f"Since the start: you helped {times(history.given_all)}, "
-               f"they helped {times(history.received_all)}.")
+    window = both_ways("you helped them", history.given_window, "they helped you",
+                       history.received_window)
+    ever = both_ways("you helped them", history.given_all, "they helped you",
+                     history.received_all)
+    text = f"You and {mention(other)}, last {days} days: {window}."
+    summary = f"*You and {mention(other)}*\nLast {days} days: {window}."
+    if (history.given_all, history.received_all) != (history.given_window, history.received_window):
+        summary += f"\nSince the start: {ever}."
     blocks = [section(summary)]
     for item in history.recent:
-        when = f"<!date^{int(item.created_at.timestamp())}^{{date_short}}|{item.created_at:%Y-%m-%d}>"
+        when = date(item.created_at)
         via = escape(SOURCE_LABELS.get(item.source, item.source))
         line = f"{_history_line(item.helper_id, me, other)} · {when} · via {via}"
         if item.note:

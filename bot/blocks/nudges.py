@@ -11,7 +11,19 @@ from typing import Any
 
 from bot import constants as ids
 from bot.blocks.asks import preview, short_date
-from bot.blocks.kit import Block, actions, button, context, escape, mention, message, quote, section
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    date,
+    escape,
+    mention,
+    message,
+    plain_date,
+    quote,
+    section,
+)
 from bot.blocks.recording import build_claim_request
 from bot.services.asks import VIA_NUDGE, AskView, offer_value
 from bot.services.ways_to_give import ASKS_SHOWN, WaysToGive
@@ -110,13 +122,9 @@ def build_claim_reminder(helper_id: str, note: str, record_id: int,
     return message(f"Reminder: {request['text']}", [reminder, *request["blocks"]])
 
 
-def plain_date(value: datetime) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
 def slack_date(value: datetime) -> str:
-    """A date Slack shows in the reader's own time zone (plain UTC text as the fallback)."""
-    return f"<!date^{int(value.timestamp())}^{{date_long}}|{plain_date(value)}>"
+    """A date Slack shows in the reader's own time zone (bot.blocks.kit.date)."""
+    return date(value)
 
 
 def build_snoozed(until: datetime) -> dict[str, Any]:

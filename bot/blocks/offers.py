@@ -17,9 +17,14 @@ ADDED_WORDS = {
     Added.DUPLICATE: "That's already on your list.",
     Added.FULL: (f"You already have {OFFERS_MAX} things on your list — that's as many as it "
                  "holds. Remove one below to make room; nothing was added."),
-    Added.TOO_LONG: (f"Keep it to {OFFER_TEXT_MAX} characters, please — a few words people "
-                     "would search for. Nothing was added."),
+    Added.TOO_LONG: ("That's {length:,} characters; keep it to " f"{OFFER_TEXT_MAX}" ", please — "
+                     "a few words people would search for. Nothing was added."),
 }
+
+
+def added_words(outcome: Added, length: int = 0) -> str:
+    """What `/offer <text>` did, in words (a text too long is told its length)."""
+    return ADDED_WORDS[outcome].format(length=length)
 
 
 def build_offer_list(entries: list[AboutView], note: str | None = None,

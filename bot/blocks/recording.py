@@ -26,11 +26,12 @@ from bot.services.people import Problem
 
 # A message link as chat.getPermalink gives it: nothing that could close the link early.
 PERMALINK = re.compile(r"https://[^\s<>|]{1,500}")
+# How a thank-you came, as a sentence about it: "{who} thanked you…" / "…, and added:".
 SOURCE_WORDS = {
-    "command": "",
-    "reaction": " with a thank-you reaction",
-    "shortcut": " for a message of yours",
-    "claim": "",
+    "command": "{who} thanked you",
+    "reaction": "{who} thanked you with a thank-you reaction",
+    "shortcut": "{who} says a message of yours helped them",
+    "claim": "{who} thanked you",
 }
 
 
@@ -74,11 +75,11 @@ def build_thanked_dm(
     receiver_id: str, note: str, source: str, permalink: str | None = None
 ) -> dict[str, Any]:
     """The private note to someone who was thanked."""
-    how = SOURCE_WORDS.get(source, "")
-    text = f"{mention(receiver_id)} thanked you{how}" + (f" for: {escape(note)}" if note else ".")
-    body = f":sparkles: {mention(receiver_id)} thanked you{how}" + (
-        f" for:\n{quote(note)}" if note else "."
-    )
+    said = SOURCE_WORDS.get(source, SOURCE_WORDS["command"]).format(who=mention(receiver_id))
+    # "…thanked you for: the review"; a message that helped: "…helped them, and added: …".
+    joined = ", and added:" if source == "shortcut" else " for:"
+    text = f"{said}{joined} {escape(note)}" if note else f"{said}."
+    body = f":sparkles: {said}{joined}\n{quote(note)}" if note else f":sparkles: {said}."
     blocks = [section(body)]
     if permalink and PERMALINK.fullmatch(permalink):
         blocks.append(context(f"<{permalink}|See the message>"))
@@ -156,8 +157,29 @@ PROBLEM_WORDS = {
 }
 
 
-def problem_text(user_id: str, problem: Problem) -> str:
-    return PROBLEM_WORDS[problem].format(who=mention(user_id))
+# The same problems for someone recording help they gave (`/helped`): nobody there to confirm.
+GIVING_WORDS = {
+    **PROBLEM_WORDS,
+    Problem.SELF: "You can't record help you gave yourself — it only counts between two people.",
+    Problem.BOT: "{who} is a bot or an app, so there's no one to confirm it.",
+}
+
+
+def problem_text(user_id: str, problem: Problem, giving: bool = False) -> str:
+    return (GIVING_WORDS if giving else PROBLEM_WORDS)[problem].format(who=mention(user_id))
+
+
+def saved_nothing(reason: str) -> str:
+    """A reason, saying once that nothing was saved."""
+    return reason if "nothing was saved" in reason.lower() else f"{reason} Nothing was saved."
+
+
+def build_refused(reason: str) -> dict[str, Any]:
+    """Someone named can't take part, or Slack couldn't say in time: why, and (once) that
+    nothing was saved — no usage example, since what was typed was fine."""
+    if reason == SLACK_BUSY:
+        return build_busy()
+    return build_error(saved_nothing(reason))
 
 
 SLACK_BUSY = "Slack is busy just now, so nothing was saved — please try again in a minute."
@@ -220,7 +242,7 @@ def build_record_help_modal(author_id: str, private_metadata: str) -> dict[str, 
     """The "This helped me" modal: who helped is the message's author; the note is optional."""
     blocks = [
         section(f"Record that {mention(author_id)} helped you with this message."),
-        _note_input(optional=True, label="Add a note (optional)"),
+        _note_input(optional=True, label="Add a note"),
     ]
     return _modal(ids.RECORD_HELP, "This helped me", "Record", blocks, private_metadata)
 
@@ -233,7 +255,7 @@ def build_thank_someone_modal(initial_users: list[str] | None = None) -> dict[st
     blocks = [
         {"type": "input", "block_id": ids.PEOPLE_BLOCK, "label": plain("Who helped you?"),
          "element": picker},
-        _note_input(optional=True, label="What for? (optional)"),
+        _note_input(optional=True, label="What for?"),
     ]
     return _modal(ids.THANK_SOMEONE, "Say thanks", "Thank them", blocks)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
-from bot.blocks.kit import Block, context, mention, message, quote, section
+from bot.blocks.kit import Block, context, date, mention, message, quote, section
 from bot.blocks.kit import button as make_button
 from bot.services.intros import IntroView, RequestView
 from bot.services.withdraw import Withdraw
@@ -33,7 +33,7 @@ def _reason(reason: str) -> str:
 
 
 def _date(when: datetime) -> str:
-    return f"<!date^{int(when.timestamp())}^{{date_short}}|{when:%d %b %Y}>"
+    return date(when)
 
 
 # -- the requester's side ----------------------------------------------------------------------

@@ -20,8 +20,8 @@ def undo_button(record_ids: list[int]) -> dict[str, Any]:
 
 def build_taken_back(helper_ids: list[str]) -> dict[str, Any]:
     """Replaces the /thanks receipt."""
-    text = (f"Taken back — nothing is recorded, and the note to {join_people(helper_ids)} no "
-            "longer says anything.")
+    text = (f"Taken back — nothing is recorded, and the note to {join_people(helper_ids)} is "
+            "gone.")
     return {"response_type": "ephemeral", "replace_original": True,
             **message(text, [section(f":leftwards_arrow_with_hook: {text}")])}
 
@@ -50,12 +50,6 @@ def build_not_your_thanks() -> dict[str, Any]:
             **message(text, [section(text)])}
 
 
-def build_quiet_dm() -> dict[str, Any]:
-    """What the helper's DM says once the thanks was taken back: nothing, and no trace of who
-    or why (a deleted message would leave "This message was deleted")."""
-    return message("Nothing here.", [context("_Nothing here._")])
-
-
 def _view(text: str) -> dict[str, Any]:
     return {"type": "modal", "title": plain("Mutual"), "close": plain("Done"),
             "blocks": [section(text)]}
@@ -64,7 +58,7 @@ def _view(text: str) -> dict[str, Any]:
 def build_taken_back_view(helper_ids: list[str]) -> dict[str, Any]:
     """Replaces a shortcut's closing view."""
     return _view(f":leftwards_arrow_with_hook: Taken back — nothing is recorded, and the note "
-                 f"to {join_people(helper_ids)} no longer says anything.")
+                 f"to {join_people(helper_ids)} is gone.")
 
 
 def build_too_late_view() -> dict[str, Any]:

@@ -16,11 +16,12 @@ from bot.db.models import OutboxItem
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, register_kind
 from bot.services.delivery import Outgoing, sent_at
 from bot.services.forget import is_forgotten
-from bot.services.outbox import EPHEMERAL, HOME, MESSAGE, RESPOND, SENT, UPDATE, VIEW_UPDATE
+from bot.services.outbox import DELETE, EPHEMERAL, HOME, MESSAGE, RESPOND, SENT, UPDATE, VIEW_UPDATE
 from bot.services.views import personal_view
 from bot.slack.sender import (
     Outcome,
     call,
+    delete_message,
     post_ephemeral,
     post_to_response_url,
     publish_view,
@@ -54,6 +55,17 @@ def _update(r: Rendering) -> Call:
 def _send_update(client: WebClient, row: Outgoing, call: Call) -> Outcome:
     rest = dict(call)
     return update_message(client, rest.pop("channel"), rest.pop("ts"), rest)
+
+
+def _delete(r: Rendering) -> Call:
+    status, channel, ts = sent_at(r.session, r.row.team_id, str(r.payload.get("of") or ""))
+    if status != SENT or not channel or not ts:
+        raise Skip("the message to delete was never sent")
+    return {"channel": channel, "ts": ts}
+
+
+def _send_delete(client: WebClient, row: Outgoing, call: Call) -> Outcome:
+    return delete_message(client, call["channel"], call["ts"])
 
 
 def _ephemeral(r: Rendering) -> Call:
@@ -101,6 +113,8 @@ def _after_home(session: Session, row: Outgoing, outcome: Outcome, now: datetime
 
 register_kind(Kind(MESSAGE, _message))
 register_kind(Kind(UPDATE, _update, send=_send_update, method="chat.update", idempotent=True,
+                   checkable=False))
+register_kind(Kind(DELETE, _delete, send=_send_delete, method="chat.delete", idempotent=True,
                    checkable=False))
 # A response_url post cannot be looked up afterwards: one cut off mid-send is not sent again.
 register_kind(Kind(RESPOND, _respond, send=_send_response, method="response_url",

@@ -53,7 +53,10 @@ MAX_RUN = 600.0  # a run-once stops after this many seconds; the next one carrie
 PROFILE_RETRY = timedelta(minutes=1)
 NEEDS_PROFILE = "needs_profile"
 NAMES_UNCHOSEN = "would name someone in a channel who did not choose it"
-RATE_LIMITED = "rate limited"  # why a row waits out a 429 (`mutual outbox`, the sandbox show it)
+# Why a row waits: out a 429, or for the recipient's working hours (`mutual outbox` and the
+# sandbox show it).
+RATE_LIMITED = "rate limited"
+WORKING_HOURS = "outside working hours"
 INTERRUPTED = ("interrupted while sending and Slack could not confirm it arrived; "
                "not sent again so it can never arrive twice")
 
@@ -195,7 +198,8 @@ class Runner:
                 return NEEDS_PROFILE
             offset = member.tz_offset if member is not None else 0
             if not is_working_time(now, offset):
-                outbox.hold(session, row.id, self.runner, next_working_instant(now, offset))
+                outbox.hold(session, row.id, self.runner, next_working_instant(now, offset),
+                            WORKING_HOURS)
                 self._done(True, "held", row.kind)
                 return None
         if kind.still_wanted is not None:

@@ -69,13 +69,15 @@ def _is_guest(deps: Deps, client: WebClient, team_id: str, user_id: str,
 
 def refuse_people(
     deps: Deps, client: WebClient, team_id: str, invoker_id: str, user_ids: list[str],
-    enterprise_id: str | None = None, budget: Budget | None = None,
+    enterprise_id: str | None = None, budget: Budget | None = None, giving: bool = False,
 ) -> tuple[str | None, dict[str, Profile]]:
-    """(why not, profiles), worded for someone recording help (nothing is saved when there is
-    a reason; with Slack busy, they can simply try again)."""
+    """(why not, profiles), worded for someone recording help they got (or, `giving`, help
+    they gave); nothing is saved when there is a reason; with Slack busy (SLACK_BUSY), they
+    can simply try again."""
     checked = check_people(deps, client, team_id, invoker_id, user_ids, enterprise_id, budget)
     if checked.busy:
         return SLACK_BUSY, {}
     if checked.refusal is not None:
-        return problem_text(checked.refusal.user_id, checked.refusal.problem), checked.profiles
+        return (problem_text(checked.refusal.user_id, checked.refusal.problem, giving),
+                checked.profiles)
     return None, checked.profiles

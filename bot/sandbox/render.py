@@ -63,6 +63,7 @@ def pressables(blocks: list[dict[str, Any]]) -> list[Pressable]:
 class Renderer:
     def __init__(self, state: State) -> None:
         self.state = state
+        self._inputs = 0
 
     # -- names ---------------------------------------------------------------------------------
     def person(self, user_id: str) -> str:
@@ -128,6 +129,7 @@ class Renderer:
         for p in buttons:
             by_action[(p.action["block_id"], p.action["action_id"])].append(p)
         parts: list[Text] = []
+        self._inputs = 0  # a message's boxes are numbered for `set <n>`, in reading order
         for index, block in enumerate(blocks):
             block_id = str(block.get("block_id") or f"b{index}")
             part = self.block(block, block_id, by_action)
@@ -172,9 +174,10 @@ class Renderer:
         if kind == "rich_text":
             return Text(_rich_text(block))
         if kind == "input":  # a box to type in, in a message: `set` fills it before a press
+            self._inputs += 1
             optional = " (optional)" if block.get("optional") else ""
             return Text(f"✎ {self.text(_text_of(block.get('label')))}{optional} — type in it "
-                        "with `set 1 <text>`, then press a button", style="dim")
+                        f"with `set {self._inputs} <text>`, then press a button", style="dim")
         return None
 
     def _element(self, element: dict[str, Any], block_id: str,

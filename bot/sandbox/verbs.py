@@ -171,10 +171,12 @@ def _held(sb: Sandbox) -> None:
         if held.rate_limited:
             sb.note(f"· a DM for {person.name} waits because Slack asked Mutual to slow down "
                     f"(HTTP 429): it goes at {when}")
+        elif held.for_working_hours:
+            sb.note(f"· a DM for {person.name} waits for their working hours: {when}")
         elif held.reason:
             sb.note(f"· a DM for {person.name} is tried again at {when} (Slack answered: {held.reason})")
         else:
-            sb.note(f"· a DM for {person.name} waits for their working hours: {when}")
+            sb.note(f"· a DM for {person.name} is due {when}")
 
 
 FAULTS_HELP = ("`slack down` / `slack up`, `slack 429 <method> [times] [seconds]`, `slack fail <method> "

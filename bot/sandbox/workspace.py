@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.delivery.run import RATE_LIMITED
+from bot.delivery.run import RATE_LIMITED, WORKING_HOURS
 from bot.sandbox import state as store
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.seed import seeded_state
@@ -50,6 +50,10 @@ class Held:
     @property
     def rate_limited(self) -> bool:
         return self.reason == RATE_LIMITED
+
+    @property
+    def for_working_hours(self) -> bool:
+        return self.reason == WORKING_HOURS
 
 
 @dataclass

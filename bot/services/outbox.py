@@ -35,6 +35,7 @@ NOW, PLANNED, BACKGROUND = 0, 1, 2
 # Kinds every request can write (their senders live in bot/delivery/messages.py).
 MESSAGE = "message"  # chat.postMessage of a rendered message, to a person or a channel
 UPDATE = "update"  # chat.update of a message Mutual sent earlier, or one a button sits on
+DELETE = "delete"  # chat.delete of a message Mutual sent earlier
 RESPOND = "respond"  # a post to an interaction's response_url
 EPHEMERAL = "ephemeral"  # chat.postEphemeral: a message only one person in a channel sees
 HOME = "home"  # views.publish of a person's App Home, rendered from the database at send time
@@ -131,6 +132,13 @@ def update_sent(session: Session, team_id: str, of: str, msg: dict[str, Any], no
     if it never did."""
     coalesce(session, team_id, f"update:{of}", UPDATE, "", {"message": msg, "of": of}, now,
              subject, after=after or of)
+
+
+def delete_sent(session: Session, team_id: str, of: str, now: datetime,
+                subject: str | None = None) -> None:
+    """Delete a message Mutual sent earlier (the row keyed `of`) once it has gone out: a
+    thank-you taken back leaves its DM empty-handed otherwise."""
+    coalesce(session, team_id, f"{DELETE}:{of}", DELETE, "", {"of": of}, now, subject, after=of)
 
 
 def update_at(session: Session, team_id: str, channel: str, ts: str, msg: dict[str, Any],

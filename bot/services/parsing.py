@@ -19,13 +19,16 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _ONE = r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>"
 _SEP = r"\s*(?:,|&amp;|&(?![a-z]+;)|\band\b)?\s*"
 RUN = re.compile(rf"{_ONE}(?:{_SEP}{_ONE})*", re.I)
-BARE_HANDLE = re.compile(r"(?<![<\w])@[\w.\-]+")
+# A bare @name nobody resolved (not @here, @channel or @everyone, which are not people).
+BARE_HANDLE = re.compile(r"(?<![<\w])@(?!(?:here|channel|everyone)\b)[\w.\-]+", re.I)
 POSSESSIVE = re.compile(r"^['’]s\b")
 # Words that only join a sentence to its mentions, at the start of what remains.
 _FILLER = r"(?:to|for|so\s+much|very\s+much|a\s+lot|again|please|meet|and)\b"
-_LEADING = re.compile(rf"^(?:\s+|[,:;\-–—]|{_FILLER})+", re.I)
-_TRAILING = re.compile(r"(?:\s+|[,:;\-–—]|\b(?:to|for|and)\b)+$", re.I)
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
+# A dash joins only with a space after it ("— the review"), never "-1 bug".
+_LEADING = re.compile(rf"^(?:\s+|[,:;]|[-–—](?=\s)|{_FILLER})+", re.I)
+_TRAILING = re.compile(r"(?:\s+|[,:;]|(?<=\s)[-–—]|\b(?:to|for|and)\b)+$", re.I)
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([,.!?;:])")
+_SPACES = re.compile(r"[ \t]+")
 NOTE_MAX = 500
 
 
@@ -82,7 +85,8 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _tidy(note: str) -> str:
-    note = " ".join(note.split())
+    """Joining words and doubled spaces gone; the person's own line breaks kept."""
+    note = "\n".join(_SPACES.sub(" ", line).strip() for line in note.strip().splitlines())
     note = _SPACE_BEFORE_PUNCT.sub(r"\1", note)
     note = _TRAILING.sub("", _LEADING.sub("", note))
     return "" if not re.search(r"\w", note) else note

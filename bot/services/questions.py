@@ -4,10 +4,11 @@ reminders reach a person at most once every `question_gap_days`, in one DM.
 A planning job does not send a question: it `ask()`s it. The question waits in `questions`
 (keyed by what it asks about, so it is asked once) and the person's next questions DM — one
 outbox row of kind `questions` per DM — gathers every question waiting when it goes out, in
-their working hours (it is a private nudge). After it is sent the next one, if any question
-is left waiting, is due a gap later. Each question renders from the database as it stands
-(bot/delivery/questions.py): one that stopped being wanted is dropped, one that ended later is
-closed in place (bot/services/closing.py)."""
+their working hours (it is a private nudge). A new one waits an hour for others falling due
+with it; after it is sent, the next one, if any question is left waiting, is due a gap later.
+Each question renders from the database as it stands (bot/delivery/questions.py): one that
+stopped being wanted is dropped, one that ended later is closed in place
+(bot/services/closing.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from bot.services.outbox import LIVE, SENT, enqueue
 QUESTIONS = "questions"  # outbox kind: a person's questions DM
 WAITING, ASKED, DROPPED = "waiting", "asked", "dropped"
 PER_MESSAGE = 8  # questions one DM gathers (Block Kit's 50 blocks); the rest wait a gap
+# A questions DM waits this long after its first question, so the ones falling due with it
+# (help recorded over a busy morning) come in the same DM rather than the next day's.
+GATHER = timedelta(hours=1)
 # A question still waiting this long after it was due is not asked at all: "how did it go?"
 # weeks late (someone snoozed, a gap setting changed) would be odd.
 STALE = timedelta(days=7)
@@ -44,14 +48,16 @@ def ask(session: Session, workspace: Workspace, user_id: str, key: str, family: 
 
 def schedule(session: Session, workspace: Workspace, user_id: str, now: datetime) -> None:
     """Make sure a questions DM is coming for `user_id`: the one already waiting, or a new one
-    due now, or a gap after the last one sent."""
+    due within the hour (`GATHER`), or a gap after the last one sent."""
     team = workspace.team_id
     mine = (OutboxItem.team_id == team, OutboxItem.kind == QUESTIONS,
             OutboxItem.recipient_id == user_id)
     if session.scalar(select(OutboxItem.id).where(*mine, OutboxItem.status.in_(LIVE)).limit(1)):
         return
     last = session.scalar(select(func.max(OutboxItem.sent_at)).where(*mine, OutboxItem.status == SENT))
-    due = now if last is None else max(now, last + timedelta(days=workspace.question_gap_days))
+    due = now + GATHER
+    if last is not None:
+        due = max(due, last + timedelta(days=workspace.question_gap_days))
     enqueue(session, team, f"{QUESTIONS}:{user_id}:{due:%Y-%m-%dT%H:%M:%S}", QUESTIONS, user_id,
             {}, due, now)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -81,10 +80,9 @@ def _shared(session: Session, team_id: str, ids: list[int]) -> bool:
         OutboxItem.team_id == team_id, OutboxItem.key == key).limit(1)) is not None
 
 
-def quiet_thanked_dms(session: Session, team_id: str, record_id: int, msg: dict[str, Any],
-                      now: datetime) -> int:
+def remove_thanked_dms(session: Session, team_id: str, record_id: int, now: datetime) -> int:
     """The helper's DM about this record (`thanked:<id>`, or `thanked:<id>:<when>` from a
-    shortcut): cancelled if not sent yet, otherwise replaced by `msg`. How many there were."""
+    shortcut): never sent if it has not gone yet, otherwise deleted. How many there were."""
     key = f"thanked:{record_id}"
     rows = session.execute(select(OutboxItem.key, OutboxItem.status).where(
         OutboxItem.team_id == team_id, OutboxItem.kind == MESSAGE,
@@ -94,6 +92,6 @@ def quiet_thanked_dms(session: Session, team_id: str, record_id: int, msg: dict[
         cancelled = status == PENDING and outbox.cancel_unsent(session, team_id, dm_key,
                                                                "thanks taken back")
         if not cancelled:
-            # On its way or sent (an update waits for it); if it never arrives, nor does this.
-            outbox.update_sent(session, team_id, dm_key, msg, now, subject=str(record_id))
+            # On its way or sent (the delete waits for it); if it never arrives, nor does this.
+            outbox.delete_sent(session, team_id, dm_key, now, subject=str(record_id))
     return len(rows)

@@ -85,6 +85,8 @@ class History:
     received_all: int
     recent: list[HistoryItem] = field(default_factory=list)
     their_offers: list[str] = field(default_factory=list)  # what `other` can be asked about
+    # Help can still be recorded with them (not deactivated, not a bot, as Mutual last saw).
+    recordable: bool = True
 
 
 def personal_view(session: Session, workspace: Workspace, user_id: str, now: datetime) -> PersonalView:
@@ -180,6 +182,11 @@ def _passing_on(workspace: Workspace, received_only: list[Pair], pairs: list[Pai
             if p.received >= workspace.one_sided_min]
 
 
+def _recordable(session: Session, team_id: str, user_id: str) -> bool:
+    member = session.get(Member, (team_id, user_id))
+    return member is None or not (member.deleted or member.is_bot)
+
+
 def history_with(session: Session, workspace: Workspace, user_id: str, other_id: str,
                  now: datetime, recent: int = 10) -> History:
     """Everything confirmed between two people, both directions; the latest few in full."""
@@ -211,4 +218,5 @@ def history_with(session: Session, workspace: Workspace, user_id: str, other_id:
         recent=[HistoryItem(r.helper_id or "", r.receiver_id or "", r.note, r.source, r.created_at)
                 for r in latest],
         their_offers=[o.text for o in offers_of(session, team_id, other_id)],
+        recordable=_recordable(session, team_id, other_id),
     )

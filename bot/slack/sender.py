@@ -83,6 +83,12 @@ def update_message(client: WebClient, channel: str, ts: str, message: dict[str, 
     return call(lambda: client.chat_update(channel=channel, ts=ts, **message))
 
 
+def delete_message(client: WebClient, channel: str, ts: str) -> Outcome:
+    """chat.delete of a message Mutual sent; one already gone is as good as deleted."""
+    outcome = call(lambda: client.chat_delete(channel=channel, ts=ts))
+    return Outcome(SENT) if outcome.error == "message_not_found" else outcome
+
+
 def publish_view(client: WebClient, user_id: str, view: dict[str, Any]) -> Outcome:
     """views.publish: a person's App Home (the latest publish wins)."""
     return call(lambda: client.views_publish(user_id=user_id, view=view))

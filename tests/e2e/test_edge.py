@@ -14,7 +14,7 @@ from bot.db.models import HelpRecord, Member, Workspace
 from bot.db.session import Database
 from tests.e2e.test_socket_mode import SocketMutual, sock, socket_mutual  # noqa: F401 - fixtures
 from tests.support import payloads as p
-from tests.support.db_read import record_count, records
+from tests.support.db_read import landed, record_count, records
 from tests.support.live import LiveMutual
 from tests.support.slack_double import OTHER_TEAM, SlackDouble
 
@@ -151,7 +151,10 @@ def test_a_replayed_button_press_is_acted_on_once(mutual: LiveMutual, slack: Sla
     assert mutual.post(p.command("/helped", "<@UBOB> reviewed the launch plan",
                                  user="UALICE")).status == 200
     [claim] = records(db)
-    press = p.block_action("claim_confirm", str(claim.id), user="UBOB", channel="DBOB")
+    mutual.settle()
+    channel, ts = landed(db, f"claim:{claim.id}")
+    press = p.block_action("claim_confirm", str(claim.id), user="UBOB", channel=channel,
+                           message_ts=ts)
     assert mutual.post(press).status == 200
     again = mutual.post(press)
     assert (again.status, again.body) == (200, "")

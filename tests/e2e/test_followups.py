@@ -15,7 +15,7 @@ from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.blockkit import assert_valid_message
 from tests.support.db_read import exported, landed, records
-from tests.support.nudging import buttons, jobs_runner, member, nudge_rows, text_of, workspace
+from tests.support.nudging import GATHER, buttons, jobs_runner, member, nudge_rows, text_of, workspace
 
 DAY = timedelta(days=1)
 GROUP = "GALIBOBCAR"
@@ -25,6 +25,13 @@ EVIL = "<!channel> see <https://evil.example|this>"
 @pytest.fixture
 def jobs(db, slack, mutual):
     return jobs_runner(db, slack, mutual)
+
+
+def questions_at(jobs, at):
+    """The jobs at `at`, which plan what is due, then when the questions DM gathering it goes
+    (an hour on, for anything else falling due with it)."""
+    jobs(at)
+    return jobs(at + GATHER)
 
 
 def cmd(mutual, name, text, user="UALICE"):
@@ -71,7 +78,7 @@ def test_asked_once_after_fourteen_days_and_the_helper_hears_privately(mutual, s
 
     jobs(START + 14 * DAY - timedelta(minutes=1))
     assert questions(slack) == []
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     [question] = questions(slack)
     assert_valid_message(question)
     assert question["text"] == "How did it go with “the review of the billing PR”? Tell <@UBOB>."
@@ -120,7 +127,7 @@ def test_asked_once_after_fourteen_days_and_the_helper_hears_privately(mutual, s
 
 def test_one_question_for_one_thanks_to_two_people(mutual, slack, db, jobs):
     cmd(mutual, "/thanks", "<@UBOB> <@UCAROL> for the offsite")
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     [question] = questions(slack)
     assert "Tell <@UBOB> and <@UCAROL>" in question["text"]
     ids_ = ",".join(str(r.id) for r in records(db))
@@ -136,7 +143,7 @@ def test_a_confirmed_claim_asks_and_the_answer_needs_no_words(mutual, slack, db,
     [claim] = records(db)
     mutual.post(p.block_action(ids.CLAIM_CONFIRM, str(claim.id)))
     mutual.settle()
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     [question] = questions(slack)
     answer(mutual, ids.FOLLOWUP_NOT_NEEDED, str(claim.id), words=None)
     told = slack.dms_to("UBOB")[-1]
@@ -147,7 +154,7 @@ def test_a_confirmed_claim_asks_and_the_answer_needs_no_words(mutual, slack, db,
 def test_the_question_waits_for_working_hours(mutual, slack, db, jobs):
     mutual.clock.set(START + 5 * DAY)  # Saturday morning
     cmd(mutual, "/thanks", "<@UBOB> for weekend cover")
-    jobs(START + 19 * DAY)  # Saturday again, fourteen days on
+    questions_at(jobs, START + 19 * DAY)  # Saturday again, fourteen days on
     assert questions(slack) == []
     [row] = nudge_rows(db, kind="questions")
     monday_morning = START + 21 * DAY - timedelta(hours=1)  # 09:00 in London
@@ -170,7 +177,7 @@ def test_not_asked_about_someone_deactivated_forgotten_or_taken_back(mutual, sla
     mutual.post(p.block_action(ids.THANKS_UNDO, str(erin_record.id), channel="CGENERAL",
                                container_type="ephemeral"))
     mutual.settle()
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     assert questions(slack) == []
 
 
@@ -190,14 +197,14 @@ def test_a_question_planned_then_made_moot_is_not_sent(mutual, slack, db, jobs):
 def test_nudges_off_means_no_question(mutual, slack, db, jobs):
     cmd(mutual, "/thanks", "<@UBOB> for the review")
     cmd(mutual, "/mutual", "nudges off")
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     assert questions(slack) == []
 
 
 def test_forget_removes_the_answers_and_their_words(mutual, slack, db, jobs):
     cmd(mutual, "/thanks", "<@UBOB> for the review")
     cmd(mutual, "/thanks", "<@UCAROL> for the pairing")
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     for record in records(db):
         answer(mutual, ids.FOLLOWUP_WORKED, str(record.id), "alice-secret-words")
     assert len(answers(db)) == 2
@@ -238,7 +245,7 @@ def test_each_party_is_asked_once_and_the_introducer_hears_each_answer(mutual, s
     intro = connect(mutual, db)
     jobs(START + 13 * DAY)
     assert intro_questions(slack, "UBOB") == []
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     jobs(START + 15 * DAY)
     [bob_q], [carol_q] = intro_questions(slack, "UBOB"), intro_questions(slack, "UCAROL")
     assert intro_questions(slack, "UALICE") == []
@@ -272,7 +279,7 @@ def test_no_intro_question_when_someone_left(mutual, slack, db, jobs):
     connect(mutual, db)
     with db.session() as s:
         member(s, "UALICE", START, deleted=True)
-    jobs(START + 14 * DAY)
+    questions_at(jobs, START + 14 * DAY)
     assert intro_questions(slack, "UBOB") == [] and intro_questions(slack, "UCAROL") == []
 
 

@@ -16,7 +16,7 @@ from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.blockkit import assert_valid_message
 from tests.support.config_form import submitted
-from tests.support.nudging import buttons, jobs_runner, nudge_rows
+from tests.support.nudging import GATHER, buttons, jobs_runner, nudge_rows
 from tests.support.slack_double import TEAM, person
 
 DAY = timedelta(days=1)
@@ -145,7 +145,8 @@ def test_a_guest_is_not_asked_how_it_went(mutual, slack, db, jobs):
     # "How did it go?" is a private nudge too: by default guests get none.
     thank(mutual, "UGUEST", "UBOB", "the review of the billing PR")
     thank(mutual, "UCAROL", "UBOB", "the review of the billing PR")
-    jobs(START + 14 * DAY)
-    assert {(r.recipient_id, r.status, r.last_error) for r in nudge_rows(db, kind="followup")} == {
+    jobs(START + 14 * DAY)  # planned; the questions DM goes an hour later
+    jobs(START + 14 * DAY + GATHER)
+    assert {(r.recipient_id, r.status, r.last_error) for r in nudge_rows(db, kind="questions")} == {
         ("UCAROL", "sent", None), ("UGUEST", "cancelled", "recipient is a guest")}
     assert not [m for m in slack.dms_to("UGUEST") if "How did it go" in m["text"]]

@@ -222,7 +222,8 @@ def test_claim_reminder_after_three_days_once(mutual, slack, db, jobs):
     assert len(slack.dms_to("UALICE")) == 1  # the request itself
     jobs(START + 3 * DAY - timedelta(seconds=1))
     assert len(slack.dms_to("UALICE")) == 1
-    jobs(START + 3 * DAY)
+    jobs(START + 3 * DAY)  # planned: Alice's questions DM goes within the hour
+    jobs(START + 3 * DAY + nudging.GATHER)
     reminder = slack.dms_to("UALICE")[-1]
     assert reminder["text"].startswith("Reminder: <@UBOB> says they helped you")
     assert set(buttons(reminder)) == {ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE}
@@ -260,6 +261,7 @@ def test_a_reminder_due_after_work_waits_for_the_morning(mutual, slack, db, jobs
     mutual.post(p.command("/helped", "<@UALICE> reviewed the launch plan", user="UBOB"))
     mutual.settle()
     jobs(START + 7 * DAY + timedelta(hours=8))  # Monday 18:00 in London: after work
+    jobs(START + 7 * DAY + timedelta(hours=8) + nudging.GATHER)
     assert len(slack.dms_to("UALICE")) == 1
     tuesday_morning = START + 8 * DAY - timedelta(hours=1)  # 09:00
     [row] = nudge_rows(db)

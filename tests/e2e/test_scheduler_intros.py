@@ -13,7 +13,7 @@ from bot import constants as ids
 from bot.db.models import Intro
 from tests.conftest import START
 from tests.support import payloads as p
-from tests.support.nudging import buttons, jobs_runner, nudge_rows
+from tests.support.nudging import GATHER, buttons, jobs_runner, nudge_rows
 
 DAY = timedelta(days=1)
 SECOND = timedelta(seconds=1)
@@ -55,7 +55,8 @@ def test_one_reminder_to_the_party_who_has_not_answered(mutual, slack, db, jobs)
     press(mutual, ids.INTRO_ACCEPT, str(made.id), "UBOB")
     jobs(START + 3 * DAY)  # pending exactly 3 days: not yet "more than 3"
     assert reminders(slack, "UCAROL") == []
-    jobs(START + 3 * DAY + SECOND)
+    jobs(START + 3 * DAY + SECOND)  # planned: Carol's questions DM goes within the hour
+    jobs(START + 3 * DAY + SECOND + GATHER)
     [reminder] = reminders(slack, "UCAROL")
     assert "<@UALICE> would like to introduce you to <@UBOB>" in reminder["text"]
     assert {ids.INTRO_ACCEPT, ids.INTRO_DECLINE} <= set(buttons(reminder))
@@ -112,6 +113,7 @@ def test_a_silent_party_gets_one_nudge(mutual, slack, db, jobs):
     jobs(START + 5 * DAY)  # silent for exactly 5 days: not yet
     assert nudge_rows(db) == []
     jobs(START + 5 * DAY + SECOND)  # just over, but a Saturday: planned and held
+    jobs(START + 5 * DAY + SECOND + GATHER)
     [row] = nudge_rows(db)
     assert (row.recipient_id, row.status) == ("UCAROL", "pending")
     assert [m for m in slack.dms_to("UCAROL") if ids.INTRO_CONNECTED in buttons(m)] == []

@@ -59,13 +59,10 @@ def test_taken_back_within_fifteen_minutes(mutual, slack, db, clock):
     assert [r.status for r in records(db)] == ["retracted", "retracted"]
     assert "nothing recorded yet" in me(mutual)
 
-    # Each helper's DM now says nothing: no name, no note, no buttons, no "taken back".
-    updates = {(u["channel"], u["ts"]): u for u in slack.calls_to("chat.update")}
-    assert set(updates) == {bob_dm, landed(db, f"thanked:{records(db)[1].id}")}
-    for update in updates.values():
-        assert_valid_message(update)
-        shown = json.dumps(update)
-        assert "UALICE" not in shown and "review" not in shown and "back" not in shown
+    # Each helper's DM is gone: no name, no note, no "taken back" — not even an empty one.
+    deleted = {(d["channel"], d["ts"]) for d in slack.calls_to("chat.delete")}
+    assert deleted == {bob_dm, landed(db, f"thanked:{records(db)[1].id}")}
+    assert slack.calls_to("chat.update") == []
     # Their Homes show it no longer.
     published = {c["user_id"] for c in slack.calls_to("views.publish")[homes_before:]}
     assert published == {"UALICE", "UBOB", "UCAROL"}
@@ -74,7 +71,7 @@ def test_taken_back_within_fifteen_minutes(mutual, slack, db, clock):
     # Pressing again changes nothing more.
     again = press_undo(mutual, slack, undo_value(receipt))
     assert "Taken back" in again["text"]
-    assert len(slack.calls_to("chat.update")) == 2
+    assert len(slack.calls_to("chat.delete")) == 2
 
 
 def test_a_dm_not_sent_yet_is_simply_never_sent(mutual, slack, db):
@@ -84,7 +81,7 @@ def test_a_dm_not_sent_yet_is_simply_never_sent(mutual, slack, db):
                                    container_type="ephemeral",
                                    response_url=slack.response_url("undo")), settle=False)
     mutual.settle()
-    assert slack.dms_to("UBOB") == [] and slack.calls_to("chat.update") == []
+    assert slack.dms_to("UBOB") == [] and slack.calls_to("chat.delete") == []
     with db.session() as s:
         [dm] = s.scalars(select(OutboxItem).where(OutboxItem.key.startswith("thanked:"))).all()
         assert dm.status == "cancelled"
@@ -145,7 +142,7 @@ def test_the_shortcuts_closing_views_offer_it_too(mutual, slack, db, clock):
     assert update["view_id"] == "VDONE" and "Taken back" in json.dumps(update["view"])
     assert_valid_view(update["view"])
     assert records(db)[0].status == "retracted"
-    assert "Nothing here" in slack.calls_to("chat.update")[-1]["text"]
+    assert len(slack.calls_to("chat.delete")) == 1
 
     # "This helped me": the same, and too late after 15 minutes.
     meta = json.dumps({"channel": "CGENERAL", "ts": MESSAGE["ts"], "author": "UCAROL"})

@@ -15,7 +15,8 @@ def test_a_dm_held_for_working_hours_goes_out_when_they_begin(typist: Typist) ->
     # her time, waits for Friday morning.
     typist.type("/helped @erin set up your laptop")
     said = typist.type("time +3d")
-    assert "a DM for erin waits for their working hours: Fri 20 Nov 09:00 in Asia/Tokyo" in said
+    # Planned: her questions DM is due within the hour (20:01 her time, after work).
+    assert "a DM for erin is due Thu 19 Nov 20:01 in Asia/Tokyo" in said
     # The next jump lands on Friday evening in Tokyo again; the reminder still goes out at
     # 09:00, not held over to Monday.
     said = typist.type("time +1d")
@@ -26,16 +27,21 @@ def test_a_dm_held_for_working_hours_goes_out_when_they_begin(typist: Typist) ->
 
 def test_a_reminder_comes_before_the_expiry_it_warns_of(typist: Typist) -> None:
     typist.type("/intro @carol @dan you both run on-call rotations")
-    typist.type("time +8d")
+    typist.type("time +5d")
     reminders = typist.saying("carol", "A gentle reminder") + typist.saying("dan", "A gentle reminder")
     assert len(reminders) == 2
-    expired = typist.saying("alice", "didn't get both answers")
+    typist.type("time +3d")
+    expired = typist.saying("alice", "won't go ahead for now")
     assert len(expired) == 1
     # Three days after the intro (in each one's working hours), well before the seventh day.
     for reminder in reminders:
         assert datetime(2026, 11, 19) <= reminder.at.replace(tzinfo=None) < datetime(2026, 11, 20)
     assert all(r.at < expired[0].at for r in reminders)
     assert expired[0].at.strftime("%a %d %b") == "Mon 23 Nov"
+    # And the reminders, like the first asks, now say it closed, without buttons.
+    for name, other in (("carol", "@dan"), ("dan", "@carol")):
+        asked = [s for s in typist.seen_by(name) if other in s.text]
+        assert asked and all(s.buttons == [] for s in asked)
 
 
 def test_the_weekly_summary_is_posted_at_its_hour_on_the_way(typist: Typist) -> None:

@@ -38,7 +38,7 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
 
     # Undo: a thank-you sent to the wrong person is taken back from its receipt.
     assert "[1] Share in channel  [2] Take it back" in thanks
-    assert "Taken back — nothing is recorded, and the note to @carol no longer says anything." in \
+    assert "Taken back — nothing is recorded, and the note to @carol is gone." in \
         section(out, "press Take it back")
 
     # The claim: Dan confirms with the button, and Alice hears about it.

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, OutboxItem, Workspace
 from bot.db.session import Database
+from bot.services.questions import GATHER as GATHER
 from bot.services.workspaces import ensure_workspace
 from tests.support.slack_double import TEAM, SlackDouble
 

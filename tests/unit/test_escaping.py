@@ -237,7 +237,6 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_too_late": undo.build_too_late,
     "build_already_shared": undo.build_already_shared,
     "build_not_your_thanks": undo.build_not_your_thanks,
-    "build_quiet_dm": undo.build_quiet_dm,
     "build_taken_back_view": lambda: undo.build_taken_back_view(["UBOB"]),
     "build_too_late_view": undo.build_too_late_view,
     "build_ask_post": lambda: [asks.build_ask_post(PostState(ask(s), under_way=u, helpers=h))

@@ -54,7 +54,6 @@ MESSAGES = {
     "too late": undo.build_too_late,
     "shared": undo.build_already_shared,
     "not your thanks": undo.build_not_your_thanks,
-    "quiet dm": undo.build_quiet_dm,
     "request receipt": lambda: build_request_receipt("UBOB", "UCAROL", 7),
     "request withdrawn dm": lambda: requests.build_request_no_longer_needed(request()),
     "request answered withdrawn": lambda: build_request_answered(request("withdrawn")),

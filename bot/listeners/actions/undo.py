@@ -12,7 +12,6 @@ from bot import constants as ids
 from bot.blocks.undo import (
     build_already_shared,
     build_not_your_thanks,
-    build_quiet_dm,
     build_taken_back,
     build_taken_back_view,
     build_too_late,
@@ -22,7 +21,7 @@ from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import record_ids_of, reply
 from bot.payloads.interactive import BlockActions
 from bot.services import outbox
-from bot.services.undo import Undo, Undone, quiet_thanked_dms, take_back
+from bot.services.undo import Undo, Undone, remove_thanked_dms, take_back
 
 
 def register(app: App, deps: Deps) -> None:
@@ -40,7 +39,7 @@ def register(app: App, deps: Deps) -> None:
                 return
             if done.outcome is Undo.TAKEN_BACK:
                 for record in done.records:
-                    quiet_thanked_dms(session, team_id, record.id, build_quiet_dm(), now)
+                    remove_thanked_dms(session, team_id, record.id, now)
                 outbox.refresh_home(session, team_id, user, *done.helpers, now=now)
             answer(session, team_id, pressed, done, now)
 

@@ -14,6 +14,7 @@ from bot.blocks.recording import (
     build_claim_request,
     build_error,
     build_note_too_long,
+    build_refused,
     unknown_handle,
 )
 from bot.listeners.deps import Deps, team, typed
@@ -49,9 +50,9 @@ def handle_helped(deps: Deps, client: WebClient, team_id: str, command: SlashCom
     if len(parsed.rest) > NOTE_MAX:
         return build_note_too_long(len(parsed.rest), HELPED_USAGE)
     why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
-                               command.enterprise_id)
+                               command.enterprise_id, giving=True)
     if why_not:
-        return build_error(why_not + " Nothing was saved.", HELPED_USAGE)
+        return build_refused(why_not)
     claim, expiry_days, refused = start_claim(deps, team_id, invoker, parsed.user_ids[0],
                                               parsed.rest, command.channel_id)
     if claim is None:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.offers import ADDED_WORDS, build_offer_list
+from bot.blocks.offers import added_words, build_offer_list
 from bot.listeners.deps import Deps, team, typed
 from bot.payloads.commands import SlashCommand
 from bot.services.forget import welcome_back
@@ -33,4 +33,4 @@ def handle_offer(deps: Deps, team_id: str, command: SlashCommand) -> dict[str, A
         ensure_workspace(session, team_id, now)
         welcome_back(session, team_id, user)
         outcome, entries = add_offer(session, team_id, user, text, now)
-    return build_offer_list(entries, ADDED_WORDS[outcome])
+    return build_offer_list(entries, added_words(outcome, len(text)))

@@ -11,6 +11,7 @@ from bot.blocks.recording import (
     THANKS_USAGE,
     build_error,
     build_note_too_long,
+    build_refused,
     build_thanks_receipt,
     unknown_handle,
 )
@@ -41,7 +42,7 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCom
     why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
                                command.enterprise_id)
     if why_not:
-        return build_error(why_not + " Nothing was saved.", THANKS_USAGE)
+        return build_refused(why_not)
     records = give_thanks(deps, team_id, invoker, parsed.user_ids, parsed.rest,
                           command.channel_id)
     return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])

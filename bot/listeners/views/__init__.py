@@ -9,7 +9,13 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import constants as ids
-from bot.blocks.recording import build_modal_done, build_thanked_dm, claim_refused_text
+from bot.blocks.kit import join_people, mention
+from bot.blocks.recording import (
+    build_modal_done,
+    build_thanked_dm,
+    claim_refused_text,
+    saved_nothing,
+)
 from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, actor
 from bot.listeners.people import refuse_people
@@ -41,7 +47,7 @@ def register(app: App, deps: Deps) -> None:
         (invoker, team_id), note = actor(context), note_of(view)
         why_not, _ = refuse_people(deps, client, team_id, invoker, [meta["author"]])
         if why_not:
-            ack(response_action="update", view=build_modal_done(why_not + " Nothing was saved."))
+            ack(response_action="update", view=build_modal_done(saved_nothing(why_not)))
             return
         now = deps.clock()
         with deps.db.session() as session:
@@ -55,7 +61,7 @@ def register(app: App, deps: Deps) -> None:
                                record.helper_id, build_thanked_dm(invoker, record.note, "shortcut"),
                                now, subject=str(record.id))
         ack(response_action="update", view=build_modal_done(
-            "Noted — thanks for recognising their help. I've let them know."
+            f"Noted — {mention(record.helper_id)} helped you with this. I've let them know."
             if record.new else "Already noted — I've kept your latest note.",
             undo_ids=[record.id] if record.new else None))
 
@@ -72,7 +78,7 @@ def register(app: App, deps: Deps) -> None:
             return
         records = give_thanks(deps, team_id, invoker, chosen, note)
         ack(response_action="update",
-            view=build_modal_done("Noted — I've let them know you're grateful.",
+            view=build_modal_done(f"Noted — I've let {join_people(chosen)} know you're grateful.",
                                   undo_ids=[r.id for r in records]))
 
     @app.view(ids.HELPED_MODAL)
@@ -80,7 +86,8 @@ def register(app: App, deps: Deps) -> None:
                context: BoltContext) -> None:
         (invoker, team_id), note = actor(context), note_of(view)
         person = field(view, ids.PERSON_BLOCK, ids.PERSON_INPUT).get("selected_user")
-        why_not, _ = refuse_people(deps, client, team_id, invoker, [person] if person else [])
+        why_not, _ = refuse_people(deps, client, team_id, invoker, [person] if person else [],
+                                   giving=True)
         if not person or why_not:
             ack(response_action="errors",
                 errors={ids.PERSON_BLOCK: why_not or "Pick the person you helped."})
