@@ -149,11 +149,15 @@ def move_time(sb: Sandbox, args: str) -> None:
            "Mutual's scheduler runs at each moment something falls due on the way…", "bold")
 
     def show(moment: Moment) -> None:
-        if sb.ws.slack.changes and not moment.last:
+        with sb.console.capture() as captured:
+            for line in moment.failed:
+                sb.say(f"· {line}", "yellow")
+            sb.report()
+        shown = captured.get()
+        if shown.strip() and not moment.last:  # a moment nobody here saw anything at is skipped
             sb.note(f"⏱ {sb.local(at=moment.at):%a %d %b %H:%M}")
-        for line in moment.failed:
-            sb.say(f"· {line}", "yellow")
-        sb.report()
+        if shown:
+            sb.console.print(Text.from_ansi(shown), end="", soft_wrap=True)
 
     advance(sb.ws, then, show)
     sb.say(f"⏰ It is now {sb.local():%a %d %b %Y %H:%M} for {me.name}.", "bold")

@@ -64,33 +64,52 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "I've recorded that @carol helped you" in solved
     assert "@alice says thanks to @carol." in solved and "1 new DM for carol" in solved
 
-    # Time passes: the nudge waits for Erin's morning in Tokyo, then arrives with its buttons.
-    assert "a DM for erin waits for their working hours: Fri 20 Nov 09:00 in Asia/Tokyo" in section(out, "time +3d")
-    nudge = section(out, "time 2026-11-20 09:30")
+    # A "not now" is told to nobody at the time: only Dan's own DM changes.
+    declined = section(out, "press Not now")
+    assert "You said not now to meeting @bob" in declined and "new DM" not in declined
+
+    # The weekly team summary in #general, with its chart saved to disk: counts, no names. Alice
+    # is thanked for her introduction in a DM of her own.
+    summary = section(out, "time 2026-11-20 16:00")
+    assert "The week in Mutual" in summary and "· #general ·" in summary
+    assert "connectors" not in summary and "of the people gave" not in summary
+    assert "An introduction you made turned into a conversation this week" in summary
+    chart = re.search(r"saved to\s+(\S+\.png)", summary)
+    assert chart is not None, summary
+    assert Path(chart.group(1)).read_bytes().startswith(b"\x89PNG")
+    week = summary[summary.index("The week in Mutual"):summary.index("saved to")]
+    assert not re.search(r"@\w", week), "the channel post names nobody"
+
+    # A week after the intro, it lapses: Erin and Bob hear it won't go ahead for now, in the
+    # words of an intro nobody answered.
+    lapsed = section(out, "time 2026-11-24 12:00")
+    assert "Your introduction of @bob and @dan won't go ahead for now." in lapsed
+    assert "The introduction @erin suggested between you and @dan won't go ahead for now." in \
+        section(out, "inbox bob")
+    assert "not now" not in lapsed.lower().replace("won't go ahead for now", "")
+
+    # Help spread over two weeks, then three quiet days: the nudge waits for Erin's morning in
+    # Tokyo, then arrives with its buttons.
+    assert "a DM for erin waits for their working hours: Fri 04 Dec 09:00 in Asia/Tokyo" in \
+        section(out, "time +3d")
+    nudge = section(out, "time 2026-12-04 09:30")
     assert "@dan has helped you three times this quarter" in nudge
     # Erin thanked Dan herself each time: the suggestion points to Dan's open ask instead of
     # another thank-you. She offers from it; Dan hears only that she can help.
     assert "@dan is asking for help with:" in nudge and "proofread the new on-call runbook" in nudge
     assert "[1] I can help" in nudge and "[3] Snooze for 30 days" in nudge
     assert "Say thanks" not in nudge and "thank-you goes a long way" not in nudge
-    offered = section(out, "press I can help", after="time 2026-11-20 09:30")
+    offered = section(out, "press I can help", after="time 2026-12-04 09:30")
     assert "I've let @dan know you can help" in offered and "1 new DM for dan" in offered
     told = section(out, "inbox dan")
     assert "@erin can help with your ask" in told
     assert not re.search(r"suggest|nudg|one-sided", told, re.I)
-    assert "Snoozed — no suggestions from Mutual until Sunday 20 December 2026." in section(
+    assert "Snoozed — no suggestions from Mutual until Sunday 3 January 2027." in section(
         out, "press Snooze for 30 days")
-
-    # The weekly team summary in #general, with its chart saved to disk.
-    summary = section(out, "time 2026-11-20 16:00")
-    assert "The week in Mutual" in summary and "· #general ·" in summary
-    chart = re.search(r"saved to\s+(\S+\.png)", summary)
-    assert chart is not None, summary
-    assert Path(chart.group(1)).read_bytes().startswith(b"\x89PNG")
 
     # Two weeks on: "how did it go?", answered with a few words; only Bob hears it. Bob says
     # the intro was worth it, and Alice, who made it, hears that.
-    question = section(out, "time +14d")
+    question = section(out, "as alice", after="press Snooze for 30 days")
     assert "On Monday 16 November 2026, @bob helped you with:" in question
     assert "[1] It worked  [2] Still working on it  [3] Didn't need it after all" in question
     assert "Merged on Tuesday" in section(out, "set 1 Merged on Tuesday, no bugs so far")
