@@ -430,6 +430,8 @@ def state_words(intro: IntroView, viewer_id: str) -> str:
             return "waiting for their answers"
         if intro.answer_of(viewer_id) is None:
             return "waiting for your answer — see my DM"
+        if intro.answer_of(viewer_id) == "declined":
+            return "you said not now — it closes quietly"
         return f"you said yes; waiting for {mention(intro.other(viewer_id))}"
     if intro.status == "open":
         since = f" since {_date(intro.opened_at)}" if intro.opened_at else ""

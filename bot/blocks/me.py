@@ -87,6 +87,8 @@ def _intro_line(intro: IntroView, viewer: str) -> str:
         return f"{by} introduced you to {who(other)} — your group DM is ready when you are."
     if mine is None:
         return f"{by} would like to introduce you to {who(other)} — your answer is in your DMs."
+    if mine == "declined":
+        return f"{by} would like to introduce you to {who(other)} — you said not now; it closes quietly."
     return f"{by} would like to introduce you to {who(other)} — you said yes; waiting on them."
 
 

@@ -19,7 +19,7 @@ from bot.slack.sender import SENT, Outcome, open_conversation
 
 
 def _render(r: Rendering) -> Call:
-    rows = record_rows(r.session, r.row.team_id, r.row.recipient_id)
+    rows = record_rows(r.session, r.row.team_id, r.row.recipient_id, r.now)
     return {"csv": records_csv(rows), "count": len(rows), "day": r.payload.get("day", "")}
 
 

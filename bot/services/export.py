@@ -64,9 +64,19 @@ def count_records(session: Session, team_id: str, user_id: str) -> int:
         (HelpRecord.helper_id == user_id) | (HelpRecord.receiver_id == user_id))) or 0)
 
 
-def record_rows(session: Session, team_id: str, user_id: str | None = None) -> list[Row]:
-    """Records as a list: one person's (`/mutual export`) are few."""
-    return list(iter_records(session, team_id, user_id))
+def record_rows(session: Session, team_id: str, user_id: str | None = None,
+                now: datetime | None = None) -> list[Row]:
+    """Records as a list: one person's (`/mutual export`) are few. As of `now`, a claim they
+    made that was declined shows as pending until it lapses: a "no" is told to nobody before
+    an unanswered claim would have lapsed (PRODUCT.md §4c)."""
+    rows = list(iter_records(session, team_id, user_id))
+    if user_id is None or now is None:
+        return rows
+    hidden = set(session.scalars(select(HelpRecord.id).where(
+        HelpRecord.team_id == team_id, HelpRecord.helper_id == user_id,
+        HelpRecord.source == "claim", HelpRecord.status == "declined",
+        HelpRecord.expires_at > now)))
+    return [{**row, "status": "pending"} if row["id"] in hidden else row for row in rows]
 
 
 def iter_intros(session: Session, team_id: str) -> Iterator[Row]:

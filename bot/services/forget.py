@@ -27,6 +27,7 @@ from bot.db.models import (
 from bot.db.upsert import insert_ignore
 from bot.services.ask_forget import ask_texts, forget_asks
 from bot.services.followups import erase_followups
+from bot.services.questions import forget as forget_questions
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -
     notes = _notes(session, team_id, user_id) | ask_texts(session, team_id, user_id)
     nudges = _nudges(session, team_id, user_id, notes)
     erase_followups(session, team_id, user_id)
+    forget_questions(session, team_id, user_id)
     asks = forget_asks(session, team_id, user_id, now)  # before records: it reads their keys
     records = _records(session, team_id, user_id, now)
     intros = _intros(session, team_id, user_id, now)

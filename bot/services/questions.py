@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import OutboxItem, Question, Workspace
@@ -87,7 +87,6 @@ def left_waiting(session: Session, team_id: str, user_id: str) -> bool:
 
 
 def forget(session: Session, team_id: str, user_id: str) -> None:
-    """`/mutual forget`: nothing is asked of them any more."""
-    session.execute(update(Question).where(Question.team_id == team_id,
-                                           Question.user_id == user_id,
-                                           Question.status == WAITING).values(status=DROPPED))
+    """`/mutual forget`: nothing is asked of them any more, and no row names them."""
+    session.execute(delete(Question).where(Question.team_id == team_id,
+                                           Question.user_id == user_id))
