@@ -74,12 +74,12 @@ def build_followup_question(helper_ids: list[str], note: str, helped_at: datetim
                             record_ids: list[int]) -> dict[str, Any]:
     """To whoever received help with a note, once, some days later."""
     who = join_people(helper_ids)
-    they = "they'd" if len(helper_ids) != 1 else f"{mention(helper_ids[0])} would"
     text = f"How did it go with “{short(note)}”? Tell {who}."
     value = ",".join(map(str, record_ids))
+    # Asked by Mutual, not by them: it never claims the helper wants to know.
     blocks: list[Block] = [
         section(f":seedling: On {slack_date(helped_at)}, {who} helped you with:\n{quote(note)}\n"
-                f"How did it go? {they[:1].upper()}{they[1:]} like to know."),
+                "How did it go?"),
         _words_input("A few words for them"),
         actions(*(button(label, action, value, style="primary" if answer == WORKED else None)
                   for answer, label, action in HELP_BUTTONS)),
@@ -127,7 +127,7 @@ def build_intro_followup_question(intro_id: int, introducer_id: str, other_id: s
                                   reason: str, connected_at: datetime) -> dict[str, Any]:
     """To each of the two, once, some days after they connected."""
     who, other = mention(introducer_id), mention(other_id)
-    text = f"Was meeting {other} worth it? {who} introduced you and would like to know."
+    text = f"Was meeting {other} worth it? Only {who}, who introduced you, will hear your answer."
     reason_lines = f"\n{quote(reason)}" if reason else ""
     blocks: list[Block] = [
         section(f":handshake: {who} introduced you to {other}, and you connected on "

@@ -14,7 +14,7 @@ from bot.db.models import Ask, AskOffer, Member
 from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.blockkit import assert_valid_message
-from tests.support.nudging import buttons, helped, jobs_runner, member, text_of, workspace
+from tests.support.nudging import GATHER, buttons, helped, jobs_runner, member, text_of, workspace
 
 DAY = timedelta(days=1)
 
@@ -74,6 +74,7 @@ def test_an_accepted_offer_then_silence_gets_exactly_one_reminder(mutual, slack,
     assert reminders(slack) == []
     jobs(START + 3 * DAY)
     jobs(START + 3 * DAY)  # twice
+    jobs(START + 3 * DAY + GATHER)  # the questions DM waits an hour for others due with it
     [reminder] = reminders(slack)
     assert_valid_message(reminder)
     offer_id = str(the_offer(db).id)

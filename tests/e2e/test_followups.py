@@ -251,8 +251,8 @@ def test_each_party_is_asked_once_and_the_introducer_hears_each_answer(mutual, s
     assert intro_questions(slack, "UALICE") == []
     for question, other in ((bob_q, "<@UCAROL>"), (carol_q, "<@UBOB>")):
         assert_valid_message(question)
-        assert question["text"] == (f"Was meeting {other} worth it? <@UALICE> introduced you "
-                                    "and would like to know.")
+        assert question["text"] == (f"Was meeting {other} worth it? Only <@UALICE>, who "
+                                    "introduced you, will hear your answer.")
         assert buttons(question) == {ids.INTRO_WORTH_IT: str(intro.id),
                                      ids.INTRO_NOT_WORTH_IT: str(intro.id)}
 

@@ -78,7 +78,7 @@ def test_with_shows_the_history_between_two_people(mutual):
     body = mutual_cmd(mutual, "with <@UBOB|bob>")
     assert_valid_message(body)
     text = everything(body)
-    assert "you helped them *once*, they helped you *once*" in text
+    assert "you helped them once, they helped you once" in text
     assert "pairing on the outage" in text and "the onboarding doc" in text
     assert "not about Bob" not in text
 

@@ -71,7 +71,7 @@ def test_what_was_typed_is_kept_and_shown_escaped(mutual, db):
     assert "<!channel>" not in shown and "<https://evil.test" not in shown
     assert "&lt;!channel&gt;" in reply["text"]
     assert "too long" not in offer(mutual, "x" * 150)["text"].lower()
-    assert "150 characters" in offer(mutual, "y" * 151)["text"]
+    assert "That's 151 characters; keep it to 150" in offer(mutual, "y" * 151)["text"]
 
 
 def test_mutual_with_shows_what_they_can_be_asked_about(mutual, db):

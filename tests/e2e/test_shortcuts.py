@@ -36,7 +36,7 @@ def test_record_help_opens_a_modal_then_records_once(mutual, slack, db):
         "UBOB", "UALICE", "shortcut", "unblocked my deploy")
     assert (rec.channel_id, rec.message_ts) == ("CGENERAL", "1700000100.000200")
     [dm] = slack.dms_to("UBOB")
-    assert "<@UALICE> thanked you" in dm["text"]
+    assert "<@UALICE> says a message of yours helped them" in dm["text"]
 
     # The same person, the same message again: one record, the latest note, no second DM.
     mutual.post(p.view_submission("record_help", note_values("and the rollback"),

@@ -67,7 +67,7 @@ def test_the_thank_someone_shortcut_opens_a_form(typist: Typist) -> None:
     assert "There's no @zed here" in typist.fails("set 1 @zed")
     typist.type("set 1 @bob @carol", "set What for = pairing on the outage")
     done = typist.type("submit")
-    assert "I've let them know you're grateful" in done
+    assert "I've let @bob and @carol know you're grateful" in done
     assert "1 new DM for bob" in done and "1 new DM for carol" in done
 
 
@@ -141,7 +141,7 @@ def test_mentioning_mutual_or_writing_to_it_gets_a_short_hello(typist: Typist) -
 def test_a_box_in_a_message_is_filled_with_set_and_sent_with_the_press(typist: Typist) -> None:
     typist.type("/thanks @bob for the review")
     assert "You have no modal open" in typist.fails("set 1 hello"), "the receipt has no box"
-    shown = typist.type("time +14d")
+    shown = typist.type("time +15d")
     assert "✎ A few words for them (optional) — type in it with `set 1 <text>`" in shown
     assert "It shipped" in typist.type("set 1 It shipped, thanks!")
     answered = typist.type("press It worked")

@@ -112,7 +112,7 @@ def test_questions_come_once_a_day_in_one_dm(typist: Typist) -> None:
     assert len(questions) == 1
     [dm] = questions
     for name in ("bob", "carol", "dan", "erin"):
-        assert f"@{name} would like to know" in dm.text
+        assert f"Only @{name} will see your answer" in dm.text
     assert dm.buttons.count("It worked") == 4
     # Carol never asked anything; nobody else got a question.
     assert not typist.saying("carol", "How did it go?")

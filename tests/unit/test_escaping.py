@@ -193,6 +193,7 @@ RENDERS: dict[str, Callable[[], Any]] = {
                                      for s in ("confirmed", "declined", "expired", H)],
     "build_claim_confirmed_dm": lambda: recording.build_claim_confirmed_dm("UALICE", H),
     "build_claim_refused": lambda: [recording.build_claim_refused(r, "UBOB") for r in ClaimRefused],
+    "build_refused": lambda: [recording.build_refused(H), recording.build_refused(recording.SLACK_BUSY)],
     "build_error": lambda: [recording.build_error(H, H)]
                            + [recording.build_error(recording.problem_text("UBOB", p)) for p in Problem],
     "build_note_too_long": lambda: recording.build_note_too_long(600, H),

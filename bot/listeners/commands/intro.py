@@ -17,7 +17,7 @@ from bot.blocks.intros import (
     build_request_refused,
     intro_problem_text,
 )
-from bot.blocks.recording import SLACK_BUSY, unknown_handle
+from bot.blocks.recording import SLACK_BUSY, build_busy, unknown_handle
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.intro_notices import ask_connector, ask_parties
 from bot.listeners.people import check_people
@@ -54,7 +54,8 @@ def handle_intro(deps: Deps, client: WebClient, team_id: str, command: SlashComm
     assert a and b
     why_not = people_problem(deps, client, team_id, invoker, people, command.enterprise_id)
     if why_not:
-        return build_intro_error(why_not + " Nothing was sent.")
+        return build_busy() if why_not == SLACK_BUSY else build_intro_error(
+            why_not + " Nothing was sent.", None)
     result = start_intro(deps, team_id, invoker, a, b, reason)
     if result.intro is None:
         assert result.refused is not None
@@ -116,7 +117,8 @@ def handle_request(deps: Deps, client: WebClient, team_id: str, command: SlashCo
     why_not = people_problem(deps, client, team_id, invoker, [connector, target],
                              command.enterprise_id)
     if why_not:
-        return build_intro_error(why_not + " Nothing was sent.", REQUEST_USAGE)
+        return build_busy() if why_not == SLACK_BUSY else build_intro_error(
+            why_not + " Nothing was sent.", None)
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
