@@ -7,7 +7,6 @@ said helped); who offered, who is on it and who couldn't after all stay private.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
@@ -16,7 +15,6 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
-    date,
     escape,
     join_people,
     mention,
@@ -36,9 +34,6 @@ def preview(text: str, limit: int = TEXT_PREVIEW) -> str:
     text = " ".join(text.split())
     return escape(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
 
-
-def short_date(when: datetime) -> str:
-    return date(when)
 
 
 def _ephemeral(text: str, blocks: list[Block], replace: bool | None = None) -> dict[str, Any]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot import constants as ids
-from bot.blocks.asks import preview, short_date
+from bot.blocks.asks import preview
 from bot.blocks.kit import (
     Block,
     actions,
     button,
     context,
+    date,
     escape,
     mention,
     message,
@@ -59,7 +60,7 @@ def build_ask_expired(ask: AskView, days: int) -> dict[str, Any]:
     text = (f"Your ask from {plain_date(ask.created_at)} has closed after {days} days without being "
             f"marked solved: {preview(ask.text)}")
     return message(text, [
-        section(f":hourglass: Your ask from {short_date(ask.created_at)} has closed after {days} days "
+        section(f":hourglass: Your ask from {date(ask.created_at)} has closed after {days} days "
                 f"without being marked solved:\n{quote(ask.text)}"),
         context("Still need a hand? `/ask` again any time."),
     ])
@@ -83,7 +84,7 @@ def build_asks_list(asks: list[AskView], offers: list[tuple[OfferView, AskView]]
             offered = f"{count} offer{'' if count == 1 else 's'}" if count else "no offers yet"
             where = f" in <#{ask.channel_id}>" if ask.channel_id else ""
             blocks += [section(quote(ask.text)),
-                       context(f"Asked {short_date(ask.created_at)}{where} · {offered}"),
+                       context(f"Asked {date(ask.created_at)}{where} · {offered}"),
                        actions(button("Mark solved", ids.ASK_SOLVED, str(ask.id)),
                                button("Withdraw", ids.ASK_WITHDRAW, str(ask.id)))]
     if offers:

@@ -17,6 +17,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    date,
     escape,
     join_people,
     mention,
@@ -25,7 +26,6 @@ from bot.blocks.kit import (
     quote,
     section,
 )
-from bot.blocks.nudges import slack_date
 from bot.services.followups import (
     NOT_NEEDED,
     NOT_WORTH_IT,
@@ -78,7 +78,7 @@ def build_followup_question(helper_ids: list[str], note: str, helped_at: datetim
     value = ",".join(map(str, record_ids))
     # Asked by Mutual, not by them: it never claims the helper wants to know.
     blocks: list[Block] = [
-        section(f":seedling: On {slack_date(helped_at)}, {who} helped you with:\n{quote(note)}\n"
+        section(f":seedling: On {date(helped_at)}, {who} helped you with:\n{quote(note)}\n"
                 "How did it go?"),
         _words_input("A few words for them"),
         actions(*(button(label, action, value, style="primary" if answer == WORKED else None)
@@ -131,7 +131,7 @@ def build_intro_followup_question(intro_id: int, introducer_id: str, other_id: s
     reason_lines = f"\n{quote(reason)}" if reason else ""
     blocks: list[Block] = [
         section(f":handshake: {who} introduced you to {other}, and you connected on "
-                f"{slack_date(connected_at)}.{reason_lines}\nWas it worth it?"),
+                f"{date(connected_at)}.{reason_lines}\nWas it worth it?"),
         _words_input("A few words for them"),
         actions(*(button(label, action, str(intro_id),
                          style="primary" if answer == WORTH_IT else None)

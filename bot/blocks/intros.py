@@ -9,7 +9,6 @@ exists: a second suggestion of it gets the same neutral "not now" as one made to
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
@@ -43,9 +42,6 @@ LIST_REASON_MAX = 200
 def _reason(reason: str) -> str:
     return f"\n{quote(reason)}" if reason else ""
 
-
-def _date(when: datetime) -> str:
-    return date(when)
 
 
 def _short(reason: str, limit: int = LIST_REASON_MAX) -> str:
@@ -161,7 +157,7 @@ def build_request_refused(refused: RequestRefused, reason_length: int = 0,
     if refused is RequestRefused.DUPLICATE and request is not None:
         return _intro_error(
             f"You already asked {mention(request.connector_id)} for an introduction to "
-            f"{mention(request.target_id)} on {_date(request.created_at)}, and it's still "
+            f"{mention(request.target_id)} on {date(request.created_at)}, and it's still "
             "open. Nothing new was sent.", None)
     if refused in (RequestRefused.NOT_NOW, RequestRefused.ALREADY_INTRODUCED,
                    RequestRefused.DUPLICATE):
@@ -434,7 +430,7 @@ def state_words(intro: IntroView, viewer_id: str) -> str:
             return "you said not now — it closes quietly"
         return f"you said yes; waiting for {mention(intro.other(viewer_id))}"
     if intro.status == "open":
-        since = f" since {_date(intro.opened_at)}" if intro.opened_at else ""
+        since = f" since {date(intro.opened_at)}" if intro.opened_at else ""
         return f"both said yes; group chat open{since}"
     return {"connected": "connected", "declined": "won't go ahead for now",
             "expired": "closed without going ahead"}.get(intro.status, intro.status)
@@ -446,7 +442,7 @@ def intro_line(intro: IntroView, viewer_id: str) -> str:
     else:
         head = (f"{mention(intro.introducer_id)} introduced you to "
                 f"{mention(intro.other(viewer_id))}")
-    line = (f"*{head}* · {_date(intro.created_at)}\n_{state_words(intro, viewer_id)}_"
+    line = (f"*{head}* · {date(intro.created_at)}\n_{state_words(intro, viewer_id)}_"
             f"{_reason(_short(intro.reason))}")
     return line[:SECTION_MAX]
 

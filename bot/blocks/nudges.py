@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
-from bot.blocks.asks import preview, short_date
+from bot.blocks.asks import preview
 from bot.blocks.kit import (
     Block,
     actions,
@@ -55,7 +55,7 @@ def period(window_days: int) -> str:
 def _ask_block(ask: AskView, with_asker: bool) -> Block:
     """One open ask, its words escaped, with "I can help" (an `ask_offer` from a nudge)."""
     who = f"{mention(ask.asker_id)}: " if with_asker else ""
-    block = section(f"{who}“{preview(ask.text, ASK_PREVIEW)}” · {short_date(ask.created_at)}")
+    block = section(f"{who}“{preview(ask.text, ASK_PREVIEW)}” · {date(ask.created_at)}")
     block["accessory"] = button("I can help", ids.ASK_OFFER, offer_value(ask.id, VIA_NUDGE))
     return block
 
@@ -116,21 +116,17 @@ def build_claim_reminder(helper_id: str, note: str, record_id: int,
                          expires_at: datetime | None) -> dict[str, Any]:
     """One reminder to confirm a `/helped` claim, with the same buttons as the first request."""
     request = build_claim_request(helper_id, note, record_id)
-    lapse = f" It lapses quietly on {slack_date(expires_at)}." if expires_at is not None else ""
+    lapse = f" It lapses quietly on {date(expires_at)}." if expires_at is not None else ""
     reminder = context(f":hourglass_flowing_sand: A gentle reminder — this is still waiting for "
                        f"your answer.{lapse}")
     return message(f"Reminder: {request['text']}", [reminder, *request["blocks"]])
 
 
-def slack_date(value: datetime) -> str:
-    """A date Slack shows in the reader's own time zone (bot.blocks.kit.date)."""
-    return date(value)
-
 
 def build_snoozed(until: datetime) -> dict[str, Any]:
     """Replaces a nudge after `nudge_snooze`, and answers `/mutual snooze <days>`."""
     text = f"Snoozed — no suggestions from Mutual until {plain_date(until)}."
-    body = (f":zzz: Snoozed — no suggestions from Mutual until {slack_date(until)}.\n"
+    body = (f":zzz: Snoozed — no suggestions from Mutual until {date(until)}.\n"
             "Changed your mind? `/mutual nudges on` turns them back on.")
     return message(text, [section(body)])
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot import constants as ids
 from bot.blocks.asks import preview
-from bot.blocks.kit import Block, actions, button, context, escape, message, section
-from bot.blocks.nudges import period, plain_date, slack_date
+from bot.blocks.kit import Block, actions, button, context, date, escape, message, plain_date, section
+from bot.blocks.nudges import period
 from bot.services.offers import OFFER_TEXT_MAX, OFFERS_MAX, AboutView, Added
 
 ADDED_WORDS = {
@@ -68,7 +68,7 @@ def build_asks_paused(until: datetime) -> dict[str, Any]:
     """Replaces the note once the pause is on."""
     text = f"Paused — I won't suggest you to anyone asking for help until {plain_date(until)}."
     return message(text, [section(f":zzz: Paused — I won't suggest you to anyone asking for "
-                                  f"help until {slack_date(until)}."),
+                                  f"help until {date(until)}."),
                           context("People can still ask you directly, and offers you make "
                                   "count as usual.")])
 

@@ -4,7 +4,6 @@ words: changing your mind is fine, and nobody is told anyone declined anything."
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
@@ -32,9 +31,6 @@ def _reason(reason: str) -> str:
     return "\n" + quote(reason if len(reason) <= REASON_SHORT else reason[:REASON_SHORT - 1] + "…")
 
 
-def _date(when: datetime) -> str:
-    return date(when)
-
 
 # -- the requester's side ----------------------------------------------------------------------
 
@@ -43,7 +39,7 @@ def request_line(request: RequestView) -> str:
     waiting = ("waiting for their answer" if request.status == "pending"
                else "they made it; waiting for both of you to say yes")
     return (f"*You asked {_who(request.connector_id)} for an introduction to "
-            f"{_who(request.target_id)}* · {_date(request.created_at)}\n_{waiting}_"
+            f"{_who(request.target_id)}* · {date(request.created_at)}\n_{waiting}_"
             f"{_reason(request.reason)}")
 
 

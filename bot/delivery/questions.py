@@ -11,13 +11,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.blocks.questions import build_questions
-from bot.delivery.closing import CLOSED, LIVE
+from bot.delivery.forms import CLOSED, LIVE
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, register_kind
 from bot.services import questions
 from bot.services.delivery import Outgoing
 from bot.services.questions import ASKED, DROPPED, PER_MESSAGE, QUESTIONS, STALE, WAITING
-
-__all__ = ["QUESTIONS", "compose"]
 
 
 def compose(session: Session, team_id: str, user_id: str, key: str, now: datetime,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.delivery.closing import CLOSED, LIVE
+from bot.delivery.forms import CLOSED, LIVE
 from bot.delivery.kinds import KINDS
 from bot.delivery.worker import deliver_due  # noqa: F401  (registers every kind)
 from bot.jobs.wakes import next_moment
