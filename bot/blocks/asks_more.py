@@ -98,3 +98,14 @@ def build_asks_list(asks: list[AskView], offers: list[tuple[OfferView, AskView]]
                                       button("Can't after all", ids.OFFER_CANNOT, str(offer.id))))
     text = f"Your open asks: {len(asks)}; offers you've made: {len(offers)}."
     return {"response_type": "ephemeral", **message(text, cap_blocks(blocks))}
+
+
+def build_ask_over(ask: AskView | None) -> dict[str, Any]:
+    """Replaces a DM about an ask (an offer, a suggestion, "open again") once the ask closed,
+    so its buttons cannot be pressed any more."""
+    state = {"solved": "is solved", "withdrawn": "was withdrawn"}.get(
+        ask.status if ask is not None else "", "has closed")
+    about = f": {preview(ask.text)}" if ask is not None and ask.text else ""
+    text = f"This ask {state} — nothing more to do here{about}"
+    return message(text, [section(f":ballot_box_with_check: This ask {state} — nothing more to "
+                                  "do here." + (f"\n{quote(ask.text)}" if ask and ask.text else ""))])

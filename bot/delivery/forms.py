@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.blocks.asks import build_ask_closed, build_offer_cannot_reply, build_offer_done_reply, build_offer_reminder
+from bot.blocks.asks_more import build_ask_over
 from bot.blocks.followups import (
     build_followup_answered,
     build_followup_question,
@@ -205,6 +206,13 @@ def _offer_closed(session: Session, team: str, reader: str, subject: str, now: d
     return {"text": closed["text"], "blocks": closed["blocks"]}
 
 
+def _ask_closed(session: Session, team: str, reader: str, subject: str, now: datetime) -> Message | None:
+    ask = asks.get_ask(session, team, _int(subject))
+    if ask is not None and ask.is_open:
+        return None
+    return build_ask_over(ask)
+
+
 LIVE: dict[str, Render] = {
     "followup": _help_question,
     "intro_followup": _intro_question,
@@ -224,6 +232,9 @@ CLOSED: dict[str, Render] = {
     "claim": _claim_closed,
     "claim_reminder": _claim_closed,
     "offer_reminder": _offer_closed,
+    "ask_offer": _ask_closed,
+    "ask_open_again": _ask_closed,
+    "ask_suggestion": _ask_closed,
 }
 
 

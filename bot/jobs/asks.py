@@ -24,7 +24,7 @@ from bot.db.models import OutboxItem, Workspace
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, from_payload, register_kind
-from bot.services import ask_queries, asks, questions
+from bot.services import ask_queries, asks, closing, questions
 from bot.services.ask_match import suggest_helpers
 from bot.services.ask_posts import (
     ASK_EXPIRED,
@@ -82,6 +82,7 @@ def expire_asks(db: Database, now: datetime) -> int:
                     continue
                 expired += 1
                 refresh_post(session, ask.team_id, ask.id, now)
+                closing.ask_ended(session, ask.team_id, ask.id, now)
                 if ask.asker_id:
                     enqueue(session, ask.team_id, f"{ASK_EXPIRED}:{ask.id}", ASK_EXPIRED,
                             ask.asker_id, {"ask_id": ask.id, "days": workspace.ask_expiry_days},

@@ -21,7 +21,7 @@ from bot.blocks.asks import (
 )
 from bot.listeners.interaction import replace_here, reply
 from bot.payloads.interactive import BlockActions
-from bot.services import outbox
+from bot.services import closing, outbox
 from bot.services.ask_posts import (
     ASK_GROUP,
     group_key,
@@ -65,6 +65,7 @@ def tell_closed(session: Session, result: CloseResult, now: datetime) -> None:
                        offer.helper_id, build_offer_closed_dm(ask.asker_id, ask), now,
                        subject=str(ask.id))
     refresh_post(session, ask.team_id, ask.id, now)
+    closing.ask_ended(session, ask.team_id, ask.id, now)
     outbox.refresh_home(session, ask.team_id, ask.asker_id, *result.helpers, now=now)
 
 

@@ -17,11 +17,11 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import OutboxItem, Question
+from bot.db.models import AskOffer, OutboxItem, Question
 from bot.services import outbox
 from bot.services.outbox import PENDING, SENDING, SENT
 
-INTRO, CLAIM, REQUEST, HELP, OFFER = "intro", "claim", "request", "help", "offer"
+INTRO, CLAIM, REQUEST, HELP, OFFER, ASK = "intro", "claim", "request", "help", "offer", "ask"
 # What each kind of thing's messages are called (the prefix of their outbox key, or of a
 # gathered question's key); every one of them may show buttons while the thing is open.
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -30,6 +30,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     REQUEST: ("intro_request",),
     HELP: ("followup",),
     OFFER: ("offer_reminder",),
+    ASK: ("ask_offer", "ask_open_again", "ask_suggestion"),
 }
 CLOSE = "close"  # outbox kind: a sent message rendered again as its thing now stands
 
@@ -76,3 +77,14 @@ def refresh(session: Session, team_id: str, key: str, recipient: str | None, sub
     """Render the message keyed `key` again, from the database, once it has gone out."""
     outbox.coalesce(session, team_id, f"{CLOSE}:{key}", CLOSE, recipient or "", {"of": key}, now,
                     subject=subject, after=after or key)
+
+
+def ask_ended(session: Session, team_id: str, ask_id: int, now: datetime) -> int:
+    """An ask closed (solved, withdrawn, lapsed): its asker's DMs about offers and suggestions,
+    and every helper's reminder about their offer, lose their buttons."""
+    closing = ended(session, team_id, ASK, ask_id, now)
+    offers = session.scalars(select(AskOffer.id).where(AskOffer.team_id == team_id,
+                                                       AskOffer.ask_id == ask_id)).all()
+    for offer_id in offers:
+        closing += ended(session, team_id, OFFER, offer_id, now)
+    return closing

@@ -177,6 +177,7 @@ def _nudges(session: Session, team_id: str, user_id: str, notes: set[str]) -> in
         OutboxItem.team_id == team_id,
         or_(OutboxItem.recipient_id == user_id, OutboxItem.subject == user_id,
             OutboxItem.key.contains(user_id, autoescape=True),
+            OutboxItem.after_key.contains(user_id, autoescape=True),
             *(OutboxItem.payload.contains(needle, autoescape=True) for needle in needles)))).all()
     for item in rows:
         if item.status in ("pending", "sending", "failed"):
@@ -187,6 +188,8 @@ def _nudges(session: Session, team_id: str, user_id: str, notes: set[str]) -> in
         item.payload = "{}"
         item.last_error = None
         item.sent_channel = item.sent_ts = None
+        if item.after_key and user_id in item.after_key:
+            item.after_key = None
         if item.recipient_id == user_id:
             item.recipient_id = None
         if item.subject == user_id:

@@ -272,6 +272,8 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_ask_suggestion": lambda: asks_more.build_ask_suggestion(ask(), [
         Suggestion("UCAROL", 2, {"postgres", H}), Suggestion("UERIN", 2, set(), [H])]),
     "build_ask_expired": lambda: asks_more.build_ask_expired(ask("expired"), 30),
+    "build_ask_over": lambda: [asks_more.build_ask_over(a) for a in (ask("solved"), ask("withdrawn"),
+                                                                     ask("expired"), None)],
     "build_asks_list": lambda: [asks_more.build_asks_list([ask()] * 3,
                                                           [(offer("accepted"), ask(asker="UBOB"))] * 3, {7: 2}),
                                 asks_more.build_asks_list([], [], {})],

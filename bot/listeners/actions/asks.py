@@ -4,8 +4,12 @@ offer DM), `ask_solved` (the asker only: opens "who helped?"), `ask_withdraw`, a
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot import constants as ids
 from bot.blocks.asks import (
@@ -25,14 +29,26 @@ from bot.blocks.offers import build_not_yours
 from bot.blocks.recording import FORM_BUSY, build_busy
 from bot.listeners.ask_notices import answer_here, open_group, tell_closed, tell_offer
 from bot.listeners.deps import Deps, actor, typed
-from bot.listeners.interaction import reply
+from bot.listeners.interaction import replace_untracked, reply
 from bot.payloads.interactive import BlockActions
-from bot.services import ask_queries, asks, outbox
+from bot.services import ask_queries, asks, closing, outbox
 from bot.services.ask_posts import refresh_post
 from bot.services.asks import Accepted, Closed, Finished, Offered
 from bot.services.forget import welcome_back
 from bot.services.workspaces import ensure_workspace
 from bot.slack.modals import open_modal
+
+
+def offer_answered(session: Session, team_id: str, pressed: BlockActions, offer_id: int,
+                   msg: dict[str, Any], now: datetime, what: str) -> None:
+    """The helper answered about their offer: where they pressed it — a reply to a command
+    (`/mutual asks`), or the reminder, which may share a questions DM with other questions
+    (closed in place, bot.services.closing)."""
+    if pressed.container is not None and pressed.container.is_ephemeral:
+        answer_here(session, team_id, pressed, msg, now, what)
+        return
+    closing.ended(session, team_id, closing.OFFER, offer_id, now)
+    replace_untracked(session, team_id, pressed, {"text": msg["text"], "blocks": msg["blocks"]}, now)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -144,16 +160,19 @@ def register(app: App, deps: Deps) -> None:
             if ask is None or offered is None:
                 return
             if result.outcome in (Finished.CLOSED, Finished.ALREADY):
-                answer_here(session, team_id, pressed, build_ask_closed(ask) if not ask.is_open
-                            else build_offer_done_reply(ask.asker_id) if offered.status == "done"
-                            else build_offer_cannot_reply(), now, "finished")
+                offer_answered(session, team_id, pressed, offered.id, build_ask_closed(ask)
+                               if not ask.is_open else build_offer_done_reply(ask.asker_id)
+                               if offered.status == "done" else build_offer_cannot_reply(),
+                               now, "finished")
                 return
             if result.outcome is Finished.DONE:
-                answer_here(session, team_id, pressed, build_offer_done_reply(ask.asker_id), now, "done")
+                offer_answered(session, team_id, pressed, offered.id,
+                               build_offer_done_reply(ask.asker_id), now, "done")
                 outbox.message(session, team_id, f"offer_done:{offered.id}", ask.asker_id,
                                build_offer_done_dm(offered.helper_id, ask), now, subject=str(ask.id))
                 return
-            answer_here(session, team_id, pressed, build_offer_cannot_reply(), now, "cannot")
+            offer_answered(session, team_id, pressed, offered.id, build_offer_cannot_reply(), now,
+                           "cannot")
             if result.reopened:
                 # Only that the ask is open again: never who, never why (nor, in its key, which offer).
                 outbox.message(session, team_id, f"ask_open_again:{ask.id}:{now:%Y%m%dT%H%M%S%f}",
