@@ -244,6 +244,8 @@ class OutboxItem(Base):
         UniqueConstraint("team_id", "key"),
         Index("ix_outbox_status_due", "status", "due_at"),
         Index("ix_outbox_team_recipient", "team_id", "recipient_id"),
+        # Every message about a thing, to close them when it ends (bot/services/closing.py).
+        Index("ix_outbox_team_subject", "team_id", "subject"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -282,6 +284,7 @@ class Question(Base):
         UniqueConstraint("team_id", "key"),
         Index("ix_questions_team_user_status", "team_id", "user_id", "status"),
         Index("ix_questions_team_asked_in", "team_id", "asked_in"),
+        Index("ix_questions_team_subject", "team_id", "subject"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

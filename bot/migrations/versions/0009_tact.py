@@ -10,7 +10,8 @@ intro, request or claim is not put to anyone again for this long. `workspaces.qu
 later questions reach a person at most this often, gathered into one DM.
 `intro_requests.declined_at`: when the connector said "not now" (the request closes, and the
 requester hears it, only when an unanswered one would). `questions`: each question waiting to
-be asked, and the DM that asked it.
+be asked, and the DM that asked it. `outbox (team_id, subject)`: every message about a thing,
+found to close it when the thing ends.
 """
 
 from __future__ import annotations
@@ -55,9 +56,14 @@ def upgrade() -> None:
     with op.batch_alter_table("questions", schema=None) as batch_op:
         batch_op.create_index("ix_questions_team_user_status", ["team_id", "user_id", "status"])
         batch_op.create_index("ix_questions_team_asked_in", ["team_id", "asked_in"])
+        batch_op.create_index("ix_questions_team_subject", ["team_id", "subject"])
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_team_subject", ["team_id", "subject"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_team_subject")
     op.drop_table("questions")
     with op.batch_alter_table("intro_requests", schema=None) as batch_op:
         batch_op.drop_column("declined_at")
