@@ -156,8 +156,8 @@ def personal_text(view: PersonalView) -> str:
     people = len(view.two_way) + len(view.received_only) + len(view.given_only)
     two = len(view.two_way)
     pairs = f"; {two} two-way relationship{'' if two == 1 else 's'}" if two else ""
-    return (f"Your last {view.window_days} days: "
-            f"{_overall(view.given, view.received, people).replace('*', '')[:-1]}{pairs}.")
+    overall = _overall(view.given, view.received, people).replace("*", "")[:-1]
+    return f"Your last {view.window_days} days: {overall[:1].lower()}{overall[1:]}{pairs}."
 
 
 def build_me(view: PersonalView) -> dict[str, Any]:

@@ -4,6 +4,7 @@ ack body; what is sent afterwards (the summary post, the export file) is written
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ from bot.blocks.me import (
 from bot.blocks.recording import FORM_BUSY, SLACK_BUSY, build_busy, build_error, unknown_handle
 from bot.blocks.summary import build_summary_posting, build_team_summary
 from bot.listeners.deps import Deps
+from bot.listeners.people import check_people
 from bot.payloads.commands import SlashCommand
 from bot.services.export import EXPORT, count_records
 from bot.services.outbox import NOW, enqueue
@@ -58,6 +60,12 @@ def with_(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, re
     with deps.db.session() as session:
         workspace = ensure_workspace(session, team_id, now)
         history = history_with(session, workspace, invoker, other, now)
+    if history.recordable and not (history.given_all or history.received_all):
+        # It would suggest `/thanks @them`: only if Mutual would record it (not a bot,
+        # someone deactivated or from elsewhere). Slack too busy to say: suggest it anyway.
+        checked = check_people(deps, client, team_id, invoker, [other], command.enterprise_id)
+        if checked.refusal is not None:
+            history = replace(history, recordable=False)
     return build_with(history)
 
 
