@@ -76,7 +76,10 @@ def expire_intros(db: Database, now: datetime) -> int:
                     enqueue(session, due.team_id, f"{INTRO_CLOSED}:{intro.id}:{party}", INTRO_CLOSED,
                             party, {"introducer": intro.introducer_id, "other": intro.other(party)},
                             now, now, subject=str(intro.id))
-            closing.ended(session, due.team_id, closing.INTRO, intro.id, now, only=closing.ASKING)
+            for party in intro.parties:  # a "not now" already shows as its sayer left it
+                if intro.answer_of(party) != "declined":
+                    closing.ended(session, due.team_id, closing.INTRO, intro.id, now,
+                                  only=closing.ASKING, to=party)
             outbox.refresh_home(session, due.team_id, intro.introducer_id, *intro.parties, now=now)
     return expired
 

@@ -45,27 +45,31 @@ SAYING_HELLO = ("intro_silent", "intro_post")  # the messages with "We've connec
 
 
 def ended(session: Session, team_id: str, about: str, subject_id: int | str,
-          now: datetime, after: str | None = None, only: tuple[str, ...] | None = None) -> int:
+          now: datetime, after: str | None = None, only: tuple[str, ...] | None = None,
+          to: str | None = None) -> int:
     """`about` #`subject_id` has ended (or someone answered it): close every message about it
     — those still asking someone who has not answered are left as they are. With `after`, the
     updates wait for that message (an intro's group chat, before "I've started a group
     chat"). `only` narrows it to the families that this change can touch (an intro's answers
-    do not change its "was it worth it?"). Returns how many messages will be updated."""
+    do not change its "was it worth it?"), `to` to the messages one person has (their own
+    answer changes nothing the other one reads). Returns how many messages will be updated."""
     families = tuple(f for f in FAMILIES[about] if only is None or f in only)
     subject = str(subject_id)
     like = [OutboxItem.key.like(f"{family}:%") for family in families]
+    mine = [OutboxItem.recipient_id == to] if to is not None else []
     rows = session.execute(select(OutboxItem.key, OutboxItem.status, OutboxItem.recipient_id)
                            .where(OutboxItem.team_id == team_id, OutboxItem.subject == subject,
-                                  or_(*like))).all()
+                                  or_(*like), *mine)).all()
     closing = 0
     for key, status, recipient in rows:
         if family_of(key) in families and status in (PENDING, SENDING, SENT):
             # One still to go out is closed right after it (or skipped, if still asking).
             refresh(session, team_id, key, recipient, subject, now, after)
             closing += 1
+    theirs = [Question.user_id == to] if to is not None else []
     asked = session.execute(select(Question.asked_in, Question.user_id).where(
         Question.team_id == team_id, Question.subject == subject, Question.kind.in_(families),
-        Question.asked_in.is_not(None)).distinct()).all()
+        Question.asked_in.is_not(None), *theirs).distinct()).all()
     for asked_in, user_id in asked:
         refresh(session, team_id, str(asked_in), user_id, subject, now, after)
         closing += 1

@@ -49,8 +49,10 @@ def register(app: App, deps: Deps) -> None:
             # Every message about it (the consent DM, a reminder, a questions DM) now shows
             # this person's answer, without buttons; the other one's stay as they are. A "not
             # now" is told to nobody else: it closes the intro only when it lapses.
+            both = result.outcome in (Answer.OPENED, Answer.CANT_GO_AHEAD)
             closing.ended(session, team_id, closing.INTRO, intro.id, now, only=closing.ASKING,
-                          after=post_key(intro.id) if result.outcome is Answer.OPENED else None)
+                          after=post_key(intro.id) if result.outcome is Answer.OPENED else None,
+                          to=None if both else user)
             outbox.refresh_home(session, team_id, *intro.parties, intro.introducer_id, now=now)
 
     @app.action(ids.INTRO_ACCEPT)
