@@ -51,6 +51,7 @@ MAX_SLEEP = 60.0  # the longest a run-once waits out a rate limit; longer waits 
 MAX_RUN = 600.0  # a run-once stops after this many seconds; the next one carries on
 PROFILE_RETRY = timedelta(minutes=1)
 NEEDS_PROFILE = "needs_profile"
+RATE_LIMITED = "rate limited"  # why a row waits out a 429 (`mutual outbox`, the sandbox show it)
 INTERRUPTED = ("interrupted while sending and Slack could not confirm it arrived; "
                "not sent again so it can never arrive twice")
 
@@ -322,7 +323,7 @@ class Runner:
             # This send and the rest to the same method in this workspace wait; none is dropped.
             self.limits.block(row.team_id, kind.method, outcome.retry_after)
             until = now + timedelta(seconds=outcome.retry_after)
-            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, "rate limited"),
+            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, RATE_LIMITED),
                          "rate_limited")
         elif outcome.status == sender.REFUSED:
             logger.info("Slack refused %s: %s", row.key, outcome.error)

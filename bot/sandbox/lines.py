@@ -9,6 +9,7 @@ from collections.abc import Callable
 from rich.text import Text
 
 from bot.sandbox import commands, modals, verbs
+from bot.sandbox.manifest import SHORTCUTS
 from bot.sandbox.session import LineError, Sandbox
 
 logger = logging.getLogger(__name__)
@@ -31,18 +32,27 @@ NO = ("no", "n", "deny", "cancel")
 
 HEADLINE = "You are a person in a simulated Slack workspace; Mutual is the real app."
 HELP = """\
-  /thanks @bob for the review      Mutual's commands, as yourself: /thanks /helped /intro /mutual
+  Mutual's commands, typed as yourself:
+    /thanks @bob for the review      record help you got (several people: /thanks @bob @carol …)
+    /helped @dan fixed your VPN      record help you gave; it counts once they confirm
+    /intro @bob @carol <why>         introduce two people (both are asked first)
+    /intro request @erin @dan <why>  ask someone for an introduction
+    /ask <what you need>             ask this channel for help · /offer <what you can help with>
+    /mutual [me|with @bob|intros|asks|summary|nudges off|snooze 7|export|forget|config|help]
+  Shortcuts: {shortcuts}
   say <text>                       write in the conversation you're in (mentions: @name)
   react :pray: <n> · unreact …     react to message number n (a thank-you emoji records help)
   press <n or label>               press a button on the last message (or Home) with buttons
-  set <field> <value> · submit · cancel    fill in and send the open modal
-  shortcut "Thank someone" · shortcut "This helped me" <n>
+  set <field> <value> · submit · cancel (close) · form   fill in, send, close or show a modal
   as <name>                        become someone else (people lists them)
   inbox [name] · home              what Mutual sent you (or them) · your App Home tab
   channel #general · dm · dm @bob  move to a channel, your DM with Mutual, a DM or group DM
-  time +3d · time +2h · time 2026-12-01 10:00   move the clock (your time zone) and run
-                                   Mutual's scheduled jobs as of then
-  slack down · slack up · slack 429 chat.postMessage 3   make the simulated Slack misbehave
+  time +3d · time +2h · time 2026-12-01 10:00   move the clock (your time zone); Mutual's
+                                   scheduler runs at each moment something falls due on the way
+  slack down · slack up            make the simulated Slack refuse every call, or answer again
+  slack 429 chat.postMessage 3 [60]   the next 3 calls to a method get HTTP 429 (Retry-After 60 s)
+  slack fail chat.update internal_error 2 · slack slow users.info 5 2   errors, slow answers
+  slack reset · slack status       behave normally again · what the simulated Slack is doing
   people · help · quit"""
 HONESTY = ("Simulated: Slack itself (people, channels, messages, modals, files) and the clock, "
            "which moves a minute with each thing you do. Real: Mutual's code, its database and "
@@ -51,7 +61,9 @@ HONESTY = ("Simulated: Slack itself (people, channels, messages, modals, files) 
 
 def help_(sb: Sandbox, args: str = "") -> None:
     sb.say(HEADLINE, "bold")
-    for line in HELP.splitlines():
+    shortcuts = " · ".join(f'shortcut "{name}"' + (" <n>" if kind == "message" else "")
+                           for name, (kind, _) in SHORTCUTS.items())
+    for line in HELP.format(shortcuts=shortcuts).splitlines():
         sb.console.print(Text(line), soft_wrap=True)
     sb.note(HONESTY)
 

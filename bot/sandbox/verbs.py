@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.table import Table
 from rich.text import Text
 
 from bot.sandbox import payloads
+from bot.sandbox.clockwork import Moment, advance
 from bot.sandbox.session import LineError, Sandbox
 from bot.sandbox.state import BOT_USER_ID, Conversation, Person
 from bot.sandbox.when import WhenError, parse_when
@@ -151,29 +150,39 @@ def move_time(sb: Sandbox, args: str) -> None:
         raise LineError(str(e)) from None
     if then < now:
         raise LineError(f"The clock only moves forward; it is {sb.local():%a %d %b %Y %H:%M} for you.")
-    sb.ws.move_clock(then)
-    sb.say(f"⏰ It is now {sb.local():%a %d %b %Y %H:%M} for {me.name} ({me.tz}). "
-           "Running Mutual's scheduled jobs as of now…", "bold")
-    results = sb.ws.run_jobs()
-    failed = [f"{job}: {result}" for job, result in results.items() if str(result).startswith("failed")]
-    for line in failed:
-        sb.say(f"· {line}", "yellow")
-    sb.report()
-    _held(sb, then)
+    sb.say(f"⏰ Moving the clock to {sb.local(at=then):%a %d %b %Y %H:%M} for {me.name} ({me.tz}). "
+           "Mutual's scheduler runs at each moment something falls due on the way…", "bold")
+
+    def show(moment: Moment) -> None:
+        if sb.ws.slack.changes and not moment.last:
+            sb.note(f"⏱ {sb.local(at=moment.at):%a %d %b %H:%M}")
+        for line in moment.failed:
+            sb.say(f"· {line}", "yellow")
+        sb.report()
+
+    advance(sb.ws, then, show)
+    sb.say(f"⏰ It is now {sb.local():%a %d %b %Y %H:%M} for {me.name}.", "bold")
+    _held(sb)
 
 
-def _held(sb: Sandbox, now: datetime) -> None:
-    for recipient, due in sb.ws.waiting():
-        person = sb.state.people.get(recipient)
+def _held(sb: Sandbox) -> None:
+    for held in sb.ws.waiting():
+        person = sb.state.people.get(held.recipient)
         if person is None:
-            where = sb.render.where(recipient, sb.me.id)
-            sb.note(f"· a post for {where} waits until {due:%a %d %b %H:%M} UTC")
+            where = sb.render.where(held.recipient, sb.me.id)
+            sb.note(f"· a post for {where} waits until {sb.local(at=held.due):%a %d %b %H:%M} (your time)")
             continue
-        sb.note(f"· a DM for {person.name} waits for their working hours: "
-                f"{sb.local(person, due):%a %d %b %H:%M} in {person.tz}")
+        when = f"{sb.local(person, held.due):%a %d %b %H:%M} in {person.tz}"
+        if held.rate_limited:
+            sb.note(f"· a DM for {person.name} waits because Slack asked Mutual to slow down "
+                    f"(HTTP 429): it goes at {when}")
+        elif held.reason:
+            sb.note(f"· a DM for {person.name} is tried again at {when} (Slack answered: {held.reason})")
+        else:
+            sb.note(f"· a DM for {person.name} waits for their working hours: {when}")
 
 
-FAULTS_HELP = ("`slack down` / `slack up`, `slack 429 <method> [times]`, `slack fail <method> "
+FAULTS_HELP = ("`slack down` / `slack up`, `slack 429 <method> [times] [seconds]`, `slack fail <method> "
                "<error> [times]`, `slack slow <method> <seconds> [times]`, `slack reset`, `slack status`")
 
 
@@ -192,8 +201,9 @@ def slack(sb: Sandbox, args: str) -> None:
             sb.say("The simulated Slack answers again.", "green")
         elif verb == "429" and len(words) >= 2:
             times = int(words[2]) if len(words) > 2 else 1
-            fake.rate_limit(words[1], times=times, retry_after=1)
-            sb.say(f"The next {times} call(s) to {words[1]} get HTTP 429 (Retry-After: 1).", "yellow")
+            wait = int(words[3]) if len(words) > 3 else 1
+            fake.rate_limit(words[1], times=times, retry_after=wait)
+            sb.say(f"The next {times} call(s) to {words[1]} get HTTP 429 (Retry-After: {wait}).", "yellow")
         elif verb == "fail" and len(words) >= 3:
             times = int(words[3]) if len(words) > 3 else 1
             fake.fail(words[1], words[2], times=times)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.delivery.run import RATE_LIMITED
 from bot.sandbox import state as store
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.seed import seeded_state
@@ -35,6 +36,20 @@ SHORT_WAIT = timedelta(minutes=1)
 class Reply:
     status: int
     body: str
+
+
+@dataclass(frozen=True)
+class Held:
+    """A message Mutual holds for later: to whom (a person or a channel), until when, and
+    why (the outbox row's last error: None when it waits for working hours or its time)."""
+
+    recipient: str
+    due: datetime
+    reason: str | None
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.reason == RATE_LIMITED
 
 
 @dataclass
@@ -202,19 +217,21 @@ class Workspace:
         self.settle()
         return results
 
-    def waiting(self) -> list[tuple[str, datetime]]:
-        """Messages the scheduler holds for later (the recipient's working hours, a rate
-        limit): (recipient, when), soonest first."""
+    def waiting(self) -> list[Held]:
+        """Messages held for later (the recipient's working hours, a rate limit, a retry),
+        soonest first."""
         from sqlalchemy import select
 
         from bot.db.models import OutboxItem
 
         now = self.clock()
         with self.db.session() as session:
-            rows = session.execute(select(OutboxItem.recipient_id, OutboxItem.due_at).where(
+            rows = session.execute(select(OutboxItem.recipient_id, OutboxItem.due_at,
+                                          OutboxItem.last_error).where(
                 OutboxItem.status == "pending", OutboxItem.due_at > now,
                 OutboxItem.recipient_id.is_not(None)).order_by(OutboxItem.due_at)).all()
-        return [(str(r), d if d.tzinfo else d.replace(tzinfo=now.tzinfo)) for r, d in rows]
+        return [Held(str(r), d if d.tzinfo else d.replace(tzinfo=now.tzinfo), why)
+                for r, d, why in rows]
 
     # -- time ---------------------------------------------------------------------------------
     def tick(self) -> None:
