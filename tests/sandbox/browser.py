@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,16 @@ class Page:
 
     def modal(self) -> Any:
         return self.until(lambda: (self.all("#modal .modal") or [None])[0], "a modal")
+
+    def clock(self) -> datetime:
+        """The simulated time as the top bar shows it (the current person's own)."""
+        return datetime.strptime(self.text("#clock-now"), "%a %d %b %Y %H:%M")
+
+    def step(self, when: str) -> timedelta:
+        """Press one of the clock's buttons (+1 hour, +1 day, +1 week); how far it moved."""
+        before = self.clock()
+        self.click(self.one(f".clock [data-when='{when}']"))
+        return self.clock() - before
 
     def move_clock(self, when: str) -> None:
         field = self.one(".when input[name=when]")

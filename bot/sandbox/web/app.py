@@ -211,7 +211,10 @@ def _inputs(form: Form) -> Form:
 
 def _slack_args(form: Form) -> str:
     """The terminal's `slack …` words, from the page's menu of the simulated Slack's faults."""
-    words = [_one(form, k, 64).strip() for k in ("verb", "method", "extra", "times")]
+    verb = _one(form, "verb", 16).strip()
+    # `slack 429 <method> [times] [seconds]`, `slack fail|slow <method> <error|seconds> [times]`
+    order = ("method", "times", "extra") if verb == "429" else ("method", "extra", "times")
+    words = [verb, *(_one(form, k, 64).strip() for k in order)]
     return " ".join(w for w in words if w and " " not in w)
 
 
