@@ -127,8 +127,10 @@ class Page:
             box.send_keys(Keys.ENTER)
             self.settled()
 
-    def become(self, name: str) -> None:
+    def become(self, name: str, shot: str = "") -> None:
         self.click(self.one(".people-menu > summary"))
+        if shot:
+            self.shot(shot)
         person = [b for b in self.all(".people-menu button.person") if self.one(".who b", b).text == name]
         assert person, f"no {name} in the person switcher"
         self.click(person[0])

@@ -47,6 +47,7 @@ def thanks_with_completion(page: Page) -> None:
     assert "Morning all! Staging is green again" in page.text(".messages")
     page.type("/thanks @bo", enter=False)
     page.until(lambda: "@bob" in page.text("#complete"), "@ completion")
+    page.shot("completion")
     page.type("\t", enter=False)  # Tab takes the suggestion
     assert page.one("#message-box").get_attribute("value") == "/thanks @bob "
     page.type("for the *review* of the billing PR")
@@ -59,7 +60,7 @@ def thanks_with_completion(page: Page) -> None:
 
 
 def bob_reads_his_dm(page: Page) -> None:
-    page.become("bob")
+    page.become("bob", shot="people")
     mutual = page.sidebar("Mutual")
     assert "new" in mutual.get_attribute("class") and mutual.find_element(page.by.CSS_SELECTOR, ".count").text == "1"
     page.open("Mutual")

@@ -293,3 +293,27 @@ def test_web_and_script_do_not_mix(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-m", "bot", "sandbox", *args], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+def test_mutual_can_push_a_view_and_clear_them_all(client: Client) -> None:
+    """response_action push stacks a view (its close button says Back), clear closes them all."""
+    from bot.sandbox import modals
+
+    face = client.web.face
+    client.post("/shortcut", name="Thank someone")
+    view = face.state.modals["UALICE"]
+    pushed = {"type": "modal", "title": {"type": "plain_text", "text": "One more thing"},
+              "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Pushed *on top*"}}]}
+    modals._follow(face, view, {"response_action": "push", "view": pushed})
+    assert ">Back<" in client.call("GET", "/regions")[2].decode()
+    drawn = client.post("/modal/back")["regions"]["modal"]  # the first view again
+    assert "Say thanks" in drawn and "UALICE" in face.state.modals
+    modals._follow(face, view, {"response_action": "push", "view": pushed})
+    shown = client.call("GET", "/regions")[2].decode()
+    assert "Pushed <b>on top</b>" in json.loads(shown)["regions"]["modal"] and ">Back<" in shown
+    modals._follow(face, view, {"response_action": "clear"})
+    assert "UALICE" not in face.state.modals
+    client.post("/shortcut", name="Thank someone")
+    modals._follow(face, face.state.modals["UALICE"], {"response_action": "push", "view": pushed})
+    client.post("/modal/close")  # × closes every view
+    assert "UALICE" not in face.state.modals

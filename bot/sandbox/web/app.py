@@ -8,7 +8,7 @@ other origins (Content-Security-Policy) as a second line behind the escaping.
 
 GET  /                    the page            GET /regions?since=V  what changed since V
 GET  /static/<file>       CSS and JavaScript  GET /files/<id>       a file Mutual uploaded
-POST /send /react /press /modal/submit /modal/close /shortcut /as /go /home /time /slack
+POST /send /react /press /modal/submit|close|back /shortcut /as /go /home /time /slack
      one thing a person does; answered with the regions of the page that changed."""
 
 from __future__ import annotations
@@ -161,6 +161,7 @@ class SandboxWeb:
                                         _one(f, "at", 16), f.get("option", []), _inputs(f), _one(f, "key", 32)),
             "/modal/submit": lambda f: face.do("modal", face.submit, _inputs(f)),
             "/modal/close": lambda f: face.do("modal", face.close_modal),
+            "/modal/back": lambda f: face.do("modal", face.back),
             "/shortcut": lambda f: face.do("shortcut", face.shortcut, _one(f, "name", 64),
                                            _number(f, required=False) or None),
             "/as": lambda f: face.do("switch", face.become, _one(f, "person", 32)),

@@ -165,8 +165,19 @@ class WebFace(Sandbox):
         modals.submit(self)
 
     def close_modal(self) -> None:
-        if self.me.id in self.state.modals:
+        """× : the modal closes, every view of it (Slack tells Mutual if it asked)."""
+        view = self.state.modals.get(self.me.id)
+        if view is not None:
+            view.stack.clear()
             modals.close(self)
+
+    def back(self) -> None:
+        """Back, on a view Mutual pushed: the one under it again (Slack tells Mutual nothing)."""
+        view = self.state.modals.get(self.me.id)
+        if view is None or not view.stack:
+            self.close_modal()
+            return
+        view.view, view.values, view.errors = view.stack.pop(), {}, {}
 
     def shortcut(self, name: str, number: int | None) -> None:
         commands.shortcut(self, f'"{name}"' + (f" {number}" if number else ""))

@@ -208,7 +208,7 @@ class Pages:
         return {"title": title, "body": drawn, "key": key, "back": bool(view.stack),
                 "blocks_key": blocks_key(body.get("blocks") or []),
                 "submit": (body.get("submit") or {}).get("text"),
-                "close": (body.get("close") or {}).get("text") or ("Back" if view.stack else "Close")}
+                "close": "Back" if view.stack else (body.get("close") or {}).get("text") or "Close"}
 
     # -- what the message box completes ------------------------------------------------------
     def _completion(self) -> dict[str, Any]:

@@ -90,8 +90,7 @@
       }
       const after = $("#messages", region);
       if (after && (!before || before.id !== after.dataset.conversation || before.atEnd)) after.scrollTop = after.scrollHeight;
-      const head = $(".main-head", region);
-      if (head) $("#message-box").placeholder = head.dataset.placeholder;
+      composerFor($(".main-head", region));
     }
     if (name === "modal") {
       const first = $(".modal input:not([type=hidden]), .modal textarea, .modal select", region);
@@ -100,6 +99,13 @@
     if (name === "top") {
       for (const details of $$("details", region)) if (openMenus.includes(details.className)) details.open = true;
     }
+  }
+
+  // The message box writes in the open conversation; a Home tab has none, as in Slack.
+  function composerFor(head) {
+    if (!head) return;
+    $("#message-box").placeholder = head.dataset.placeholder;
+    $("#composer").hidden = head.dataset.home === "yes";
   }
 
   function nearEnd(box) { return box.scrollHeight - box.scrollTop - box.clientHeight < 80; }
@@ -326,7 +332,6 @@
   for (const name of ["top", "sidebar", "main", "modal", "notes"]) drawn[name] = null;
   const messages = $("#messages");
   if (messages) messages.scrollTop = messages.scrollHeight;
-  const head = $(".main-head");
-  if (head) box.placeholder = head.dataset.placeholder;
+  composerFor($(".main-head"));
   setInterval(poll, POLL_MS);
 })();
