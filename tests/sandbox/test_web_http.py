@@ -317,3 +317,21 @@ def test_mutual_can_push_a_view_and_clear_them_all(client: Client) -> None:
     modals._follow(face, face.state.modals["UALICE"], {"response_action": "push", "view": pushed})
     client.post("/modal/close")  # × closes every view
     assert "UALICE" not in face.state.modals
+
+
+def test_one_face_at_a_time(tmp_path: Path) -> None:
+    """The terminal and the browser keep the same files: the second to open them is told."""
+    once()
+    db = tmp_path / "mine.db"
+    served = Served(db)
+    try:
+        path = db.with_suffix(".txt")
+        path.write_text("/thanks @bob for the review\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+        done = subprocess.run([sys.executable, "-m", "bot", "sandbox", "--script", str(path), "--db", str(db)],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
+        assert done.returncode == 2 and "another sandbox (in a terminal, or --web) has it open" in done.stderr
+        assert request(served.url, "GET", "/")[0] == 200  # the first one goes on
+    finally:
+        served.stop()
+    script(db, "/thanks @bob for the review")  # and once it stops, the terminal may open it

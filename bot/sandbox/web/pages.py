@@ -60,22 +60,12 @@ class Pages:
     def __init__(self, face: WebFace) -> None:
         self.face = face
         self.state = face.state
-
-    # -- names -------------------------------------------------------------------------------
-    def name(self, user_id: str) -> str:
-        if user_id == BOT_USER_ID:
-            return "Mutual"
-        person = self.state.people.get(user_id)
-        return person.name if person else user_id
-
-    def channel_name(self, channel_id: str) -> str:
-        conv = self.state.conversations.get(channel_id)
-        return conv.name if conv is not None and conv.name else channel_id
+        self.name = face.render.person  # names as the terminal says them: @bob, #general
 
     def kit(self, me: Person) -> BlockKit:
         people = [(p.id, p.name) for p in self.state.people.values() if not p.deleted]
         channels = [(c.id, f"#{c.name}") for c in self.state.conversations.values() if c.kind == "channel"]
-        return BlockKit(Mrkdwn(self.name, self.channel_name, me.tz), Choices(people, channels),
+        return BlockKit(Mrkdwn(self.name, self.face.render.channel, me.tz), Choices(people, channels),
                         lambda file_id: f"/files/{file_id}")
 
     # -- the whole page and its parts --------------------------------------------------------
