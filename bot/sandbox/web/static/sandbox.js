@@ -316,7 +316,7 @@
         event.preventDefault();
         return;
       }
-      if (event.key === "Escape") { hideComplete(); return; }
+      if (event.key === "Escape") { hideComplete(); event.preventDefault(); return; }
     }
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
@@ -326,6 +326,13 @@
   list.addEventListener("mousedown", event => {
     const item = event.target.closest("li");
     if (item) { event.preventDefault(); take(Number(item.dataset.index)); }
+  });
+
+  // Escape closes an open menu first, then the modal (every view of it), as in Slack.
+  document.addEventListener("keydown", event => {
+    if (event.key !== "Escape" || event.defaultPrevented || !list.hidden || $("#confirm").open) return;
+    if ($$("details[open], .msg > .popover").length) return closePopovers(null);
+    if ($("#modal-form")) post("/modal/close", new URLSearchParams());
   });
 
   // -- start ---------------------------------------------------------------------------------
