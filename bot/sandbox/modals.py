@@ -97,12 +97,13 @@ def _follow(sb: Sandbox, view: View, answer: dict[str, Any]) -> None:
         if action == "push":
             view.stack.append(view.view)
         view.view, view.values, view.errors = answer["view"], {}, {}
-        if forms.fields(view) or view.view.get("submit"):
-            sb.show_modal(view)
+        sb.show_modal(view)
+        if forms.fields(view) or view.view.get("submit") or sb.keeps_closing_views:
             return
-        sb.show_modal(view)  # a closing message: shown once, then the modal goes
-        _close(sb, view, notify=False)
+        _close(sb, view, notify=False)  # a closing message: shown once, then the modal goes
         return
+    if action == "clear":  # every view of the stack closes
+        view.stack.clear()
     _close(sb, view, notify=False)
     sb.note("(the modal closed)")
 
