@@ -36,8 +36,8 @@ def test_the_tour_in_a_browser(served: Served) -> None:
         slack_misbehaves(page)
         shortcuts_from_the_menus(page)
         a_modal_with_errors_then_saved(page)
-        a_suggestion_with_its_buttons(page)
         the_summary_with_its_chart(page)
+        a_suggestion_with_its_buttons(page)
         the_home_tab_and_shortcuts(page)
         assert not [e for e in page.d.get_log("browser") if e["level"] == "SEVERE"], page.d.get_log("browser")
 
@@ -210,8 +210,12 @@ def a_modal_with_errors_then_saved(page: Page) -> None:
 
 
 def a_suggestion_with_its_buttons(page: Page) -> None:
+    # A suggestion to give back needs help spread over two weeks (Erin first thanked Dan before
+    # the summary) and three quiet days since.
+    page.become("erin")
     page.open("#general")
-    for what in ("the deploy checklist", "covering my on-call shift", "untangling the Terraform state"):
+    for what in ("covering my on-call shift", "untangling the Terraform state"):
+        assert page.step("+1w") == timedelta(weeks=1)
         page.type(f"/thanks @dan for {what}")
     page.become("dan")
     page.open("#general")
@@ -219,9 +223,10 @@ def a_suggestion_with_its_buttons(page: Page) -> None:
     page.become("erin")
     assert page.step("+1h") == timedelta(hours=1)
     assert f"It is now {page.text('#clock-now')} for erin" in page.text("#notes")
-    assert page.step("+1d") == timedelta(days=1)
-    page.move_clock("2026-11-20T09:30")  # Friday morning in Tokyo
-    assert page.clock() == datetime(2026, 11, 20, 9, 30)
+    for _ in range(3):
+        assert page.step("+1d") == timedelta(days=1)
+    page.move_clock("2026-12-08T09:30")  # Tuesday morning in Tokyo
+    assert page.clock() == datetime(2026, 12, 8, 9, 30)
     page.open("Mutual")
     nudge = page.message("has helped you three times")
     assert "is asking for help with" in nudge.text
@@ -234,6 +239,9 @@ def a_suggestion_with_its_buttons(page: Page) -> None:
 
 
 def the_summary_with_its_chart(page: Page) -> None:
+    page.become("erin")  # Erin thanks Dan this week, and twice more over the next two
+    page.open("#general")
+    page.type("/thanks @dan for the deploy checklist")
     page.become("alice")
     page.move_clock("2026-11-20T16:00")
     page.open("#general")
