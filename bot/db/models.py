@@ -85,6 +85,11 @@ class Workspace(Base):
     # channel while it turned out private with Mutual not invited (cleared by a later post).
     nudge_channel_by: Mapped[str | None] = mapped_column(String(32))
     channel_problem: Mapped[str | None] = mapped_column(String(32))
+    # The one welcome DM (outbox key `welcome`): to whom and when; and when an admin first
+    # saved the settings (until then an admin's Home shows what is left to set up).
+    welcomed_id: Mapped[str | None] = mapped_column(String(32))
+    welcomed_at: Mapped[datetime | None]
+    configured_at: Mapped[datetime | None]
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:

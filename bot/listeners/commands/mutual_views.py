@@ -20,6 +20,7 @@ from bot.blocks.me import (
 from bot.blocks.recording import FORM_BUSY, SLACK_BUSY, build_busy, build_error
 from bot.blocks.summary import build_summary_posting, build_team_summary
 from bot.listeners.deps import Deps
+from bot.listeners.welcome import welcome_if_admin
 from bot.payloads.commands import SlashCommand
 from bot.services.export import EXPORT, count_records
 from bot.services.outbox import NOW, enqueue
@@ -73,8 +74,11 @@ def fresh_admin(deps: Deps, client: WebClient, team_id: str, user_id: str,
     if profile is None:
         return False
     home = profile.home_team_id
-    return (profile.is_admin or profile.is_owner) and not profile.deleted and (
+    admin = (profile.is_admin or profile.is_owner) and not profile.deleted and (
         not home or home == team_id)
+    if admin:
+        welcome_if_admin(deps, team_id, user_id)  # the first admin to use Mutual, with a bot token
+    return admin
 
 
 def summary(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
@@ -118,8 +122,15 @@ def forget(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, r
 
 
 def config(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
+    return open_settings(deps, client, team_id, command.user_id, command.trigger_id) or {}
+
+
+def open_settings(deps: Deps, client: WebClient, team_id: str, user_id: str,
+                  trigger_id: str) -> Reply | None:
+    """Open the settings modal for an admin (`/mutual config`, or "Open settings" in the
+    welcome DM or on an admin's Home); otherwise the reply that says why not."""
     budget = Budget()
-    admin = fresh_admin(deps, client, team_id, command.user_id, budget)
+    admin = fresh_admin(deps, client, team_id, user_id, budget)
     if admin is None:
         return build_busy(SLACK_BUSY)
     if not admin:
@@ -127,6 +138,6 @@ def config(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, r
     now = deps.clock()
     with deps.db.session() as session:
         settings = current_config(ensure_workspace(session, team_id, now))
-    if not open_modal(client, command.trigger_id, build_config_modal(settings), budget):
+    if not open_modal(client, trigger_id, build_config_modal(settings, now), budget):
         return build_busy(FORM_BUSY)
-    return {}
+    return None
