@@ -19,7 +19,8 @@ DONE, TODO = ":white_check_mark:", ":white_large_square:"
 
 def summary_when(config: WorkspaceConfig) -> str:
     """"on Fridays at 16:00 (Europe/London)"."""
-    return f"on {WEEKDAYS[config.summary_weekday]}s at {config.summary_hour:02d}:00 ({config.timezone})"
+    return (f"on {WEEKDAYS[config.summary_weekday]}s at {config.summary_hour:02d}:00 "
+            f"({escape(config.timezone)})")
 
 
 def _channel(channel_id: str) -> str:
@@ -27,7 +28,7 @@ def _channel(channel_id: str) -> str:
 
 
 def _emoji(config: WorkspaceConfig) -> str:
-    return " ".join(f":{name}:" for name in config.thank_emoji.split(",") if name)
+    return " ".join(f":{escape(name)}:" for name in config.thank_emoji.split(",") if name)
 
 
 def _open_settings() -> dict[str, Any]:

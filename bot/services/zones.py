@@ -41,7 +41,10 @@ def zone_names() -> tuple[str, ...]:
 
 
 def zone_label(name: str, at: datetime) -> str:
-    offset = at.astimezone(ZoneInfo(name)).utcoffset()
+    try:
+        offset = at.astimezone(ZoneInfo(name)).utcoffset()
+    except (ValueError, OSError):  # ZoneInfoNotFoundError is one: a name saved before checks
+        return re.sub(r"[<>&]", "", name)[:75] or "UTC"
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "−"
     hours, mins = divmod(abs(minutes), 60)

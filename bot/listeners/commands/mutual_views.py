@@ -3,6 +3,7 @@ ack body; what is sent afterwards (the summary post, the export file) is written
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -107,8 +108,12 @@ def summary(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, 
 
 
 def export(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
-    """The file is made and sent from the outbox, from the records as they are then."""
-    user_id, now = command.user_id, deps.clock()
+    """The file is made and sent from the outbox, from the records as they are then (with
+    dates in the person's time zone: their profile is looked up if Mutual has none)."""
+    user_id = command.user_id
+    with contextlib.suppress(SlackBusy):  # then the dates are in UTC, and the file says so
+        deps.directory.lookup(client, team_id, [user_id], Budget())
+    now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
         count = count_records(session, team_id, user_id)
