@@ -29,6 +29,10 @@ from bot.sandbox.state import (
 # The bot scopes Mutual asks for (manifest.yml; a test keeps the two in step).
 SCOPES = frozenset(BOT_SCOPES)
 HISTORY_SCOPE = {"channel": "channels:history", "im": "im:history", "mpim": "mpim:history"}
+# The workspace's own emoji (emoji.list), beside Slack's standard ones.
+CUSTOM_EMOJI = {"thankyou": "https://emoji.slack-edge.invalid/thankyou.png",
+                "partyparrot": "https://emoji.slack-edge.invalid/partyparrot.gif",
+                "shipit": "alias:squirrel"}
 MPIM_MAX = 8
 PAGE = 100
 TITLE_MAX = 24
@@ -74,6 +78,7 @@ class Methods:
             "views.publish": self.views_publish,
             "files.getUploadURLExternal": self.upload_url,
             "files.completeUploadExternal": self.complete_upload,
+            "emoji.list": self.emoji_list,
         }
 
     # -- people and the app ------------------------------------------------------------------
@@ -96,6 +101,11 @@ class Methods:
         more = start + size < len(people)
         return {"ok": True, "members": [x.as_user(self.clock()) for x in page],
                 "response_metadata": {"next_cursor": f"next:{start + size}" if more else ""}}
+
+    def emoji_list(self, p: Params) -> Answer:
+        if "emoji:read" not in SCOPES:
+            return error("missing_scope", needed="emoji:read")
+        return {"ok": True, "emoji": dict(CUSTOM_EMOJI)}
 
     # -- messages ----------------------------------------------------------------------------
     def conversation(self, channel: str) -> Conversation | None:
@@ -286,6 +296,7 @@ class Methods:
         if user is None or current is None:
             return error("invalid_trigger_id")
         current.stack.append(current.view)
+        current.stacked_values.append(current.values)  # Slack keeps what was typed underneath
         current.view, current.values, current.errors = body, {}, {}
         self.notify("modal", user)
         return self._view_answer(current)
