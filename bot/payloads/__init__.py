@@ -2,8 +2,8 @@
 
 `read_payload(body)` returns the model for the request's surface — `SlashCommand`,
 `EventCallback`, `BlockActions`, `ViewSubmission`, `ViewClosed`, `MessageShortcut`,
-`GlobalShortcut`, `BlockSuggestion` — or `Ignored` for what Mutual does not listen to, or `Handshake` for
-Slack's own checks (url_verification, ssl_check), which Bolt answers. It raises `Unreadable`
+`GlobalShortcut`, `BlockSuggestion` — or `Ignored` for what Mutual does not listen to, or
+`Handshake` for Slack's own checks (url_verification, ssl_check), which Bolt answers. It raises `Unreadable`
 naming the surface and the first field that is missing or wrong, never its value.
 
 The contract with listeners: the edge middleware (bot/edge.py) runs before every listener and

@@ -325,3 +325,18 @@ def test_the_admins_home_shows_what_is_left_until_it_is_done(mutual, slack, db):
     assert CHECKLIST not in homes_of(slack, "UERIN")[-1]
     assert all(CHECKLIST not in h for h in homes_of(slack, "UALICE"))
     assert len(homes_of(slack, "UALICE")) == published  # not an admin: her Home is left alone
+
+
+def test_twenty_long_emoji_names_saved_reopen_in_a_form_slack_accepts(mutual, slack, db):
+    names = ["chart_with_upwards_trend", "eight_pointed_black_star", "face_with_diagonal_mouth",
+             "face_with_raised_eyebrow", "family_adult_adult_child", "family_adult_child_child",
+             "lower_left_ballpoint_pen", "male-construction-worker", "man_in_manual_wheelchair",
+             "man_running_facing_right", "man_walking_facing_right", "person_in_lotus_position",
+             "person_with_pouting_face", "person_with_probing_cane", "umbrella_with_rain_drops",
+             "woman-playing-water-polo", "arrows_counterclockwise", "black_circle_for_record",
+             "derelict_house_building", "face_holding_back_tears"]
+    assert save(mutual, open_settings(mutual, slack), **emoji(",".join(names)))["response_action"] == "update"
+    assert len(workspace(db).thank_emoji) == 495
+    field = next(b for b in open_settings(mutual, slack)["blocks"]
+                 if b.get("block_id") == ids.CFG_THANK_EMOJI)["element"]
+    assert len(field["initial_value"]) == 514 <= field["max_length"]  # 500 used to be the limit
