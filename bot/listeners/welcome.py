@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
-    # Workspaces seen welcomed: a welcome is never taken back, so they need no more look-ups.
+    # Workspaces seen welcomed need no more look-ups: a welcome is never taken back (a workspace
+    # purged after an uninstall and installed again is welcomed from its Home tab all the same).
     welcomed: set[str] = set()
 
     @app.middleware

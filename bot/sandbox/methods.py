@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import BOT_SCOPES
+from bot.sandbox.seed import CUSTOM_EMOJI
 from bot.sandbox.state import (
     APP_ID,
     BOT_ID,
@@ -29,10 +30,6 @@ from bot.sandbox.state import (
 # The bot scopes Mutual asks for (manifest.yml; a test keeps the two in step).
 SCOPES = frozenset(BOT_SCOPES)
 HISTORY_SCOPE = {"channel": "channels:history", "im": "im:history", "mpim": "mpim:history"}
-# The workspace's own emoji (emoji.list), beside Slack's standard ones.
-CUSTOM_EMOJI = {"thankyou": "https://emoji.slack-edge.invalid/thankyou.png",
-                "partyparrot": "https://emoji.slack-edge.invalid/partyparrot.gif",
-                "shipit": "alias:squirrel"}
 MPIM_MAX = 8
 PAGE = 100
 TITLE_MAX = 24
