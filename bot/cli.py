@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "sandbox":  # its own Slack, database and clock: no settings to read
         from bot.sandbox.main import run_sandbox
 
-        return run_sandbox(args.script, args.db, args.fresh, args.raw)
+        return run_sandbox(args.script, args.db, args.fresh, args.raw, web=args.web, port=args.port)
     needs_slack = args.verb == "run"
     try:
         settings = load_settings(require_slack=needs_slack)
@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
                               "one with --script)")
     sandbox.add_argument("--fresh", action="store_true", help="start over with a new workspace")
     sandbox.add_argument("--raw", action="store_true", help="also show the Web API calls Mutual makes")
+    sandbox.add_argument("--web", action="store_true",
+                         help="draw the workspace in a browser, as Slack would (on 127.0.0.1 only)")
+    sandbox.add_argument("--port", type=int, default=8000, metavar="N",
+                         help="the port for --web (default 8000; 0 picks a free one)")
     return parser
 
 

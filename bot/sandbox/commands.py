@@ -67,7 +67,7 @@ def say(sb: Sandbox, text: str) -> None:
         msg = sb.ws.slack.methods.add(conv, me.id, {"text": escape_like_slack(sb, text.strip())})
     sb.ws.slack.take_changes()  # your own message: shown below, not announced
     sb.show(msg)
-    sb.state.seen[me.id] = max(sb.state.seen.get(me.id, 0), msg.number)
+    sb.saw(msg)
     subscription = "message." + {"channel": "channels"}.get(conv.kind, conv.kind)
     mentioned = f"<@{BOT_USER_ID}>" in msg.text and "app_mention" in EVENTS
     if subscription in EVENTS and BOT_USER_ID in conv.members:
@@ -175,8 +175,8 @@ def send_press(sb: Sandbox, button: Pressable, kind: str, number: int) -> None:
     action: dict[str, Any] = {**button.action, "action_ts": timestamp()}
     sb.ws.tick()
     trigger = sb.ws.slack.new_trigger(me.id)
-    if kind in ("home", "modal"):
-        view = sb.state.homes[me.id] if kind == "home" else sb.state.modals[me.id]
+    if kind in ("home", "modal"):  # a button in a view: the Home tab, or the open modal
+        view = (sb.state.homes if kind == "home" else sb.state.modals)[me.id]
         body = payloads.view_action(me, view, action, trigger)
     else:
         msg = sb.state.message(number)

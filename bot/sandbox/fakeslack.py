@@ -33,6 +33,7 @@ class FakeSlack(LocalApi):
     def __init__(self, state: State, clock: Callable[[], datetime], files_dir: Path) -> None:
         self.state = state
         self.changes: list[tuple[str, Any]] = []  # what the terminal has yet to show
+        self.version = 0  # counts changes, so the browser can ask cheaply whether to look again
         self.methods = Methods(state, clock, files_dir, self._changed)
         self.notes: list[str] = []  # unknown methods, for --raw
         self._targets: dict[str, Target] = {}
@@ -64,6 +65,7 @@ class FakeSlack(LocalApi):
 
     def _changed(self, kind: str, what: Any) -> None:
         self.changes.append((kind, what))
+        self.version += 1
 
     # -- answering ---------------------------------------------------------------------------
     def ok(self, method: str, params: dict[str, Any]) -> Scripted:

@@ -110,6 +110,14 @@ def initial(element: dict[str, Any]) -> dict[str, Any]:
         return {"type": kind, "selected_option": element.get("initial_option")}
     if kind in ("checkboxes", "multi_static_select"):
         return {"type": kind, "selected_options": list(element.get("initial_options") or [])}
+    if kind == "multi_conversations_select":
+        return {"type": kind, "selected_conversations": list(element.get("initial_conversations") or [])}
+    if kind == "multi_channels_select":
+        return {"type": kind, "selected_channels": list(element.get("initial_channels") or [])}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": element.get("initial_date")}
+    if kind == "timepicker":
+        return {"type": kind, "selected_time": element.get("initial_time")}
     return {"type": kind, "value": None}
 
 

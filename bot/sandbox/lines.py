@@ -78,8 +78,14 @@ def run_line(sb: Sandbox, line: str) -> bool:
     line = line.strip()
     if not line or line.startswith("#"):
         return True
+    return attempt(sb, line, lambda: _dispatch(sb, line))
+
+
+def attempt(sb: Sandbox, what: str, do: Callable[[], None]) -> bool:
+    """Do one thing a person asked for (a line typed, a click in the browser); False when it
+    failed, its reason said in one line; the workspace is saved either way."""
     try:
-        _dispatch(sb, line)
+        do()
     except LineError as e:
         sb.say(f"✗ {e}", "bold red")
         return False
@@ -87,7 +93,7 @@ def run_line(sb: Sandbox, line: str) -> bool:
         sb.note("(interrupted)")
         return False
     except Exception as e:  # never a traceback at the prompt: one line here, the rest in the log
-        logger.exception("sandbox line failed: %s", line)
+        logger.exception("sandbox line failed: %s", what)
         detail = str(e).splitlines()[0][:160] if str(e) else "no detail"
         sb.say(f"✗ The sandbox stumbled on that line ({type(e).__name__}: {detail}). "
                f"Details are in {sb.ws.paths.log}.", "bold red")

@@ -1,5 +1,5 @@
-"""`mutual sandbox [--script FILE] [--db PATH] [--fresh] [--raw]`: start the simulated
-workspace, then the prompt or the script."""
+"""`mutual sandbox [--script FILE] [--db PATH] [--fresh] [--raw] [--web [--port N]]`: start
+the simulated workspace, then the prompt, the script, or the page in a browser."""
 
 from __future__ import annotations
 
@@ -18,7 +18,16 @@ DEFAULT_DB = "mutual-sandbox.db"
 SCRIPT_WIDTH = 100
 
 
-def run_sandbox(script: str | None, db: str | None, fresh: bool, raw: bool) -> int:
+def run_sandbox(script: str | None, db: str | None, fresh: bool, raw: bool, web: bool = False,
+                port: int = 8000) -> int:
+    if web:
+        if script is not None:
+            print("mutual: --web and --script don't go together: a script runs in the terminal",
+                  file=sys.stderr)
+            return 2
+        from bot.sandbox.web.serve import serve
+
+        return serve(Path(db or DEFAULT_DB), fresh, port)
     lines: list[str] | None = None
     if script is not None:
         try:

@@ -55,6 +55,14 @@ def _load_options(sb: Sandbox, view: View, field: forms.Field, typed: str) -> li
     return options
 
 
+def offer_options(sb: Sandbox, view: View) -> None:
+    """For a face that cannot type ahead through Mutual (the browser's plain menus): each
+    external_select offers what Mutual offers with nothing typed yet, loaded once."""
+    for field in forms.fields(view):
+        if field.kind == "external_select" and "options" not in field.element:
+            field.element["options"] = _load_options(sb, view, field, "")
+
+
 def _field_and_value(view: View, args: str) -> tuple[forms.Field, str]:
     """`set 3 text`, `set "What for" text`, `set what for = text`, or the longest run of
     leading words that names one field: `set Channel for the summary #general`."""
@@ -112,12 +120,14 @@ def _follow(sb: Sandbox, view: View, answer: dict[str, Any]) -> None:
             view.stack.append(view.view)
             view.stacked_values.append(forms.values(view))
         view.view, view.values, view.errors = answer["view"], {}, {}
-        if forms.fields(view) or view.view.get("submit"):
-            sb.show_modal(view)
+        sb.show_modal(view)
+        if forms.fields(view) or view.view.get("submit") or sb.keeps_closing_views:
             return
-        sb.show_modal(view)  # a closing message: shown once, then the modal goes
-        _close(sb, view, notify=False)
+        _close(sb, view, notify=False)  # a closing message: shown once, then the modal goes
         return
+    if action == "clear":  # every view of the stack closes
+        view.stack.clear()
+        view.stacked_values.clear()
     stacked = bool(view.stack)
     _close(sb, view, notify=False)  # an empty answer closes this view: back to the one under it
     if not stacked:

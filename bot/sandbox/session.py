@@ -25,6 +25,10 @@ class LineError(Exception):
 
 
 class Sandbox:
+    # A modal Mutual answers with a closing message (no fields, no submit button) stays open
+    # until the person closes it, as in Slack; the terminal prints it once and closes it.
+    keeps_closing_views = False
+
     def __init__(self, workspace: Workspace, console: Console, raw: bool = False) -> None:
         self.ws = workspace
         self.state = workspace.state
@@ -152,13 +156,10 @@ class Sandbox:
             return
         if kind == "deleted":
             if msg.ephemeral_to in (None, self.me.id) and self._member(self.me, msg):
-                self.note(f"#{number} was deleted.")
+                self.changed_for_me(kind, msg)
             return
         if msg.visible_to(self.me.id) and self._member(self.me, msg):
-            if kind == "updated":
-                self.note(f"#{number} was updated:")
-            self.show(msg)
-            self.state.seen[self.me.id] = max(self.state.seen.get(self.me.id, 0), number)
+            self.changed_for_me(kind, msg)
             return
         if kind != "new":
             return
@@ -166,6 +167,21 @@ class Sandbox:
             if person_id != self.me.id:
                 where = "DM" if self._is_app_dm(msg.channel) else "message"
                 others[(self.render.person(person_id), where)] += 1
+
+    def changed_for_me(self, kind: str, msg: Message) -> None:
+        """A message the current person can see was added, updated or deleted: the terminal
+        shows it where the person is typing (the browser shows it in its conversation)."""
+        if kind == "deleted":
+            self.note(f"#{msg.number} was deleted.")
+            return
+        if kind == "updated":
+            self.note(f"#{msg.number} was updated:")
+        self.show(msg)
+        self.saw(msg)
+
+    def saw(self, msg: Message) -> None:
+        """The current person has seen `msg` (and, in the terminal, all before it)."""
+        self.state.seen[self.me.id] = max(self.state.seen.get(self.me.id, 0), msg.number)
 
     def _audience(self, msg: Message) -> list[str]:
         if msg.ephemeral_to:
@@ -210,10 +226,9 @@ class Sandbox:
 
     # -- what is unseen ----------------------------------------------------------------------
     def unseen(self, person: Person) -> list[Message]:
-        since = self.state.seen.get(person.id, 0)
         return [m for m in self.state.messages
-                if m.number > since and m.visible_to(person.id) and self._member(person, m)
-                and m.user != person.id]
+                if self.state.is_new_to(person.id, m) and m.visible_to(person.id)
+                and self._member(person, m) and m.user != person.id]
 
     def mark_seen(self, person: Person) -> None:
         self.state.seen[person.id] = self.state.next_number - 1

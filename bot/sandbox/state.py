@@ -140,6 +140,9 @@ class State:
     me: str = ""  # who is typing
     where: dict[str, str] = field(default_factory=dict)  # person -> the conversation they are in
     seen: dict[str, int] = field(default_factory=dict)  # person -> highest message number seen
+    # person -> conversation -> highest message number read there in the browser (`--web`),
+    # which reads one conversation at a time; a message is new to someone past both marks.
+    read: dict[str, dict[str, int]] = field(default_factory=dict)
 
     # -- ids ---------------------------------------------------------------------------------
     def new_id(self, prefix: str) -> str:
@@ -197,6 +200,11 @@ class State:
         conv = Conversation(self.new_id("D" if kind == "im" else "G"), kind, wanted)
         self.conversations[conv.id] = conv
         return conv
+
+    def is_new_to(self, person_id: str, msg: Message) -> bool:
+        """Not yet seen by this person in either face (the terminal or the browser)."""
+        return msg.number > max(self.seen.get(person_id, 0),
+                                self.read.get(person_id, {}).get(msg.channel, 0))
 
     def history(self, channel: str) -> list[Message]:
         """Messages anyone can see in `channel`, oldest first (ephemeral ones left out)."""

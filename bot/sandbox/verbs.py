@@ -16,6 +16,11 @@ RECENT = 5
 
 
 def become(sb: Sandbox, args: str) -> None:
+    _catch_up(sb, switch(sb, args))
+
+
+def switch(sb: Sandbox, args: str) -> Person:
+    """Be someone else from now on (the browser shows what is new in its sidebar)."""
     name = args.strip()
     if not name:
         raise LineError("Who would you like to be? Try `as bob`; `people` lists everyone.")
@@ -27,7 +32,7 @@ def become(sb: Sandbox, args: str) -> None:
     sb.state.me = person.id
     sb.say(f"You are {person.name} ({person.real_name}) — {sb.local(person):%a %d %b %H:%M} "
            f"in {person.tz}, in {sb.render.where(sb.here(person).id, person.id)}.", "bold")
-    _catch_up(sb, person)
+    return person
 
 
 def _catch_up(sb: Sandbox, person: Person) -> None:

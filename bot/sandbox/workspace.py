@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bot.delivery.run import RATE_LIMITED
 from bot.sandbox import state as store
@@ -68,10 +68,32 @@ class Paths:
     def log(self) -> Path:
         return self.db.with_name(self.db.stem + ".log")
 
+    @property
+    def lock(self) -> Path:
+        return self.db.with_name(self.db.name + ".lock")
+
     def wipe(self) -> None:
         for path in (self.db, self.slack, self.log, Path(f"{self.db}-wal"), Path(f"{self.db}-shm")):
             path.unlink(missing_ok=True)
         shutil.rmtree(self.files, ignore_errors=True)
+
+
+def hold(path: Path) -> IO[str]:
+    """One sandbox at a time on a database: the terminal and the browser keep the same files,
+    and two of them at once would each overwrite what the other did. Released on close (or
+    when the process ends, however it ends)."""
+    handle = open(path, "a+")  # noqa: SIM115 (held open for the workspace's life)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        return handle
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OSError("another sandbox (in a terminal, or --web) has it open; close that one "
+                      "first, or pick another --db") from None
+    return handle
 
 
 class SandboxClock:
@@ -110,9 +132,10 @@ class Problems(logging.Handler):
 class Workspace:
     def __init__(self, db_path: Path, fresh: bool = False) -> None:
         self.paths = Paths(db_path.resolve())
+        self.paths.db.parent.mkdir(parents=True, exist_ok=True)
+        self._held = hold(self.paths.lock)
         if fresh:
             self.paths.wipe()
-        self.paths.db.parent.mkdir(parents=True, exist_ok=True)
         loaded = None if fresh else store.load(self.paths.slack)
         self.resumed = loaded is not None and self.paths.db.exists()
         self.state: State = loaded if loaded is not None and self.resumed else seeded_state()
@@ -266,3 +289,4 @@ class Workspace:
                 root.removeHandler(handler)
             self._log_file.close()
             root.setLevel(self._log_level)
+            self._held.close()  # the next sandbox, in either face, may open it

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 import bot
 from tests.support import payloads as p
-from tests.support.procs import MutualProcess, clean_env, free_port, http_env, http_post, run_cli
+from tests.support.procs import MutualProcess, clean_env, free_port, http_env, http_get, http_post, run_cli
 from tests.support.slack_double import SlackDouble
 
 ROOT = Path(bot.__file__).resolve().parent.parent
@@ -48,6 +49,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert f"bot/migrations/versions/{revision.name}" in shipped
     assert "bot/migrations/env.py" in shipped and "bot/migrations/script.py.mako" in shipped
     assert not any(name.startswith(("tests/", "bench/")) for name in shipped)
+    # `mutual sandbox --web`: its page's templates and assets, with no build step.
+    for asset in ("templates/page.html", "templates/_main.html", "static/sandbox.js", "static/sandbox.css"):
+        assert f"bot/sandbox/web/{asset}" in shipped, asset
 
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
@@ -100,3 +104,24 @@ def test_every_verb_runs_from_the_installed_package(installed: Path, empty_datab
     assert exported.returncode == 0, exported.stderr
     [record] = json.loads(exported.stdout)["records"]
     assert (record["helper"], record["receiver"], record["note"]) == ("UBOB", "UALICE", "packaging the app")
+
+
+def test_the_sandbox_page_is_served_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
+    cwd, port = elsewhere(tmp_path), free_port()
+    args = ["sandbox", "--web", "--port", str(port), "--db", str(cwd / "sandbox.db")]
+    with MutualProcess(args, {}, cwd, command=[str(installed / "mutual")]) as proc:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, page = http_get(port, "/")
+                break
+            except OSError:
+                assert proc.proc is not None and proc.proc.poll() is None, proc.log()
+                assert time.monotonic() < deadline, proc.log()
+                time.sleep(0.2)
+        assert status == 200 and "Sandbox Co" in page and "/static/sandbox.js" in page
+        for asset, kind in (("sandbox.js", "fetch("), ("sandbox.css", ".bk-button")):
+            status, body = http_get(port, f"/static/{asset}")
+            assert status == 200 and kind in body, asset
+        assert proc.terminate() == 0, proc.log()
+    assert "Traceback" not in proc.log() and "your sandbox is saved" in proc.log()
