@@ -24,6 +24,7 @@ from bot.edge import Edge
 from bot.jobs.scheduler import scheduler_clients
 from bot.listeners import register_listeners
 from bot.listeners.deps import Deps
+from bot.listeners.install import install_callbacks
 from bot.observe.metrics import count_records
 from bot.observe.requests import mark
 from bot.slack.client import make_client
@@ -33,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 # What the code uses, and no more (manifest.yml asks for exactly these; a test keeps them in step).
 BOT_SCOPES = ["commands", "app_mentions:read", "chat:write", "chat:write.public", "reactions:read", "users:read",
-              "im:write", "im:history", "mpim:write", "mpim:history", "channels:join", "files:write"]
+              "im:write", "im:history", "mpim:write", "mpim:history", "channels:join", "files:write",
+              "emoji:read", "channels:read"]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock = system_clock) -> tuple[App, Deps]:
@@ -50,7 +52,7 @@ def create_app(settings: Settings, db: Database, clock: Clock = system_clock) ->
         "before_authorize": edge,
     }
     if settings.oauth_mode:
-        oauth = _oauth(settings, db)
+        oauth = _oauth(settings, db, clock)
         # Bolt accepts an Authorize instance here (it checks isinstance); its hint says Callable.
         app = App(signing_secret=settings.signing_secret, oauth_settings=oauth,
                   authorize=_cached_authorize(oauth, client), **common)  # type: ignore[arg-type]
@@ -74,7 +76,7 @@ def create_deliverer(settings: Settings, db: Database, clock: Clock = system_clo
     return Deliverer(db, clients, clock, **options)
 
 
-def _oauth(settings: Settings, db: Database) -> OAuthSettings:
+def _oauth(settings: Settings, db: Database, clock: Clock) -> OAuthSettings:
     assert settings.client_id and settings.client_secret
     return OAuthSettings(
         client_id=settings.client_id,
@@ -87,6 +89,8 @@ def _oauth(settings: Settings, db: Database) -> OAuthSettings:
         redirect_uri_path="/slack/oauth_redirect",
         # GovSlack and other Slack hosts authorize on their own host, as their Web API lives.
         authorization_url=authorization_url(settings.api_url),
+        # Whoever installed Mutual is welcomed (bot/listeners/install.py).
+        callback_options=install_callbacks(db, clock),
     )
 
 

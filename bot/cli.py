@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
@@ -22,8 +22,13 @@ from bot.cli_outbox import add_parser as add_outbox_parser
 from bot.config import ConfigError, Settings, load_settings
 from bot.observe.logs import configure_logging
 
+if TYPE_CHECKING:
+    from bot.db.session import Database
+    from bot.services.export import Names
+
 logger = logging.getLogger("mutual")
 PROGRESS_AFTER = 2.0  # seconds an export runs before it reports progress on stderr
+EXPORT_LOOKUPS_MAX, EXPORT_NAMES_WITHIN = 500, 30.0  # people (and channels) asked of Slack
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,11 +188,12 @@ def export(settings: Settings, team_id: str, fmt: str) -> int:
                 known = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "") or "none"
                 raise ConfigError(f"--team {team_id}: no such workspace in this database "
                                   f"(workspaces here: {known})")
+            names = _export_names(settings, db, team_id, ex.member_names(session, team_id))
             if fmt == "csv":
-                counts = {"records": ex.write_records_csv(ex.iter_records(session, team_id),
+                counts = {"records": ex.write_records_csv(ex.iter_records(session, team_id, names=names),
                                                           sys.stdout, progress)}
             else:
-                counts = ex.write_json(session, team_id, sys.stdout, progress)
+                counts = ex.write_json(session, team_id, sys.stdout, progress, names)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`mutual export … | head`): stop quietly, as other tools do.
@@ -197,6 +203,22 @@ def export(settings: Settings, team_id: str, fmt: str) -> int:
         db.dispose()
     progress.done(counts)
     return 0
+
+
+def _export_names(settings: Settings, db: Database, team_id: str, people: dict[str, str]) -> Names:
+    """People by the names Mutual has cached; anyone else, and channels, asked of Slack
+    (briefly, and only when this process has a token for the workspace): an id Slack will not
+    name stays an id."""
+    from bot.jobs.scheduler import scheduler_clients
+    from bot.services.export import Names
+    from bot.slack.names import SlackNames, channel_name, person_name
+
+    clients = scheduler_clients(settings, db)
+    client = clients(team_id) if clients is not None else None
+    return Names(
+        person=SlackNames(client, person_name, known=people, limit=EXPORT_LOOKUPS_MAX,
+                          seconds=EXPORT_NAMES_WITHIN),
+        channel=SlackNames(client, channel_name, limit=EXPORT_LOOKUPS_MAX, seconds=EXPORT_NAMES_WITHIN))
 
 
 class Progress:

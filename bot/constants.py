@@ -119,3 +119,12 @@ SOLVED_OFFERS_BLOCK = "solved_offers_block"
 SOLVED_OFFERS_INPUT = "solved_offers_input"
 SOLVED_OTHERS_BLOCK = "solved_others_block"
 SOLVED_OTHERS_INPUT = "solved_others_input"
+
+# Setting Mutual up: the welcome DM's and an admin's Home "Open settings", the settings'
+# second step (Advanced), the time-zone select's options, and the Home checklist
+SETUP_OPEN = "setup_open"
+CONFIG_ADVANCED = "config_advanced"  # the button on the settings modal that pushes Advanced
+CONFIG_ADVANCED_SUBMIT = "config_advanced_submit"  # Advanced's callback_id
+CFG_ADVANCED_BLOCK = "cfg_advanced"
+SETUP_BLOCK = "setup_checklist"
+SETUP_ACTIONS_BLOCK = "setup_actions"

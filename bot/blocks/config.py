@@ -1,14 +1,20 @@
-"""`/mutual config`: the workspace settings modal (`config_submit`), and reading it back."""
+"""`/mutual config`: the workspace settings modal (`config_submit`) — the few settings an admin
+decides first — and its second step, Advanced (`config_advanced_submit`, pushed over it):
+thresholds and guests. Reading either back."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
 from bot.blocks.channel import channel_problem_text
-from bot.blocks.kit import Block, context, plain, section
+from bot.blocks.kit import Block, actions, button, context, plain, section
+from bot.blocks.setup import summary_when
 from bot.db.models import GUESTS_FULL, GUESTS_OFF, GUESTS_QUIET
-from bot.services.settings import LIMITS, WEEKDAYS, WorkspaceConfig
+from bot.services.settings import EMOJI_MAX, LIMITS, THANK_EMOJI_MAX_CHARS, WEEKDAYS, WorkspaceConfig
+from bot.services.setup import Saved
+from bot.services.zones import OPTIONS_MAX, Zone, zone_label
 
 # Each setting's input: its block_id is also its element's action_id.
 FIELD_BLOCKS: dict[str, str] = {
@@ -83,6 +89,14 @@ GUEST_OPTIONS = {
 }
 
 
+MAIN_FIELDS = ("nudge_channel", "summary_weekday", "summary_hour", "timezone", "digest_enabled",
+               "thank_emoji")
+ADVANCED_FIELDS = ("guests", *LIMITS)
+# Room for every saved name shown as "a, b, c" (with colons if an admin types them): the
+# form's initial value always fits its max_length, however many emoji were saved.
+THANK_EMOJI_FIELD_MAX = THANK_EMOJI_MAX_CHARS + 4 * EMOJI_MAX
+
+
 def _option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text), "value": value}
 
@@ -105,7 +119,27 @@ def _number(name: str, value: int) -> Block:
     return _input(name, label.replace("`", ""), element, hint=hint)
 
 
-def build_config_modal(config: WorkspaceConfig) -> dict[str, Any]:
+def timezone_option(name: str, at: datetime) -> dict[str, Any]:
+    return _option(zone_label(name, at), name)
+
+
+def build_zone_options(zones: list[Zone]) -> list[dict[str, Any]]:
+    """The time-zone select's options for what was typed (Slack shows at most 100)."""
+    return [_option(zone.label, zone.name) for zone in zones[:OPTIONS_MAX]]
+
+
+def _emoji_field(config: WorkspaceConfig) -> Block:
+    shown = ", ".join(config.thank_emoji.split(","))
+    if len(shown) > THANK_EMOJI_FIELD_MAX:  # only a list saved before the limits were checked
+        shown = config.thank_emoji[:THANK_EMOJI_FIELD_MAX]
+    return _input("thank_emoji", "Thank-you emoji",
+                  {"type": "plain_text_input", "max_length": THANK_EMOJI_FIELD_MAX,
+                   "initial_value": shown, "placeholder": plain("pray, raised_hands")},
+                  hint="Emoji names, separated by commas. A reaction with one of them records thanks.")
+
+
+def build_config_modal(config: WorkspaceConfig, now: datetime) -> dict[str, Any]:
+    """The settings an admin decides first; the thresholds are a second step (Advanced)."""
     channel: dict[str, Any] = {"type": "conversations_select", "placeholder": plain("Pick a channel"),
                                "filter": {"include": ["public", "private"],
                                           "exclude_bot_users": True}}
@@ -113,55 +147,71 @@ def build_config_modal(config: WorkspaceConfig) -> dict[str, Any]:
         channel["initial_conversation"] = config.nudge_channel
     weekdays = [_option(day, str(i)) for i, day in enumerate(WEEKDAYS)]
     hours = [_option(f"{h:02d}:00", str(h)) for h in range(24)]
-    guests = [_option(words, value) for value, words in GUEST_OPTIONS.items()]
-    chosen_guests = next((o for o in guests if o["value"] == config.guests), guests[0])
     digest: dict[str, Any] = {"type": "checkboxes", "options": [
-        _option("Post the weekly digest (Mondays at 09:00)", DIGEST_ON)]}
+        _option("Post a short digest on Mondays at 09:00", DIGEST_ON)]}
     if config.digest_enabled:
         digest["initial_options"] = digest["options"]
+    zone: dict[str, Any] = {"type": "external_select", "min_query_length": 0,
+                            "placeholder": plain("Type a city, e.g. London"),
+                            "initial_option": timezone_option(config.timezone, now)}
     warning: list[Block] = []
     if config.channel_problem:
         warning = [section(f":warning: {channel_problem_text(config.channel_problem)}",
                            block_id=ids.CFG_CHANNEL_PROBLEM)]
     blocks: list[Block] = [
         *warning,
-        section("*Where and when*"),
+        section("Where and when Mutual posts the team's weekly summary — counts only, never "
+                "who — and which emoji count as a thank-you."),
         _input("nudge_channel", "Channel for the summary and digest", channel, optional=True,
-               hint="Invite Mutual to a private channel first. Leave empty to post nothing."),
+               hint="Mutual joins a public channel itself; invite it to a private one with "
+                    "/invite @Mutual. Leave empty to post nothing."),
         _input("summary_weekday", "Team summary day",
                {"type": "static_select", "options": weekdays,
                 "initial_option": weekdays[config.summary_weekday]}),
         _input("summary_hour", "Team summary time",
                {"type": "static_select", "options": hours,
                 "initial_option": hours[config.summary_hour]}),
-        _input("timezone", "Time zone",
-               {"type": "plain_text_input", "initial_value": config.timezone, "max_length": 64,
-                "placeholder": plain("Europe/London")},
-               hint="An IANA name such as Europe/London, America/New_York or UTC."),
+        _input("timezone", "Time zone", zone, hint="The summary's day and time are in this zone."),
         _input("digest_enabled", "Channel digest", digest, optional=True),
-        _input("thank_emoji", "Thank-you emoji",
-               {"type": "plain_text_input", "max_length": 500,
-                "initial_value": ", ".join(config.thank_emoji.split(","))},
-               hint="Emoji names, separated by commas. A reaction with one of them records thanks."),
-        _input("guests", "Guests (multi- and single-channel)",
-               {"type": "static_select", "options": guests, "initial_option": chosen_guests}),
-        section("*Thresholds*"),
-        *(_number(name, getattr(config, name)) for name in LIMITS),
-        context("Changes apply from the next scheduler run. Private suggestions still go out "
-                "only on weekdays, 09:00–17:00 in each person's own time."),
+        _emoji_field(config),
+        actions(button("Advanced settings…", ids.CONFIG_ADVANCED, "advanced"),
+                block_id=ids.CFG_ADVANCED_BLOCK),
+        context("Advanced: when suggestions, reminders and follow-ups go out, and how guests "
+                "take part. Private suggestions only ever go out on weekdays, 09:00–17:00 in "
+                "each person's own time."),
     ]
     return {"type": "modal", "callback_id": ids.CONFIG_SUBMIT, "title": plain("Mutual settings"),
             "submit": plain("Save"), "close": plain("Cancel"), "blocks": blocks}
 
 
+def build_config_advanced(config: WorkspaceConfig) -> dict[str, Any]:
+    """The second step, pushed over the first: thresholds and guests. Saving it keeps these
+    and goes back to the first step."""
+    guests = [_option(words, value) for value, words in GUEST_OPTIONS.items()]
+    chosen_guests = next((o for o in guests if o["value"] == config.guests), guests[0])
+    blocks: list[Block] = [
+        section("How often Mutual suggests, reminds and asks. *Save* keeps these and takes you "
+                "back to the other settings."),
+        _input("guests", "Guests (multi- and single-channel)",
+               {"type": "static_select", "options": guests, "initial_option": chosen_guests}),
+        *(_number(name, getattr(config, name)) for name in LIMITS),
+        context("Changes apply from the next scheduler run."),
+    ]
+    return {"type": "modal", "callback_id": ids.CONFIG_ADVANCED_SUBMIT,
+            "title": plain("Advanced settings"), "submit": plain("Save"), "close": plain("Back"),
+            "blocks": blocks}
+
+
 def config_values(state: dict[str, Any]) -> dict[str, str | bool | None]:
-    """The submitted modal's values, by setting name, as typed."""
+    """The submitted step's values, by setting name, as typed (only the inputs it has)."""
     values: dict[str, str | bool | None] = {}
     for name, block_id in FIELD_BLOCKS.items():
+        if block_id not in state:
+            continue
         field = (state.get(block_id) or {}).get(block_id) or {}
         if "selected_conversation" in field or field.get("type") == "conversations_select":
             values[name] = field.get("selected_conversation")
-        elif "selected_option" in field or field.get("type") == "static_select":
+        elif "selected_option" in field or field.get("type") in ("static_select", "external_select"):
             values[name] = (field.get("selected_option") or {}).get("value")
         elif "selected_options" in field or field.get("type") == "checkboxes":
             values[name] = any(o.get("value") == DIGEST_ON for o in field.get("selected_options") or [])
@@ -170,14 +220,31 @@ def config_values(state: dict[str, Any]) -> dict[str, str | bool | None]:
     return values
 
 
-def config_errors(errors: dict[str, str]) -> dict[str, str]:
-    """Errors by setting → by block_id, as `response_action: errors` wants them."""
-    return {FIELD_BLOCKS[name]: text for name, text in errors.items()}
+def config_errors(errors: dict[str, str], shown: tuple[str, ...] = MAIN_FIELDS) -> dict[str, str]:
+    """Errors by setting → by block_id, as `response_action: errors` wants them, for the step
+    that was submitted (`shown`); one about a setting of the other step is put on its first
+    input, so it is never lost."""
+    out: dict[str, str] = {}
+    for name, text in errors.items():
+        block = FIELD_BLOCKS[name if name in shown else shown[0]]
+        out.setdefault(block, text)
+    return out
 
 
-def build_config_saved() -> dict[str, Any]:
+def build_config_saved(saved: Saved) -> dict[str, Any]:
+    config = saved.config
+    if config.nudge_channel:
+        where = f"The team summary goes to <#{config.nudge_channel}> {summary_when(config)}"
+        where += (", and a short digest on Mondays at 09:00." if config.digest_enabled else ".")
+        if saved.joining:
+            where += (" I'm joining the channel now and will say hello there; if it's private, "
+                      "I'll DM you how to invite me.")
+    else:
+        where = ("No channel is chosen, so Mutual posts no summary or digest. Pick one here "
+                 "any time with `/mutual config`.")
     return {"type": "modal", "title": plain("Mutual settings"), "close": plain("Done"),
-            "blocks": [section(":white_check_mark: Saved. Mutual will use these settings from now on.")]}
+            "blocks": [section(":white_check_mark: Saved. Mutual uses these settings from now on."),
+                       section(where)]}
 
 
 def build_config_refused() -> dict[str, Any]:

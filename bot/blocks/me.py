@@ -228,9 +228,9 @@ def build_export_started(count: int) -> dict[str, Any]:
     return {"response_type": "ephemeral", **message(text, [section(f":inbox_tray: {text}")])}
 
 
-def build_export_dm_comment(count: int) -> str:
+def build_export_dm_comment(count: int, zone: str = "UTC") -> str:
     return (f"Here are your Mutual records: {count:,} in all, both the help you gave and the "
-            "help you received. Only you got this file.")
+            f"help you received, with dates in your time zone ({zone}). Only you got this file.")
 
 
 def build_forget_confirm() -> dict[str, Any]:

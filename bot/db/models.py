@@ -93,6 +93,11 @@ class Workspace(Base):
     ask_again_days: Mapped[int] = mapped_column(Integer, default=30)
     # Later questions reach a person at most this often, gathered into one DM.
     question_gap_days: Mapped[int] = mapped_column(Integer, default=1)
+    # The one welcome DM (outbox key `welcome`): to whom and when; and when an admin first
+    # saved the settings (until then an admin's Home shows what is left to set up).
+    welcomed_id: Mapped[str | None] = mapped_column(String(32))
+    welcomed_at: Mapped[datetime | None]
+    configured_at: Mapped[datetime | None]
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:

@@ -12,11 +12,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import build_forgotten_home, build_home
+from bot.blocks.setup import build_setup_checklist, with_setup
 from bot.db.models import OutboxItem
 from bot.delivery.kinds import Call, Kind, Rendering, Skip, register_kind
 from bot.services.delivery import Outgoing, sent_at
 from bot.services.forget import is_forgotten
 from bot.services.outbox import DELETE, EPHEMERAL, HOME, MESSAGE, RESPOND, SENT, UPDATE, VIEW_UPDATE
+from bot.services.setup import setup_left
 from bot.services.views import personal_view
 from bot.slack.sender import (
     Outcome,
@@ -96,7 +98,9 @@ def _home(r: Rendering) -> Call:
     user_id = r.row.recipient_id
     if is_forgotten(r.session, r.row.team_id, user_id):
         return {"view": build_forgotten_home()}
-    return {"view": build_home(personal_view(r.session, r.workspace, user_id, r.now))}
+    home = build_home(personal_view(r.session, r.workspace, user_id, r.now))
+    left = setup_left(r.session, r.workspace, user_id)
+    return {"view": with_setup(home, build_setup_checklist(left)) if left else home}
 
 
 def _send_home(client: WebClient, row: Outgoing, call: Call) -> Outcome:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, shortcuts, views
+from bot.listeners import actions, commands, events, options, shortcuts, views, welcome
 from bot.listeners.deps import Deps
 
 
 def register_listeners(app: App, deps: Deps) -> None:
-    for surface in (commands, events, actions, shortcuts, views):
+    for surface in (commands, events, actions, shortcuts, views, options, welcome):
         surface.register(app, deps)

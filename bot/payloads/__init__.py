@@ -2,8 +2,8 @@
 
 `read_payload(body)` returns the model for the request's surface — `SlashCommand`,
 `EventCallback`, `BlockActions`, `ViewSubmission`, `ViewClosed`, `MessageShortcut`,
-`GlobalShortcut` — or `Ignored` for what Mutual does not listen to, or `Handshake` for
-Slack's own checks (url_verification, ssl_check), which Bolt answers. It raises `Unreadable`
+`GlobalShortcut`, `BlockSuggestion` — or `Ignored` for what Mutual does not listen to, or
+`Handshake` for Slack's own checks (url_verification, ssl_check), which Bolt answers. It raises `Unreadable`
 naming the surface and the first field that is missing or wrong, never its value.
 
 The contract with listeners: the edge middleware (bot/edge.py) runs before every listener and
@@ -19,6 +19,7 @@ parsed, came from the installed workspace and is not a replay. Read it instead o
                                                      # .record_help_meta .intro_request_id
     delivery: EventCallback = context["payload"]     # .event_id .team_id .event (typed by type)
     shortcut: MessageShortcut = context["payload"]   # .message.user .message.ts .channel.id
+    suggest: BlockSuggestion = context["payload"]    # .action_id .query (options to load)
 
 Text fields (command text, modal inputs, names) are bounded and already cleaned of control
 characters (bot.payloads.text.clean_text); ids match Slack's patterns; every id a button
@@ -35,6 +36,7 @@ from bot.payloads.commands import SlashCommand
 from bot.payloads.events import EVENT_MODELS, EventCallback
 from bot.payloads.interactive import (
     BlockActions,
+    BlockSuggestion,
     GlobalShortcut,
     Interaction,
     MessageShortcut,
@@ -44,13 +46,14 @@ from bot.payloads.interactive import (
 from bot.payloads.text import clean_text
 
 Payload = (SlashCommand | EventCallback | BlockActions | ViewSubmission | ViewClosed
-           | MessageShortcut | GlobalShortcut)
+           | MessageShortcut | GlobalShortcut | BlockSuggestion)
 INTERACTIONS: dict[str, type[Interaction]] = {
     "block_actions": BlockActions,
     "view_submission": ViewSubmission,
     "view_closed": ViewClosed,
     "message_action": MessageShortcut,
     "shortcut": GlobalShortcut,
+    "block_suggestion": BlockSuggestion,
 }
 
 
@@ -117,6 +120,8 @@ def _surface(surface: str, body: dict[str, Any]) -> str:
     """"command /thanks", "block_actions claim_confirm": the kind and, when readable, its id."""
     if surface == "command":
         detail: Any = body.get("command")
+    elif surface == "block_suggestion":
+        detail = body.get("action_id")
     elif surface == "block_actions":
         actions = body.get("actions")
         first = actions[0] if isinstance(actions, list) and actions else None

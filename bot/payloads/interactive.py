@@ -34,6 +34,7 @@ from bot.payloads.fields import (
     Word,
     small_id,
 )
+from bot.payloads.text import clean_text
 from bot.payloads.views import AskMeta, IntroMeta, Option, RecordHelpMeta, View
 
 DAYS_MAX = 365
@@ -69,9 +70,13 @@ ACTIONS: dict[str, Value] = {
     ids.HOME_SNOOZE: Value.SELECTED_DAYS,
     **dict.fromkeys((ids.HOME_THANK, ids.HOME_INTRO, ids.HOME_NUDGES_ON, ids.HOME_NUDGES_OFF,
                      ids.HOME_UNSNOOZE, ids.FORGET_CONFIRM, ids.FORGET_CANCEL), Value.ANY),
+    **dict.fromkeys((ids.SETUP_OPEN, ids.CONFIG_ADVANCED), Value.ANY),
 }
 VIEW_CALLBACKS = (ids.RECORD_HELP, ids.THANK_SOMEONE, ids.HELPED_MODAL, ids.CONFIG_SUBMIT,
-                  ids.INTRO_MODAL, ids.ASK_MODAL, ids.SOLVED_MODAL)
+                  ids.CONFIG_ADVANCED_SUBMIT, ids.INTRO_MODAL, ids.ASK_MODAL, ids.SOLVED_MODAL)
+# Selects whose options Mutual loads as the person types (`block_suggestion`).
+SUGGESTED = (ids.CFG_TIMEZONE,)
+QUERY_MAX = 100  # what Slack sends of the typed query
 MESSAGE_SHORTCUTS = (ids.RECORD_HELP,)
 GLOBAL_SHORTCUTS = (ids.THANK_SOMEONE, ids.ASK_FOR_HELP)
 
@@ -314,6 +319,33 @@ class ViewSubmission(Interaction):
     @property
     def name(self) -> str:
         return self.view.callback_id
+
+
+class BlockSuggestion(Interaction):
+    """`block_suggestion`: an external_select asking for options as the person types
+    (`query`), inside a modal or message. It has no trigger_id: it opens nothing."""
+
+    LISTENED = SUGGESTED
+    type: Literal["block_suggestion"]
+    action_id: Name
+    block_id: Name | None = None
+    value: str = ""
+    container: Container | None = None
+    view: View | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _query(cls, value: object) -> object:
+        # What was typed so far: any text, cut to what a search needs.
+        return clean_text(value)[:QUERY_MAX] if isinstance(value, str) else value
+
+    @property
+    def query(self) -> str:
+        return self.value.strip()
+
+    @property
+    def name(self) -> str:
+        return self.action_id
 
 
 class ViewClosed(Interaction):

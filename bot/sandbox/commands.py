@@ -11,7 +11,7 @@ from typing import Any
 from bot.sandbox import drafts, payloads
 from bot.sandbox.manifest import COMMANDS, EVENTS, SHORTCUTS
 from bot.sandbox.pick import pick
-from bot.sandbox.render import Pressable, timestamp
+from bot.sandbox.render import Pressable, pressables, timestamp
 from bot.sandbox.session import LineError, Sandbox
 from bot.sandbox.state import BOT_USER_ID, Conversation, Message
 
@@ -143,8 +143,11 @@ def choose(buttons: list[Pressable], wanted: str, where: str) -> Pressable:
 def press(sb: Sandbox, args: str) -> None:
     if not args.strip():
         raise LineError("Press which button? Try `press 1` or `press Yes`.")
-    kind, number, buttons = sb.pressable_surface()
-    where = "Your Home tab" if kind == "home" else f"Message #{number}"
+    modal = sb.state.modals.get(sb.me.id)
+    in_modal = pressables(modal.view.get("blocks") or []) if modal is not None else []
+    # A modal covers the rest of Slack: its buttons are the ones to press while it is open.
+    kind, number, buttons = ("modal", 0, in_modal) if in_modal else sb.pressable_surface()
+    where = {"home": "Your Home tab", "modal": "The form"}.get(kind, f"Message #{number}")
     button = choose(buttons, args, where)
     if button.confirm:
         confirm = button.confirm

@@ -106,7 +106,7 @@ def initial(element: dict[str, Any]) -> dict[str, Any]:
         return {"type": kind, "selected_conversation": element.get("initial_conversation")}
     if kind == "channels_select":
         return {"type": kind, "selected_channel": element.get("initial_channel")}
-    if kind in ("static_select", "radio_buttons"):
+    if kind in ("static_select", "radio_buttons", "external_select"):
         return {"type": kind, "selected_option": element.get("initial_option")}
     if kind in ("checkboxes", "multi_static_select"):
         return {"type": kind, "selected_options": list(element.get("initial_options") or [])}
@@ -168,6 +168,24 @@ def parse(field: Field, raw: str, state: State) -> dict[str, Any]:
     raise FormError(f"The sandbox can't fill a {kind} field yet.")
 
 
+def choose_loaded(field: Field, raw: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """An external_select's choice among the options the app loaded for what was typed: the
+    only one, or the one whose value or label it is (or starts), as a person would click it."""
+    kind, raw = field.kind, raw.strip()
+    if not raw or raw.lower() in NO:
+        if not field.optional:
+            raise FormError(f"“{field.label}” needs a choice: type a few letters of one.")
+        return {"type": kind, "selected_option": None}
+    if len(options) == 1:
+        return {"type": kind, "selected_option": options[0]}
+    try:
+        return {"type": kind, "selected_option": _option({"options": options}, raw)}
+    except FormError:
+        shown = ", ".join(_label(o) for o in options[:8]) + (" …" if len(options) > 8 else "")
+        raise FormError(f"Mutual offers no single “{raw}” for “{field.label}”"
+                        + (f"; it offers: {shown}" if options else "") + ".") from None
+
+
 def _number(element: dict[str, Any], raw: str) -> str | None:
     if not raw:
         return None
@@ -215,6 +233,7 @@ def shown_value(value: dict[str, Any], renderer: Renderer) -> str:
 
 
 HOW = {"users_select": "@name", "multi_users_select": "@name @name …", "number_input": "a number",
+       "external_select": "type to search",
        "conversations_select": "#channel", "channels_select": "#channel",
        "checkboxes": "yes or no", "plain_text_input": "text"}
 

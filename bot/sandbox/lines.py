@@ -23,6 +23,7 @@ VERBS: dict[str, Verb] = {
     "close": modals.close, "form": modals.show_form,
     "as": verbs.become, "time": verbs.move_time, "inbox": verbs.inbox, "home": verbs.home,
     "channel": verbs.channel, "dm": verbs.dm, "people": verbs.people, "slack": verbs.slack,
+    "install": verbs.install,
 }
 # Typed as slash commands too, as people are used to in Slack.
 SLASHED = ("as", "time")
@@ -42,9 +43,10 @@ HELP = """\
   Shortcuts: {shortcuts}
   say <text>                       write in the conversation you're in (mentions: @name)
   react :pray: <n> · unreact …     react to message number n (a thank-you emoji records help)
-  press <n or label>               press a button on the last message (or Home) with buttons
+  press <n or label>               press a button on the last message (or Home, or open form)
   set <field> <value> · submit · cancel (close) · form   fill in, send, close or show a modal
   as <name>                        become someone else (people lists them)
+  install [name]                   add Mutual to the workspace (as erin, the admin): its welcome
   inbox [name] · home              what Mutual sent you (or them) · your App Home tab
   channel #general · dm · dm @bob  move to a channel, your DM with Mutual, a DM or group DM
   time +3d · time +2h · time 2026-12-01 10:00   move the clock (your time zone); Mutual's

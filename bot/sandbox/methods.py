@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import BOT_SCOPES
+from bot.sandbox.seed import CUSTOM_EMOJI
 from bot.sandbox.state import (
     APP_ID,
     BOT_ID,
@@ -74,6 +75,7 @@ class Methods:
             "views.publish": self.views_publish,
             "files.getUploadURLExternal": self.upload_url,
             "files.completeUploadExternal": self.complete_upload,
+            "emoji.list": self.emoji_list,
         }
 
     # -- people and the app ------------------------------------------------------------------
@@ -96,6 +98,11 @@ class Methods:
         more = start + size < len(people)
         return {"ok": True, "members": [x.as_user(self.clock()) for x in page],
                 "response_metadata": {"next_cursor": f"next:{start + size}" if more else ""}}
+
+    def emoji_list(self, p: Params) -> Answer:
+        if "emoji:read" not in SCOPES:
+            return error("missing_scope", needed="emoji:read")
+        return {"ok": True, "emoji": dict(CUSTOM_EMOJI)}
 
     # -- messages ----------------------------------------------------------------------------
     def conversation(self, channel: str) -> Conversation | None:
@@ -286,6 +293,7 @@ class Methods:
         if user is None or current is None:
             return error("invalid_trigger_id")
         current.stack.append(current.view)
+        current.stacked_values.append(current.values)  # Slack keeps what was typed underneath
         current.view, current.values, current.errors = body, {}, {}
         self.notify("modal", user)
         return self._view_answer(current)

@@ -32,13 +32,35 @@ def set_field(sb: Sandbox, args: str) -> None:
     view = _open(sb)
     try:
         field, value = _field_and_value(view, args)
-        parsed = forms.parse(field, value, sb.state)
+        if field.kind == "external_select":
+            parsed = forms.choose_loaded(field, value, _load_options(sb, view, field, value))
+        else:
+            parsed = forms.parse(field, value, sb.state)
     except forms.FormError as e:
         raise LineError(str(e)) from None
     view.values.setdefault(field.block_id, {})[field.action_id] = parsed
     view.errors.pop(field.block_id, None)
     shown = forms.shown_value(parsed, sb.render) or "(empty)"
     sb.note(f"  {field.label}: {shown}")
+
+
+def _load_options(sb: Sandbox, view: View, field: forms.Field, typed: str) -> list[dict[str, Any]]:
+    """What Mutual offers for `typed` in an external_select: Slack asks the app as the person
+    types (`block_suggestion`), and so does the sandbox."""
+    answer = sb.check(sb.ws.post(payloads.block_suggestion(sb.me, view, field.block_id,
+                                                           field.action_id, typed)), "the options")
+    options = list(answer.get("options") or [])
+    for group in answer.get("option_groups") or []:
+        options.extend(group.get("options") or [])
+    return options
+
+
+def offer_options(sb: Sandbox, view: View) -> None:
+    """For a face that cannot type ahead through Mutual (the browser's plain menus): each
+    external_select offers what Mutual offers with nothing typed yet, loaded once."""
+    for field in forms.fields(view):
+        if field.kind == "external_select" and "options" not in field.element:
+            field.element["options"] = _load_options(sb, view, field, "")
 
 
 def _field_and_value(view: View, args: str) -> tuple[forms.Field, str]:
@@ -96,6 +118,7 @@ def _follow(sb: Sandbox, view: View, answer: dict[str, Any]) -> None:
     if action in ("update", "push") and isinstance(answer.get("view"), dict):
         if action == "push":
             view.stack.append(view.view)
+            view.stacked_values.append(forms.values(view))
         view.view, view.values, view.errors = answer["view"], {}, {}
         sb.show_modal(view)
         if forms.fields(view) or view.view.get("submit") or sb.keeps_closing_views:
@@ -104,24 +127,29 @@ def _follow(sb: Sandbox, view: View, answer: dict[str, Any]) -> None:
         return
     if action == "clear":  # every view of the stack closes
         view.stack.clear()
-    _close(sb, view, notify=False)
-    sb.note("(the modal closed)")
+        view.stacked_values.clear()
+    stacked = bool(view.stack)
+    _close(sb, view, notify=False)  # an empty answer closes this view: back to the one under it
+    if not stacked:
+        sb.note("(the modal closed)")
 
 
 def close(sb: Sandbox, args: str = "") -> None:
     view = _open(sb)
+    stacked = bool(view.stack)
     _close(sb, view, notify=True)
-    sb.note("(the modal closed)")
+    if not stacked:
+        sb.note("(the modal closed)")
     sb.settle_and_report()
 
 
 def _close(sb: Sandbox, view: View, notify: bool) -> None:
-    if view.stack:
+    if view.stack:  # a view pushed over another: closing it goes back to that one, as typed
         view.view = view.stack.pop()
-        view.values, view.errors = {}, {}
-        if not notify:
-            sb.show_modal(view)
-            return
+        view.values = view.stacked_values.pop() if view.stacked_values else {}
+        view.errors = {}
+        sb.show_modal(view)
+        return
     sb.state.modals.pop(view.user, None)
     if notify and view.view.get("notify_on_close"):
         # Slack sends view_closed only to apps that asked for it with notify_on_close.

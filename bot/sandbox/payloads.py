@@ -131,6 +131,15 @@ def view_payload(view: View) -> dict[str, Any]:
             "app_id": APP_ID, "root_view_id": view.id, "previous_view_id": None}
 
 
+def block_suggestion(person: Person, view: View, block_id: str, action_id: str, typed: str) -> str:
+    """An external_select in a modal asking the app for options as someone types (no trigger)."""
+    payload = _base("block_suggestion", person, "")
+    payload.pop("trigger_id")
+    payload.update(container={"type": "view", "view_id": view.id}, view=view_payload(view),
+                   action_id=action_id, block_id=block_id, value=typed)
+    return interactive(payload)
+
+
 def view_submission(person: Person, view: View, trigger_id: str) -> str:
     payload = _base("view_submission", person, trigger_id)
     payload.update(view=view_payload(view), response_urls=[])

@@ -21,6 +21,11 @@ PEOPLE = [
     Person("UDEPLOYBOT", "deploybot", "Deploybot", "UTC", is_bot=True),
 ]
 
+# The workspace's own emoji (emoji.list), beside Slack's standard ones.
+CUSTOM_EMOJI = {"thankyou": "https://emoji.slack-edge.invalid/thankyou.png",
+                "partyparrot": "https://emoji.slack-edge.invalid/partyparrot.gif",
+                "shipit": "alias:squirrel"}
+
 # (channel, author, minutes before the start, text)
 MESSAGES = [
     ("general", "bob", 50, "Morning all! Staging is green again: the flaky test was a time zone bug."),

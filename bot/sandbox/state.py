@@ -111,6 +111,7 @@ class View:
     view: dict[str, Any]
     kind: str = "modal"  # or "home"
     stack: list[dict[str, Any]] = field(default_factory=list)  # views pushed underneath
+    stacked_values: list[dict[str, dict[str, dict[str, Any]]]] = field(default_factory=list)  # theirs
     values: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # what was typed
     errors: dict[str, str] = field(default_factory=dict)
     hash: str = "1"

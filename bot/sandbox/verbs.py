@@ -82,6 +82,27 @@ def home(sb: Sandbox, args: str = "") -> None:
     sb.report()
 
 
+def install(sb: Sandbox, args: str = "") -> None:
+    """Someone adds Mutual to the workspace. With a bot token (as the sandbox runs it) Slack
+    tells the app nothing at install; it shows the installer Mutual's Home, and that is when
+    Mutual meets them: the first admin or owner it meets gets its welcome."""
+    admins = [p for p in sb.state.people.values() if p.is_admin and not p.deleted and not p.is_bot]
+    person = sb.person(args.strip()) if args.strip() else (admins[0] if admins else sb.me)
+    if person.deleted or person.is_bot:
+        raise LineError(f"{person.name} can't install apps; try `install erin`.")
+    sb.state.me = person.id
+    sb.say(f"{person.name} ({person.real_name}) adds Mutual to the workspace; Slack opens its "
+           "Home tab for them.", "bold")
+    dm = sb.state.app_dm_of(person.id)
+    sb.ws.tick()
+    sb.check(sb.ws.post_event(payloads.home_opened(person, dm, sb.state.homes.get(person.id))),
+             "app_home_opened")
+    sb.ws.settle()
+    sb.report()  # the welcome, if this is the first admin Mutual meets
+    sb.show_home(person)
+    sb.mark_seen(person)
+
+
 def channel(sb: Sandbox, args: str) -> None:
     name = args.strip()
     if not name:

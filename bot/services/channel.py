@@ -3,27 +3,30 @@ until a post there succeeds or an admin picks another channel, and who should be
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Member, Workspace
+from bot.services.setup import known_admins
 
 CHANNEL_PRIVATE = "channel_private"  # outbox key prefix: one DM per channel and admin
 
 
 def channel_private(session: Session, team_id: str, channel_id: str) -> list[str]:
     """Note that Mutual cannot post in the workspace's summary channel; returns whom to tell
-    (the admin who chose it while they still are one, else the admins and owners Mutual knows
-    of). Nobody, when it is no longer the summary channel."""
+    (`channel_admins`). Nobody, when it is no longer the summary channel."""
     workspace = session.get(Workspace, team_id)
     if workspace is None or workspace.nudge_channel != channel_id:
         return []
     workspace.channel_problem = channel_id
-    admins = list(session.scalars(select(Member.user_id).where(
-        Member.team_id == team_id, or_(Member.is_admin.is_(True), Member.is_owner.is_(True)),
-        Member.deleted.is_(False), Member.is_bot.is_(False)).order_by(Member.user_id)))
+    return channel_admins(session, workspace)
+
+
+def channel_admins(session: Session, workspace: Workspace) -> list[str]:
+    """Who hears of a problem with the summary channel: the admin who chose it while they
+    still are one, else the admins and owners Mutual knows of."""
+    admins = known_admins(session, workspace.team_id)
     chooser = workspace.nudge_channel_by
-    if chooser and (chooser in admins or session.get(Member, (team_id, chooser)) is None):
+    if chooser and (chooser in admins or session.get(Member, (workspace.team_id, chooser)) is None):
         return [chooser]  # (someone Mutual has no profile of is not taken to have left)
     return admins
 

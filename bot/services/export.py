@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any, TextIO
@@ -14,14 +15,15 @@ from typing import Any, TextIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, OutboxItem, Workspace
+from bot.db.models import HelpRecord, Member, OutboxItem, Workspace
 from bot.services import export_asks, intros
 from bot.services.followups import followup_rows
 from bot.services.outbox import PLANNED
 
 EXPORT = "export"  # outbox kind: a person's records as a CSV file, by DM (`/mutual export`)
+# PRODUCT.md's keys, then (added, never renamed) the names they stood for at export time.
 RECORD_FIELDS = ("id", "helper", "receiver", "source", "status", "note", "channel",
-                 "message_ts", "created_at")
+                 "message_ts", "created_at", "helper_name", "receiver_name", "channel_name")
 BATCH = 2_000  # rows per fetch (a server-side cursor on PostgreSQL) and per write
 # A spreadsheet reads a cell starting with one of these as a formula (a tab or CR can precede
 # one); OWASP's advice for CSV injection is to make such cells text with a leading quote.
@@ -29,6 +31,35 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Row = dict[str, Any]
 Progress = Callable[[str, int], None]  # (section, rows written so far)
+Lookup = Callable[[str], str | None]  # an id -> its name now, or None (shown as the id)
+
+
+def _no_name(_: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Names:
+    """How ids get their names at export time: people from Mutual's cached profiles, channels
+    from Slack (bot/slack/channels.py). Nothing known: None, and the id stands alone."""
+
+    person: Lookup = _no_name
+    channel: Lookup = _no_name
+
+
+NO_NAMES = Names()
+
+
+def _named(lookup: Lookup, some_id: str | None) -> str | None:
+    return lookup(some_id) if some_id else None
+
+
+def member_names(session: Session, team_id: str, user_ids: Iterable[str] | None = None) -> dict[str, str]:
+    """Names Mutual has cached for this workspace's people (only `user_ids`, when given)."""
+    query = select(Member.user_id, Member.name).where(Member.team_id == team_id, Member.name != "")
+    if user_ids is not None:
+        query = query.where(Member.user_id.in_(list(user_ids)))
+    return {user_id: name for user_id, name in session.execute(query)}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -45,7 +76,8 @@ def workspace_ids(session: Session, limit: int) -> list[str]:
     return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id).limit(limit)))
 
 
-def iter_records(session: Session, team_id: str, user_id: str | None = None) -> Iterator[Row]:
+def iter_records(session: Session, team_id: str, user_id: str | None = None,
+                 names: Names = NO_NAMES) -> Iterator[Row]:
     r = HelpRecord
     query = (select(r.id, r.helper_id, r.receiver_id, r.source, r.status, r.note, r.channel_id,
                     r.message_ts, r.created_at)
@@ -55,7 +87,9 @@ def iter_records(session: Session, team_id: str, user_id: str | None = None) -> 
     for id_, helper, receiver, source, status, note, channel, ts, created in session.execute(query):
         yield {"id": id_, "helper": helper, "receiver": receiver, "source": source,
                "status": status, "note": note, "channel": channel, "message_ts": ts,
-               "created_at": iso(created)}
+               "created_at": iso(created), "helper_name": _named(names.person, helper),
+               "receiver_name": _named(names.person, receiver),
+               "channel_name": _named(names.channel, channel)}
 
 
 def count_records(session: Session, team_id: str, user_id: str) -> int:
@@ -65,25 +99,18 @@ def count_records(session: Session, team_id: str, user_id: str) -> int:
 
 
 def record_rows(session: Session, team_id: str, user_id: str | None = None,
-                now: datetime | None = None) -> list[Row]:
-    """Records as a list: one person's (`/mutual export`) are few. As of `now`, a claim they
-    made that was declined shows as pending until it lapses: a "no" is told to nobody before
-    an unanswered claim would have lapsed (PRODUCT.md §4c)."""
-    rows = list(iter_records(session, team_id, user_id))
-    if user_id is None or now is None:
-        return rows
-    hidden = set(session.scalars(select(HelpRecord.id).where(
-        HelpRecord.team_id == team_id, HelpRecord.helper_id == user_id,
-        HelpRecord.source == "claim", HelpRecord.status == "declined",
-        HelpRecord.expires_at > now)))
-    return [{**row, "status": "pending"} if row["id"] in hidden else row for row in rows]
+                names: Names = NO_NAMES) -> list[Row]:
+    """Records as a list: one person's (`/mutual export`) are few."""
+    return list(iter_records(session, team_id, user_id, names))
 
 
-def iter_intros(session: Session, team_id: str) -> Iterator[Row]:
+def iter_intros(session: Session, team_id: str, names: Names = NO_NAMES) -> Iterator[Row]:
     for i in intros.intro_rows(session, team_id):
-        yield {"id": i.id, "introducer": i.introducer_id or None, "a": i.a_id or None,
-               "b": i.b_id or None, "reason": i.reason, "status": i.status,
-               "created_at": iso(i.created_at), "connected_at": iso(i.connected_at)}
+        introducer, a, b = i.introducer_id or None, i.a_id or None, i.b_id or None
+        yield {"id": i.id, "introducer": introducer, "a": a, "b": b, "reason": i.reason,
+               "status": i.status, "created_at": iso(i.created_at),
+               "connected_at": iso(i.connected_at), "introducer_name": _named(names.person, introducer),
+               "a_name": _named(names.person, a), "b_name": _named(names.person, b)}
 
 
 def iter_nudges(session: Session, team_id: str) -> Iterator[Row]:
@@ -109,11 +136,12 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 
 def write_json(session: Session, team_id: str, out: TextIO,
-               progress: Progress = _no_progress) -> dict[str, int]:
+               progress: Progress = _no_progress, names: Names = NO_NAMES) -> dict[str, int]:
     """One JSON object, `{"team", "records", "intros", "nudges", …}`, written as the rows arrive;
     returns how many rows each list got."""
     encoder = json.JSONEncoder(ensure_ascii=False)
-    sections = {"records": iter_records(session, team_id), "intros": iter_intros(session, team_id),
+    sections = {"records": iter_records(session, team_id, names=names),
+                "intros": iter_intros(session, team_id, names),
                 "nudges": iter_nudges(session, team_id),
                 "followups": iter(followup_rows(session, team_id)),
                 "asks": iter(export_asks.ask_rows(session, team_id)),

@@ -19,13 +19,29 @@ logger = logging.getLogger(__name__)
 def open_modal(client: WebClient, trigger_id: str, view: dict[str, Any],
                budget: Budget | None = None) -> bool:
     """views.open within the request's budget, never retried; False when it did not open."""
+    return _views("views.open", client, trigger_id, view, budget)
+
+
+def push_modal(client: WebClient, trigger_id: str, view: dict[str, Any],
+               budget: Budget | None = None) -> bool:
+    """views.push: a second step over the modal a button was pressed in; False when it did
+    not open."""
+    return _views("views.push", client, trigger_id, view, budget)
+
+
+def _views(method: str, client: WebClient, trigger_id: str, view: dict[str, Any],
+           budget: Budget | None) -> bool:
     try:
-        (budget or Budget()).client(client).views_open(trigger_id=trigger_id, view=view)
+        timed = (budget or Budget()).client(client)
+        if method == "views.push":
+            timed.views_push(trigger_id=trigger_id, view=view)
+        else:
+            timed.views_open(trigger_id=trigger_id, view=view)
         return True
     except SlackBusy:
-        logger.warning("views.open: no time left to open the modal")
+        logger.warning("%s: no time left to open the modal", method)
     except SlackApiError as e:
-        logger.warning("views.open refused: %s", e.response.get("error"))
+        logger.warning("%s refused: %s", method, e.response.get("error"))
     except (URLError, OSError, http.client.HTTPException) as e:
-        logger.warning("views.open failed: %s", type(e).__name__)
+        logger.warning("%s failed: %s", method, type(e).__name__)
     return False

@@ -233,6 +233,41 @@ def test_export_json_and_csv_of_records_made_over_http(mutual: LiveMutual, slack
     assert [(r["helper"], r["note"]) for r in table] == [(h, n) for h, _, _, n, _, _ in rows]
 
 
+def test_export_names_people_and_channels_beside_their_ids(mutual: LiveMutual, slack: SlackDouble,
+                                                          db: Database, tmp_path: Path) -> None:
+    assert mutual.post(p.command("/thanks", "<@UBOB> for the fix")).status == 200
+    reaction = p.event(p.reaction("reaction_added", user="UCAROL", author="UBOB", channel="CGONE",
+                                  ts="1700000123.000200"))
+    assert mutual.post_event(reaction).status == 200
+    assert mutual.post(p.command("/intro", "<@UBOB> <@UCAROL> you both run on-call")).status == 200
+    mutual.settle()
+    env = {"DATABASE_URL": db.url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.api_url}
+
+    data = json.loads(run_cli(["export", "--team", "T0001"], env, tmp_path).stdout)
+    named = [(r["helper"], r["helper_name"], r["receiver_name"], r["channel"], r["channel_name"])
+             for r in data["records"]]
+    # A channel Slack will not name (gone, private) stays its id, and the export goes on.
+    assert named == [("UBOB", "Bob", "Alice", "CGENERAL", "general"),
+                     ("UBOB", "Bob", "Carol", "CGONE", None)]
+    [intro] = data["intros"]
+    assert (intro["introducer_name"], intro["a_name"], intro["b_name"]) == ("Alice", "Bob", "Carol")
+    assert ISO_UTC.match(data["records"][0]["created_at"])
+
+    table = list(csv.DictReader(io.StringIO(run_cli(["export", "--team", "T0001", "--format", "csv"],
+                                                    env, tmp_path).stdout)))
+    assert list(table[0])[-3:] == ["helper_name", "receiver_name", "channel_name"]
+    assert [(r["helper"], r["helper_name"], r["channel_name"]) for r in table] == [
+        ("UBOB", "Bob", "general"), ("UBOB", "Bob", "")]
+
+    slack.down()  # no Slack at all: names from Mutual's own cache, channels as ids
+    try:
+        offline = json.loads(run_cli(["export", "--team", "T0001"], env, tmp_path).stdout)
+    finally:
+        slack.up()
+    assert [(r["helper_name"], r["channel_name"]) for r in offline["records"]] == [
+        ("Bob", None), ("Bob", None)]
+
+
 def test_export_of_an_unknown_team_fails_naming_it(db: Database, tmp_path: Path) -> None:
     with db.session() as session:
         ensure_workspace(session, "T0001", datetime.now(UTC))

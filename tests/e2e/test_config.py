@@ -6,13 +6,15 @@ from tests.conftest import START
 from tests.support import payloads as p
 from tests.support.db_read import records
 
-GOOD = {
+MAIN = {
     "cfg_nudge_channel": {"type": "conversations_select", "selected_conversation": "CTEAM"},
     "cfg_summary_weekday": {"type": "static_select", "selected_option": {"value": "2"}},
     "cfg_summary_hour": {"type": "static_select", "selected_option": {"value": "9"}},
-    "cfg_timezone": {"type": "plain_text_input", "value": "Asia/Kolkata"},
+    "cfg_timezone": {"type": "external_select", "selected_option": {"value": "Asia/Kolkata"}},
     "cfg_digest": {"type": "checkboxes", "selected_options": []},
     "cfg_thank_emoji": {"type": "plain_text_input", "value": "pray, :tada:"},
+}
+ADVANCED = {
     "cfg_window_days": {"type": "number_input", "value": "30"},
     "cfg_one_sided_min": {"type": "number_input", "value": "2"},
     "cfg_person_cooldown_days": {"type": "number_input", "value": "14"},
@@ -38,13 +40,20 @@ GOOD = {
 }
 
 
-def values(**changes):
-    merged = {**GOOD, **changes}
+def values(step, **changes):
+    merged = {**step, **{k: v for k, v in changes.items() if k in step}}
     return {block: {block: value} for block, value in merged.items()}
 
 
 def submit(mutual, user="UERIN", **changes):
-    reply = mutual.post(p.view_submission("config_submit", values(**changes), user=user))
+    """Both steps, as an admin saves them: Advanced first (pushed over the settings, saved on
+    its own), then the settings themselves; the answer to the settings' Save."""
+    reply = mutual.post(p.view_submission("config_advanced_submit", values(ADVANCED, **changes),
+                                          user=user))
+    assert reply.status == 200, reply.body
+    if reply.json():
+        return reply.json()
+    reply = mutual.post(p.view_submission("config_submit", values(MAIN, **changes), user=user))
     assert reply.status == 200, reply.body
     return reply.json()
 
@@ -102,13 +111,15 @@ def test_valid_settings_are_saved(mutual, db):
 
 def test_errors_are_shown_in_the_modal_and_nothing_is_saved(mutual, db):
     submit(mutual)
-    answer = submit(mutual,
-                    cfg_timezone={"type": "plain_text_input", "value": "Moon/Base"},
-                    cfg_window_days={"type": "number_input", "value": "1000"},
-                    cfg_summary_weekday={"type": "static_select", "selected_option": {"value": "2"}},
-                    cfg_thank_emoji={"type": "plain_text_input", "value": "<!channel>"})
+    answer = mutual.post(p.view_submission("config_advanced_submit", values(
+        ADVANCED, cfg_window_days={"type": "number_input", "value": "1000"}), user="UERIN")).json()
+    assert answer == {"response_action": "errors",
+                      "errors": {"cfg_window_days": "The window must be between 7 and 365."}}
+    answer = mutual.post(p.view_submission("config_submit", values(
+        MAIN, cfg_timezone={"type": "external_select", "selected_option": {"value": "Moon/Base"}},
+        cfg_thank_emoji={"type": "plain_text_input", "value": "<!channel>"}), user="UERIN")).json()
     assert answer["response_action"] == "errors"
-    assert set(answer["errors"]) == {"cfg_timezone", "cfg_window_days", "cfg_thank_emoji"}
+    assert set(answer["errors"]) == {"cfg_timezone", "cfg_thank_emoji"}
     assert "Europe/London" in answer["errors"]["cfg_timezone"]
     ws = workspace(db)
     assert (ws.timezone, ws.window_days, ws.thank_emoji) == ("Asia/Kolkata", 30, "pray,tada")
@@ -117,6 +128,8 @@ def test_errors_are_shown_in_the_modal_and_nothing_is_saved(mutual, db):
 def test_a_non_admin_submission_is_refused(mutual, db):
     answer = submit(mutual, user="UBOB")
     assert answer["response_action"] == "errors"
+    assert "Only workspace admins" in answer["errors"]["cfg_guests"]  # Advanced's first input
+    answer = mutual.post(p.view_submission("config_submit", values(MAIN), user="UBOB")).json()
     assert "Only workspace admins" in answer["errors"]["cfg_nudge_channel"]
     ws = workspace(db)
     assert ws is None or ws.timezone == "UTC"

@@ -78,16 +78,17 @@ def test_by_default_a_guest_thanks_and_is_thanked_but_is_never_nudged(mutual, sl
 
 
 def test_treated_like_everyone_a_guest_is_nudged(mutual, slack, db, jobs):
-    # The admin picks "Treated like everyone" in the settings modal.
+    # The admin picks "Treated like everyone" in the settings modal's second step, Advanced.
     with db.session() as s:
         ensure_workspace(s, TEAM, START)
     reply = mutual.post(p.command("/mutual", "config", user="UERIN"))
     assert reply.status == 200
-    [opened] = slack.calls_to("views.open")
-    values = submitted(opened["view"], cfg_guests={"type": "static_select",
+    assert mutual.post(p.modal_action("config_advanced", "advanced", user="UERIN")).status == 200
+    [pushed] = slack.calls_to("views.push")
+    values = submitted(pushed["view"], cfg_guests={"type": "static_select",
                                                    "selected_option": {"value": "full"}})
-    saved = mutual.post(p.view_submission("config_submit", values, user="UERIN")).json()
-    assert saved["response_action"] == "update", saved
+    saved = mutual.post(p.view_submission("config_advanced_submit", values, user="UERIN"))
+    assert saved.status == 200 and not saved.json(), saved.body  # back to the first step
     with db.session() as s:
         assert s.get(Workspace, TEAM).guests == "full"
 

@@ -119,7 +119,8 @@ def test_the_whole_flow_to_connected(mutual, slack, db):
         [row] = list(iter_intros(s, "T0001"))
     assert row == {"id": intro.id, "introducer": "UALICE", "a": "UBOB", "b": "UCAROL",
                    "reason": "you both work on search ranking", "status": "connected",
-                   "created_at": "2026-11-16T10:00:00Z", "connected_at": "2026-11-16T13:00:00Z"}
+                   "created_at": "2026-11-16T10:00:00Z", "connected_at": "2026-11-16T13:00:00Z",
+                   "introducer_name": None, "a_name": None, "b_name": None}  # none asked for
 
 
 def open_intro(mutual, slack, db):

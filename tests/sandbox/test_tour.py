@@ -31,6 +31,29 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert done.returncode == 0, out + done.stderr
     assert "Traceback" not in out + done.stderr
 
+    # The install: Erin, the admin, is welcomed once, with the choices that matter and a button
+    # to the settings; her Home lists what is left to set up.
+    installed = section(out, "install")
+    assert installed.count("Thanks for adding Mutual.") == 1 and "[1] Open settings" in installed
+    assert "nothing is posted in any channel until you pick one" in installed
+    assert "Finish setting up Mutual" in installed and "Pick a channel for the weekly summary" in installed
+    # The settings: the first step, a time zone found by typing a city, an emoji typo caught.
+    settings = section(out, "press Open settings")
+    assert "▣ Mutual settings" in settings and "(type to search)" in settings
+    assert "Look back over" not in settings  # the thresholds wait for Advanced
+    assert "Time zone: Europe/London (UTC+00:00)" in section(out, "set Time zone London")
+    refused = section(out, "submit", after="set Time zone London")
+    assert "“raisedhands” isn't an emoji in this workspace. Did you mean raised_hands?" in refused
+    assert "▣ Advanced settings" in section(out, "press Advanced settings…")
+    back = section(out, "cancel", after="press Advanced settings…")
+    assert "▣ Mutual settings" in back and "(the modal closed)" not in back
+    assert "(optional): #general" in back and "raised_hands" in back  # as she left it
+    saved = section(out, "submit", after="press Advanced settings…")
+    assert "The team summary goes to #general on Fridays at 16:00 (Europe/London)" in saved
+    assert "Hello! I'm Mutual. I'll post the team's weekly summary here" in saved
+    done_home = section(out, "home", after="press Advanced settings…")
+    assert "Your working relationships" in done_home and "Finish setting up" not in done_home
+
     # Thanks: Alice sees a private receipt with its button; Bob is told in one line.
     thanks = section(out, "/thanks @bob for the review of the billing PR")
     assert "only you can see this" in thanks and "[1] Share in channel" in thanks
@@ -44,7 +67,7 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     # The claim: Dan confirms with the button, and Alice hears about it.
     assert "[1] Yes, they helped  [2] Not really" in section(out, "as dan")
     assert "You confirmed that @alice helped you." in section(out, "press Yes, they helped")
-    assert "@dan confirmed that you helped them." in section(out, "as alice")
+    assert "@dan confirmed that you helped them." in section(out, "as alice", after="press Yes, they helped")
 
     # The intro: both say yes → a group DM; both write there → the introducer is told.
     assert "I've started a group chat" in section(out, "press Yes", after="as carol")

@@ -10,7 +10,7 @@ def unchanged(element: dict[str, Any]) -> dict[str, Any]:
     kind = element["type"]
     if kind == "conversations_select":
         return {"type": kind, "selected_conversation": element.get("initial_conversation")}
-    if kind == "static_select":
+    if kind in ("static_select", "external_select"):
         return {"type": kind, "selected_option": element["initial_option"]}
     if kind == "checkboxes":
         return {"type": kind, "selected_options": element.get("initial_options", [])}

@@ -174,3 +174,16 @@ def modal_action(action_id: str, value: str, view_id: str = "VMODAL", user: str 
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
                      "action_ts": f"{time.time():.6f}"}],
     })
+
+
+def block_suggestion(action_id: str, value: str, user: str = "UERIN", team: str = TEAM,
+                     view_id: str = "VMODAL", callback_id: str = "config_submit") -> str:
+    """An external_select asking for options as someone types `value` in it, in a modal."""
+    return interactive({
+        "type": "block_suggestion", "team": {"id": team, "domain": "acme"},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "container": {"type": "view", "view_id": view_id}, "api_app_id": "A0001",
+        "token": "legacy", "action_id": action_id, "block_id": action_id, "value": value,
+        "view": {"id": view_id, "type": "modal", "callback_id": callback_id,
+                 "private_metadata": "", "state": {"values": {}}, "hash": "h1", "team_id": team},
+    })

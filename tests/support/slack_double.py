@@ -49,6 +49,12 @@ class SlackDouble(LocalApi):
         self.socket_url: str | None = None
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
         self.install_token = "xoxb-installed"  # what the next OAuth install is given
+        self.installer = "UALICE"  # who the next OAuth install says installed the app
+        # The workspace's own emoji (emoji.list) and its channels' names (conversations.info).
+        self.custom_emoji = {"thankyou": "https://emoji.example/thankyou.png",
+                             "partyparrot": "https://emoji.example/partyparrot.gif",
+                             "parrot": "alias:partyparrot"}
+        self.channels = {"CGENERAL": "general", "CRANDOM": "random", "CTEAM": "team"}
         self._ts = itertools.count(1)
         super().__init__()
 
@@ -108,6 +114,14 @@ class SlackDouble(LocalApi):
             files = p.get("files")
             files = json.loads(files) if isinstance(files, str) else files or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        if method == "emoji.list":
+            return {"ok": True, "emoji": dict(self.custom_emoji)}
+        if method in ("conversations.info", "conversations.join"):
+            channel = str(p.get("channel"))
+            if channel not in self.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, "name": self.channels[channel],
+                                            "is_channel": True, "is_private": False}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/"}
         if method == "oauth.v2.access":
@@ -115,5 +129,5 @@ class SlackDouble(LocalApi):
                     "scope": "commands,chat:write", "bot_user_id": self.bot_user_id,
                     "app_id": "A0001", "team": {"id": self.team_id, "name": "Acme"},
                     "enterprise": None, "is_enterprise_install": False,
-                    "authed_user": {"id": "UALICE"}}
+                    "authed_user": {"id": self.installer}}
         return {"ok": True}

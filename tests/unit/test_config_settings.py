@@ -1,11 +1,20 @@
 """Workspace settings: validation gives every problem at once, and reading the modal back."""
 
-from bot.blocks.config import FIELD_BLOCKS, build_config_modal, config_errors, config_values
+from bot.blocks.config import (
+    ADVANCED_FIELDS,
+    FIELD_BLOCKS,
+    MAIN_FIELDS,
+    build_config_advanced,
+    build_config_modal,
+    config_errors,
+    config_values,
+)
 from bot.db.models import Workspace
 from bot.services.settings import apply_config, current_config, parse_emoji, validate_config
 from bot.services.workspaces import ensure_workspace
 from tests.conftest import START
 from tests.support.blockkit import assert_valid_view
+from tests.support.config_form import submitted
 
 GOOD = {
     "nudge_channel": "CTEAM", "summary_weekday": "4", "summary_hour": "16",
@@ -57,27 +66,40 @@ def test_emoji_parsing():
 def test_modal_round_trip(session):
     workspace = ensure_workspace(session, "T0001", START)
     workspace.nudge_channel = "CTEAM"
-    view = build_config_modal(current_config(workspace))
-    assert_valid_view(view)
-    assert view["callback_id"] == "config_submit"
-    # What Slack sends back when the admin submits it unchanged.
-    state = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        kind = element["type"]
-        if kind == "conversations_select":
-            value = {"type": kind, "selected_conversation": element.get("initial_conversation")}
-        elif kind == "static_select":
-            value = {"type": kind, "selected_option": element["initial_option"]}
-        elif kind == "checkboxes":
-            value = {"type": kind, "selected_options": element.get("initial_options", [])}
-        else:
-            value = {"type": kind, "value": element["initial_value"]}
-        state[block["block_id"]] = {element["action_id"]: value}
-    config, errors = validate_config(config_values(state))
+    main = build_config_modal(current_config(workspace), START)
+    advanced = build_config_advanced(current_config(workspace))
+    for view in (main, advanced):
+        assert_valid_view(view)
+    assert (main["callback_id"], advanced["callback_id"]) == ("config_submit", "config_advanced_submit")
+    # What Slack sends back when the admin submits each step unchanged: together, everything.
+    first, second = config_values(submitted(main)), config_values(submitted(advanced))
+    assert set(first) == set(MAIN_FIELDS) and set(second) == set(ADVANCED_FIELDS)
+    config, errors = validate_config({**first, **second})
     assert errors == {} and config == current_config(workspace)
+
+
+def test_the_first_step_is_short_and_the_thresholds_wait_for_advanced(session):
+    workspace = ensure_workspace(session, "T0001", START)
+    main = build_config_modal(current_config(workspace), START)
+    inputs = [b["block_id"] for b in main["blocks"] if b["type"] == "input"]
+    assert inputs == ["cfg_nudge_channel", "cfg_summary_weekday", "cfg_summary_hour",
+                      "cfg_timezone", "cfg_digest", "cfg_thank_emoji"]
+    zone = next(b for b in main["blocks"] if b.get("block_id") == "cfg_timezone")["element"]
+    assert zone["type"] == "external_select" and zone["initial_option"]["value"] == "UTC"
+    [advanced] = [e for b in main["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert advanced["action_id"] == "config_advanced"
+
+
+def test_twenty_saved_emoji_fit_the_field_they_are_shown_in(session):
+    workspace = ensure_workspace(session, "T0001", START)
+    longest = [f"{chr(97 + i)}{'x' * 23}" for i in range(20)]  # saved: 499 characters
+    config, errors = validate_config({**GOOD, "thank_emoji": ", ".join(longest)})
+    assert errors == {}
+    apply_config(session, workspace, config)
+    element = next(b for b in build_config_modal(current_config(workspace), START)["blocks"]
+                   if b.get("block_id") == "cfg_thank_emoji")["element"]
+    assert len(element["initial_value"]) > 500  # what used to be cut off by max_length 500
+    assert len(element["initial_value"]) <= element["max_length"]
 
 
 def test_unchecked_digest_turns_it_off_and_errors_map_to_blocks(session):
@@ -85,6 +107,8 @@ def test_unchecked_digest_turns_it_off_and_errors_map_to_blocks(session):
         "type": "checkboxes", "selected_options": []}}})
     assert values["digest_enabled"] is False
     assert config_errors({"timezone": "bad"}) == {"cfg_timezone": "bad"}
+    # An error about a setting the submitted step does not show lands on its first input.
+    assert config_errors({"window_days": "bad"}) == {"cfg_nudge_channel": "bad"}
 
 
 def test_apply_config(session):
@@ -104,7 +128,7 @@ def test_the_closing_the_loop_settings_are_checked_and_shown():
     assert config is None and set(errors) == {"forward_min", "followup_days", "intro_followup_days"}
     assert "between 1 and 50" in errors["forward_min"]
     assert "whole number from 1 to 90" in errors["intro_followup_days"]
-    modal = build_config_modal(validate_config(GOOD)[0])
+    modal = build_config_advanced(validate_config(GOOD)[0])
     shown = {b["block_id"]: b for b in modal["blocks"] if b.get("block_id")}
     assert shown["cfg_forward_min"]["element"]["initial_value"] == "2"
     assert shown["cfg_followup_days"]["element"]["initial_value"] == "14"

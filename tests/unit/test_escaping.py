@@ -31,6 +31,7 @@ from bot.blocks import (
     questions,
     recording,
     requests,
+    setup,
     summary,
     undo,
 )
@@ -43,10 +44,12 @@ from bot.services.offers import AboutView, Added
 from bot.services.people import Problem
 from bot.services.recording import Recorded
 from bot.services.settings import WorkspaceConfig
+from bot.services.setup import Saved, SetupLeft
 from bot.services.summary import ChannelDigest, Day, Figure, Period, TeamSummary
 from bot.services.views import History, HistoryItem, Pair, PersonalView
 from bot.services.ways_to_give import WaysToGive
 from bot.services.withdraw import Withdraw
+from bot.services.zones import Zone
 
 HOSTILE = ("<!channel> <!here> <!subteam^S0123|@team> <https://evil.example/x|click here> "
            "<mailto:boss@evil.example|HR> <#C0666|general> &lt;!everyone&gt; "
@@ -117,8 +120,15 @@ def settings() -> WorkspaceConfig:
 
 H = HOSTILE
 RENDERS: dict[str, Callable[[], Any]] = {
-    "build_config_modal": lambda: config.build_config_modal(settings()),
-    "build_config_saved": config.build_config_saved,
+    "build_config_modal": lambda: config.build_config_modal(settings(), NOW),
+    "build_config_advanced": lambda: config.build_config_advanced(settings()),
+    "build_config_saved": lambda: config.build_config_saved(Saved(settings(), joining=True)),
+    "build_zone_options": lambda: {"options": config.build_zone_options(
+        [Zone("Europe/London", "Europe/London (UTC+00:00)")])},
+    "build_welcome": lambda: setup.build_welcome(settings()),
+    "build_setup_checklist": lambda: setup.build_setup_checklist(SetupLeft(settings(), configured=False)),
+    "build_channel_hello": lambda: setup.build_channel_hello(settings()),
+    "build_channel_join_failed": lambda: setup.build_channel_join_failed(H, H),
     "build_config_refused": config.build_config_refused,
     "build_command_refusal": lambda: edge.build_command_refusal(edge.UNREADABLE),
     "build_modal_refusal": edge.build_modal_refusal,

@@ -52,7 +52,9 @@ def test_json_across_batches_is_one_object_with_the_product_keys(session, small_
     assert [(i["a"], i["b"], i["status"]) for i in data["intros"]] == [("UB", "UC", "proposed"),
                                                                        ("UD", "UE", "proposed")]
     assert set(data["intros"][0]) == {"id", "introducer", "a", "b", "reason", "status",
-                                      "created_at", "connected_at"}
+                                      "created_at", "connected_at", "introducer_name", "a_name",
+                                      "b_name"}
+    assert data["records"][0]["helper_name"] is None  # nobody named: no names given
     [nudge] = data["nudges"]
     assert nudge == {"id": nudge["id"], "kind": "claim_reminder", "recipient": "UB", "subject": "42",
                      "status": "pending", "due_at": "2026-11-16T10:00:00Z", "sent_at": None}
@@ -105,7 +107,8 @@ def test_offers_by_via_counts_asks_answered_from_suggestions_above_the_floor(ses
 ])
 def test_csv_cells_that_a_spreadsheet_would_run_are_text(note: str, cell: str) -> None:
     row = {"id": 7, "helper": "UB", "receiver": "UA", "source": "command", "status": "confirmed",
-           "note": note, "channel": "C1", "message_ts": None, "created_at": "2026-11-16T10:00:00Z"}
+           "note": note, "channel": "C1", "message_ts": None, "created_at": "2026-11-16T10:00:00Z",
+           "helper_name": "Bob", "receiver_name": "Alice", "channel_name": "general"}
     [read] = list(csv.DictReader(io.StringIO(export.records_csv([row]), newline="")))
     assert read["note"] == cell
     assert read["id"] == "7" and read["helper"] == "UB"

@@ -22,6 +22,7 @@ from bot.payloads.events import EventCallback, ReactionEvent, TokensRevokedEvent
 from bot.payloads.interactive import (
     ACTIONS,
     BlockActions,
+    BlockSuggestion,
     GlobalShortcut,
     MessageShortcut,
     ViewClosed,
@@ -174,8 +175,18 @@ def test_a_request_slack_never_sends_is_not_slacks() -> None:
 def test_what_mutual_does_not_listen_to_is_ignored() -> None:
     assert isinstance(read_payload(json.loads(p.event({"type": "pin_added"}))), Ignored)
     assert isinstance(read_payload(interactive(p.block_action("not_ours", "x"))), Ignored)
-    assert isinstance(read_payload({"type": "block_suggestion"}), Ignored)
+    assert isinstance(read_payload({"type": "dialog_suggestion"}), Ignored)
+    assert isinstance(read_payload(interactive(p.block_suggestion("not_ours", "x"))), Ignored)
     assert isinstance(read_payload(form(p.command("/other", "hi"))), Ignored)
+
+
+def test_a_select_asking_for_options_is_read_with_what_was_typed() -> None:
+    found = read_payload(interactive(p.block_suggestion("cfg_timezone", "  new\x00 york ")))
+    assert isinstance(found, BlockSuggestion)
+    assert (found.action_id, found.query, found.user_id, found.team_id) == (
+        "cfg_timezone", "new york", "UERIN", "T0001")
+    assert refused({"type": "block_suggestion", "action_id": "cfg_timezone",
+                    "team": {"id": "T0001"}}).field == "user"
 
 
 # -- text ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from bot.listeners.actions import (
     intros,
     nudges,
     offers,
+    setup,
     share,
     undo,
     views,
@@ -28,3 +29,4 @@ def register(app: App, deps: Deps) -> None:
     withdraw.register(app, deps)
     asks.register(app, deps)
     offers.register(app, deps)
+    setup.register(app, deps)

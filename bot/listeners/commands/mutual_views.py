@@ -3,6 +3,7 @@ ack body; what is sent afterwards (the summary post, the export file) is written
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import replace
 from typing import Any
@@ -22,6 +23,7 @@ from bot.blocks.recording import FORM_BUSY, SLACK_BUSY, build_busy, build_error,
 from bot.blocks.summary import build_summary_posting, build_team_summary
 from bot.listeners.deps import Deps
 from bot.listeners.people import check_people
+from bot.listeners.welcome import welcome_if_admin
 from bot.payloads.commands import SlashCommand
 from bot.services.export import EXPORT, count_records
 from bot.services.outbox import NOW, enqueue
@@ -80,8 +82,11 @@ def fresh_admin(deps: Deps, client: WebClient, team_id: str, user_id: str,
     if profile is None:
         return False
     home = profile.home_team_id
-    return (profile.is_admin or profile.is_owner) and not profile.deleted and (
+    admin = (profile.is_admin or profile.is_owner) and not profile.deleted and (
         not home or home == team_id)
+    if admin:
+        welcome_if_admin(deps, team_id, user_id)  # the first admin to use Mutual, with a bot token
+    return admin
 
 
 def summary(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
@@ -110,8 +115,12 @@ def summary(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, 
 
 
 def export(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
-    """The file is made and sent from the outbox, from the records as they are then."""
-    user_id, now = command.user_id, deps.clock()
+    """The file is made and sent from the outbox, from the records as they are then (with
+    dates in the person's time zone: their profile is looked up if Mutual has none)."""
+    user_id = command.user_id
+    with contextlib.suppress(SlackBusy):  # then the dates are in UTC, and the file says so
+        deps.directory.lookup(client, team_id, [user_id], Budget())
+    now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
         count = count_records(session, team_id, user_id)
@@ -125,8 +134,15 @@ def forget(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, r
 
 
 def config(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, rest: str) -> Reply:
+    return open_settings(deps, client, team_id, command.user_id, command.trigger_id) or {}
+
+
+def open_settings(deps: Deps, client: WebClient, team_id: str, user_id: str,
+                  trigger_id: str) -> Reply | None:
+    """Open the settings modal for an admin (`/mutual config`, or "Open settings" in the
+    welcome DM or on an admin's Home); otherwise the reply that says why not."""
     budget = Budget()
-    admin = fresh_admin(deps, client, team_id, command.user_id, budget)
+    admin = fresh_admin(deps, client, team_id, user_id, budget)
     if admin is None:
         return build_busy(SLACK_BUSY)
     if not admin:
@@ -134,6 +150,6 @@ def config(deps: Deps, client: WebClient, team_id: str, command: SlashCommand, r
     now = deps.clock()
     with deps.db.session() as session:
         settings = current_config(ensure_workspace(session, team_id, now))
-    if not open_modal(client, command.trigger_id, build_config_modal(settings), budget):
+    if not open_modal(client, trigger_id, build_config_modal(settings, now), budget):
         return build_busy(FORM_BUSY)
-    return {}
+    return None

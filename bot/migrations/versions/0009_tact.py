@@ -1,7 +1,7 @@
 """tact: when Mutual asks, tells and suggests
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0012
 
 `workspaces.one_sided_spread_days` / `one_sided_quiet_days`: a suggestion to give back needs
 help spread over at least that many days, the latest (and any help between the two) at least
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

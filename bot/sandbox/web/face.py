@@ -75,7 +75,7 @@ class WebFace(Sandbox):
         pass
 
     def show_modal(self, view: View) -> None:
-        pass
+        modals.offer_options(self, view)  # a time zone is picked from a menu here, not typed
 
     def changed_for_me(self, kind: str, msg: Message) -> None:
         pass  # drawn in its conversation; new until the person opens it there
@@ -169,6 +169,7 @@ class WebFace(Sandbox):
         view = self.state.modals.get(self.me.id)
         if view is not None:
             view.stack.clear()
+            view.stacked_values.clear()
             modals.close(self)
 
     def back(self) -> None:
@@ -177,7 +178,8 @@ class WebFace(Sandbox):
         if view is None or not view.stack:
             self.close_modal()
             return
-        view.view, view.values, view.errors = view.stack.pop(), {}, {}
+        view.view, view.errors = view.stack.pop(), {}
+        view.values = view.stacked_values.pop() if view.stacked_values else {}
 
     def shortcut(self, name: str, number: int | None) -> None:
         commands.shortcut(self, f'"{name}"' + (f" {number}" if number else ""))
