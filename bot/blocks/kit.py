@@ -86,3 +86,14 @@ def date(value: datetime) -> str:
     """A date, one way everywhere: Slack shows it in the reader's own time zone and locale,
     and the fallback text reads like `plain_date`."""
     return f"<!date^{int(value.timestamp())}^{{date_long}}|{plain_date(value)}>"
+
+
+SHORT = 80
+
+
+def short(note: str, limit: int = SHORT) -> str:
+    """A note inside a sentence: one line, escaped, cut at a word."""
+    one_line = " ".join(note.split())
+    if len(one_line) > limit:
+        one_line = one_line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+    return escape(one_line)

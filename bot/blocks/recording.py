@@ -18,6 +18,7 @@ from bot.blocks.kit import (
     plain,
     quote,
     section,
+    short,
 )
 from bot.blocks.undo import UNDO_HINT, undo_blocks, undo_button
 from bot.services.asking_again import ClaimRefused
@@ -39,13 +40,28 @@ def _note_lines(note: str) -> str:
     return f"\n{quote(note)}" if note else ""
 
 
-def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]) -> dict[str, Any]:
-    """The ephemeral receipt the person saying thanks sees."""
+def _quoted(note: str) -> str:
+    """A note inside a one-line receipt: short, escaped, in quotes."""
+    return f"“{short(note)}”"
+
+
+def _for_note(note: str) -> str:
+    return f" for {_quoted(note)}" if note else ""
+
+
+def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int],
+                         hint: bool = False) -> dict[str, Any]:
+    """The ephemeral receipt the person saying thanks sees: one line — what was recorded and
+    who was told — with its buttons beside it; the hint on sharing and undoing only the first
+    time (`hint`)."""
     people = join_people(helper_ids)
-    text = f"Noted: {people} helped you." + (f" For: {escape(note)}" if note else "")
+    text = f"Noted: {people} helped you" + (f" for: {escape(note)}" if note else "") + \
+        " — I've let them know privately."
     blocks: list[Block] = [
-        section(f":handshake: Noted — {people} helped you.{_note_lines(note)}"),
-        context(f"I've let them know privately. Want the channel to see it too? {UNDO_HINT}"),
+        section(f":handshake: Noted: {people} helped you{_for_note(note)} — I've let them "
+                "know privately."),
+        *([context(f"Only they know — share it if you'd like the channel to see. {UNDO_HINT}")]
+          if hint else []),
         actions(
             button("Share in channel", ids.THANKS_SHARE, ",".join(map(str, record_ids))),
             undo_button(record_ids),
@@ -86,12 +102,15 @@ def build_thanked_dm(
     return message(text, blocks)
 
 
-def build_claim_receipt(receiver_id: str, note: str, expiry_days: int) -> dict[str, Any]:
-    text = f"I've asked {mention(receiver_id)} to confirm that you helped them."
-    blocks = [
-        section(f":hourglass_flowing_sand: {text}{_note_lines(note)}"),
-        context(f"It counts once they confirm. The request lapses quietly after {expiry_days} days."),
-    ]
+def build_claim_receipt(receiver_id: str, note: str, expiry_days: int,
+                        hint: bool = False) -> dict[str, Any]:
+    """One line: what was asked of whom; how a claim counts and lapses only the first time."""
+    text = (f"I've asked {mention(receiver_id)} to confirm that you helped them"
+            + (f" — {_quoted(note)}." if note else "."))
+    blocks = [section(f":hourglass_flowing_sand: {text}")]
+    if hint:
+        blocks.append(context("It counts once they confirm. The request lapses quietly after "
+                              f"{expiry_days} days."))
     return {"response_type": "ephemeral", **message(text, blocks)}
 
 
@@ -274,8 +293,9 @@ def build_helped_modal(initial_user: str | None = None) -> dict[str, Any]:
     return _modal(ids.HELPED_MODAL, "Record help you gave", "Ask them", blocks)
 
 
-def build_modal_done(text: str, undo_ids: list[int] | None = None) -> dict[str, Any]:
+def build_modal_done(text: str, undo_ids: list[int] | None = None,
+                     hint: bool = False) -> dict[str, Any]:
     """A modal's closing view after a submission; with `undo_ids`, a thank-you that can be
-    taken back for a while."""
-    blocks = [section(escape(text)), *(undo_blocks(undo_ids) if undo_ids else [])]
+    taken back for a while (the hint saying so only the first time: `hint`)."""
+    blocks = [section(escape(text)), *(undo_blocks(undo_ids, hint) if undo_ids else [])]
     return {"type": "modal", "title": plain("Mutual"), "close": plain("Done"), "blocks": blocks}

@@ -65,6 +65,6 @@ def build_too_late_view() -> dict[str, Any]:
     return _view(f":hourglass: {too_late_text()}")
 
 
-def undo_blocks(record_ids: list[int]) -> list[Block]:
-    """The button and its hint, for a shortcut's closing view."""
-    return [actions(undo_button(record_ids)), context(UNDO_HINT)]
+def undo_blocks(record_ids: list[int], hint: bool = True) -> list[Block]:
+    """The button (and, the first time, its hint) for a shortcut's closing view."""
+    return [actions(undo_button(record_ids)), *([context(UNDO_HINT)] if hint else [])]

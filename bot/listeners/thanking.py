@@ -3,16 +3,29 @@ DM and the App Home refreshes, written in one transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.blocks.recording import build_thanked_dm
 from bot.listeners.deps import Deps
 from bot.services import outbox
 from bot.services.forget import welcome_back
+from bot.services.once import RECEIPT_HINT, first_time
 from bot.services.recording import Recorded, record_thanks
 from bot.services.workspaces import ensure_workspace
 
 
+@dataclass(frozen=True)
+class Given:
+    records: list[Recorded]
+    hint: bool  # the first receipt this person gets: it carries the hint on sharing and undoing
+
+    @property
+    def ids(self) -> list[int]:
+        return [r.id for r in self.records]
+
+
 def give_thanks(deps: Deps, team_id: str, receiver_id: str, helper_ids: list[str], note: str,
-                channel_id: str | None = None) -> list[Recorded]:
+                channel_id: str | None = None) -> Given:
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
@@ -24,4 +37,5 @@ def give_thanks(deps: Deps, team_id: str, receiver_id: str, helper_ids: list[str
                            build_thanked_dm(receiver_id, note, "command"), now,
                            subject=str(record.id))
         outbox.refresh_home(session, team_id, receiver_id, *helper_ids, now=now)
-    return records
+        hint = first_time(session, team_id, receiver_id, RECEIPT_HINT, now)
+    return Given(records, hint)

@@ -43,6 +43,6 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCom
                                command.enterprise_id)
     if why_not:
         return build_refused(why_not)
-    records = give_thanks(deps, team_id, invoker, parsed.user_ids, parsed.rest,
-                          command.channel_id)
-    return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])
+    given = give_thanks(deps, team_id, invoker, parsed.user_ids, parsed.rest,
+                        command.channel_id)
+    return build_thanks_receipt(parsed.user_ids, parsed.rest, given.ids, given.hint)
