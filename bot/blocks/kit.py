@@ -97,3 +97,6 @@ def short(note: str, limit: int = SHORT) -> str:
     if len(one_line) > limit:
         one_line = one_line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
     return escape(one_line)
+
+
+MESSAGE_BLOCKS_MAX = 50  # Slack: blocks in one message

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import constants as ids
 from bot.blocks.kit import (
+    MESSAGE_BLOCKS_MAX,
     SECTION_MAX,
     Block,
     actions,
@@ -24,7 +25,6 @@ from bot.blocks.loop import intro_worth_blocks, passed_on_ids, passing_on_blocks
 from bot.services.intros import IntroView
 from bot.services.views import History, PersonalView
 
-MESSAGE_BLOCKS_MAX = 50
 LIST_LINES_MAX = 15
 CLAIM_LINES_MAX = 5
 NOTE_PREVIEW = 120
