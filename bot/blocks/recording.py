@@ -55,10 +55,10 @@ def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]
     who was told — with its buttons beside it; the hint on sharing and undoing only the first
     time (`hint`)."""
     people = join_people(helper_ids)
-    text = f"Noted: {people} helped you" + (f" for: {escape(note)}" if note else "") + \
+    text = f"Noted your thanks to {people}" + (f" for: {escape(note)}" if note else "") + \
         " — I've let them know privately."
     blocks: list[Block] = [
-        section(f":handshake: Noted: {people} helped you{_for_note(note)} — I've let them "
+        section(f":handshake: Noted your thanks to {people}{_for_note(note)} — I've let them "
                 "know privately."),
         *([context(f"Only they know — share it if you'd like the channel to see. {UNDO_HINT}")]
           if hint else []),

@@ -338,7 +338,7 @@ class ForgottenPerson(Base):
 class PersonNote(Base):
     """A note Mutual shows a person once ever: the first-contact line on their first DM, the
     hint under their first receipt, the word that a reaction counted. Keyed by the same one-way
-    hash as a forgotten person, so it names nobody and outlives `/mutual forget`. `outbox_key`:
+    hash as a forgotten person, so it names nobody and outlives `/mutual forget`. `outbox_id`:
     the message that carries it (a retried send carries it again; no other message does)."""
 
     __tablename__ = "person_notes"
@@ -346,7 +346,7 @@ class PersonNote(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     note: Mapped[str] = mapped_column(String(32), primary_key=True)
-    outbox_key: Mapped[str | None] = mapped_column(String(200))
+    outbox_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
 
 

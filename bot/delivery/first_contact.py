@@ -1,6 +1,6 @@
 """The first DM Mutual ever sends a person carries one line on what Mutual is and how to turn
 its suggestions off (issue 19 part 2). Decided as the row is rendered, in the transaction that
-commits before the call, and tied to that row's key: a retried or recovered send of the same
+commits before the call, and tied to that row: a retried or recovered send of the same
 row carries the line again; no other row ever does."""
 
 from __future__ import annotations
@@ -26,6 +26,6 @@ def with_first_contact_line(kind: Kind, rendering: Rendering, call: Call) -> Cal
         return call
     row = rendering.row
     if not first_time(rendering.session, row.team_id, person, FIRST_CONTACT, rendering.now,
-                      carried_by=row.key):
+                      carried_by=row.id):
         return call
     return with_first_contact(call)

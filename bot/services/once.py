@@ -1,6 +1,6 @@
 """Notes a person is shown once ever (bot.db.models.PersonNote): decided in the transaction
 that writes the message carrying the note, so two requests at once show it once, and a
-message sent again after a failure (same outbox key) still carries it."""
+message sent again after a failure (the same outbox row) still carries it."""
 
 from __future__ import annotations
 
@@ -20,16 +20,16 @@ REACTION_COUNTED = "reaction_counted"  # a first thank-you reaction: it counted,
 
 
 def first_time(session: Session, team_id: str, user_id: str, note: str, now: datetime,
-               carried_by: str | None = None) -> bool:
+               carried_by: int | None = None) -> bool:
     """Whether this person is to see `note` now: True the first time it is asked for, and
-    again only for the same message (`carried_by`, an outbox key) — a retried send."""
+    again only for the same message (`carried_by`, an outbox row's id) — a retried send."""
     user_hash = person_hash(team_id, user_id)
     if insert_ignore(session, PersonNote, {"team_id": team_id, "user_hash": user_hash,
-                                           "note": note, "outbox_key": carried_by,
+                                           "note": note, "outbox_id": carried_by,
                                            "created_at": now}):
         return True
     if carried_by is None:
         return False
-    return session.scalar(select(PersonNote.outbox_key).where(
+    return session.scalar(select(PersonNote.outbox_id).where(
         PersonNote.team_id == team_id, PersonNote.user_hash == user_hash,
         PersonNote.note == note)) == carried_by

@@ -23,7 +23,7 @@ def test_thanks_receipt_is_one_line_with_buttons_and_the_hint_once(mutual, slack
     first = command(mutual, "/thanks", "<@UBOB> for the code review")
     assert_valid_message(first)
     said = first["blocks"][0]["text"]["text"]
-    assert "<@UBOB> helped you" in said and "the code review" in said
+    assert "your thanks to <@UBOB>" in said and "the code review" in said
     assert "let them know privately" in said
     assert [e["action_id"] for e in first["blocks"][-1]["elements"]] == ["thanks_share",
                                                                         "thanks_undo"]

@@ -59,6 +59,16 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "only you can see this" in thanks and "[1] Share in channel" in thanks
     assert "1 new DM for bob" in thanks
 
+    # The receipt is one line; its hint comes only the first time. Bob's DM is the first Mutual
+    # sends him: it carries the one line on what Mutual is and how to turn suggestions off.
+    assert "Noted your thanks to @bob" in thanks and "Said it by mistake?" in thanks
+    again = section(out, "/thanks @carol for the review of the billing PR")
+    assert "Noted your thanks to @carol" in again and "Said it by mistake?" not in again
+    assert "/mutual nudges off turns them off" in section(out, "as dan")
+    # A thank-you reaction: Alice is told once it counted; Carol hears of it within the hour.
+    assert "Your thank-you reaction counted" in section(out, "react :pray: 2")
+    assert "@alice thanked you with a thank-you reaction" in section(out, "inbox carol")
+
     # Undo: a thank-you sent to the wrong person is taken back from its receipt.
     assert "[1] Share in channel  [2] Take it back" in thanks
     assert "Taken back — nothing is recorded, and the note to @carol is gone." in \

@@ -5,7 +5,7 @@ Revises: 0009
 
 `person_notes`: which once-only notes a person has had (the first-contact line on the first DM
 Mutual sends them, the hint under their first receipt, the word that their first thank-you
-reaction counted), keyed by a one-way hash of the person; `outbox_key` is the message that
+reaction counted), keyed by a one-way hash of the person; `outbox_id` is the message that
 carries the note, so a retried send carries it again and no other message does.
 """
 
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column("user_hash", sa.String(length=64), nullable=False),
         sa.Column("note", sa.String(length=32), nullable=False),
-        sa.Column("outbox_key", sa.String(length=200), nullable=True),
+        sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "user_hash", "note", name=op.f("pk_person_notes")),
     )
