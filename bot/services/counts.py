@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     func,
     insert,
@@ -206,10 +207,11 @@ def window_params(team_id: str, start: datetime, now: datetime) -> dict[str, Any
 
 
 def window_rows(name: str = "w", helper: Any = None, receiver: Any = None,
-                not_helper: Any = None) -> Any:
+                not_helper: Any = None, end_open: bool = False) -> Any:
     """A subquery of (helper_id, receiver_id, source, n, first_at, last_at) for the confirmed
     help of a window (`window_params`): whole days inside it from the kept counts, the days at
-    its two edges from the records. A forgotten side reads NULL, as in the records. `helper`,
+    its two edges from the records (`end_open`: up to but not including its end). A forgotten
+    side reads NULL, as in the records. `helper`,
     `receiver` (a value or bind parameter) narrow both halves; `not_helper` keeps rows whose
     helper is blank or differs."""
     c, hr = _COUNTS.c, _RECORDS.c
@@ -223,7 +225,8 @@ def window_rows(name: str = "w", helper: Any = None, receiver: Any = None,
                        hr.created_at.label("first_at"), hr.created_at.label("last_at")
                        ).where(hr.team_id == bindparam("w_team"), hr.status == CONFIRMED,
                                hr.created_at >= bindparam("w_start", type_=HelpRecord.created_at.type),
-                               hr.created_at <= bindparam("w_now", type_=HelpRecord.created_at.type),
+                               _before(hr.created_at, bindparam("w_now", type_=HelpRecord.created_at.type),
+                                       end_open),
                                or_(hr.created_at < bindparam("w_start_next",
                                                              type_=HelpRecord.created_at.type),
                                    hr.created_at >= bindparam("w_now_floor",
@@ -240,6 +243,10 @@ def window_rows(name: str = "w", helper: Any = None, receiver: Any = None,
     return union_all(kept_rows, edge_rows).subquery(name)
 
 
+def _before(column: Any, end: Any, end_open: bool) -> ColumnElement[bool]:
+    return column < end if end_open else column <= end
+
+
 def between_all_time(session: Session, team_id: str, a: str, b: str) -> dict[str, int]:
     """All confirmed help ever between two people, by helper (from the kept counts)."""
     c = _COUNTS.c
@@ -248,3 +255,12 @@ def between_all_time(session: Session, team_id: str, a: str, b: str) -> dict[str
                                   and_(c.helper_id == b, c.receiver_id == a)))
         .group_by(c.helper_id)).all()
     return {h: int(n or 0) for h, n in rows}
+
+
+def partners(session: Session, team_id: str, user_id: str, limit: int) -> set[str]:
+    """Everyone `user_id` ever helped or was helped by (confirmed, named), from the kept counts."""
+    c = _COUNTS.c
+    other = case((c.helper_id == user_id, c.receiver_id), else_=c.helper_id)
+    return {p for p in session.scalars(select(other).where(
+        c.team_id == team_id, or_(c.helper_id == user_id, c.receiver_id == user_id),
+        c.helper_id != "", c.receiver_id != "").distinct().limit(limit)) if p}
