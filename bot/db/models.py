@@ -102,7 +102,12 @@ class Workspace(Base):
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:
-        return frozenset(e.strip() for e in self.thank_emoji.split(",") if e.strip())
+        return emoji_set(self.thank_emoji)
+
+
+def emoji_set(setting: str) -> frozenset[str]:
+    """The thank-you emoji a workspace's `thank_emoji` setting names."""
+    return frozenset(e.strip() for e in setting.split(",") if e.strip())
 
 
 class Member(Base):

@@ -160,7 +160,7 @@ def reaction_added(
 ) -> tuple[ReactionResult, Recorded | None]:
     """A thank-you emoji: the author helped the reactor. Many emoji by one person on one
     message (or the same one delivered twice) count once."""
-    emoji = _base_emoji(emoji)
+    emoji = base_emoji(emoji)
     if emoji not in workspace.thank_emoji_set:
         return ReactionResult.IGNORED, None
     team_id = workspace.team_id
@@ -202,7 +202,7 @@ def reaction_removed(
     now: datetime,
 ) -> ReactionResult:
     """Removing the last thank-you emoji a person had on a message retracts their record."""
-    emoji = _base_emoji(emoji)
+    emoji = base_emoji(emoji)
     if emoji not in workspace.thank_emoji_set:
         return ReactionResult.IGNORED
     team_id = workspace.team_id
@@ -233,7 +233,7 @@ def _on_conflict_skip(dialect: str, table: Table, returning_id: bool) -> Insert:
     return stmt.returning(table.c.id) if returning_id else stmt
 
 
-def _base_emoji(name: str) -> str:
+def base_emoji(name: str) -> str:
     # Skin tones arrive as "raised_hands::skin-tone-3"; they are the same thanks.
     return name.split("::", 1)[0]
 
