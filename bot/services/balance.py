@@ -54,20 +54,23 @@ def window_start(workspace: Workspace, now: datetime) -> datetime:
 
 
 def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
-                    *, apply_cooldowns: bool = True) -> list[OneSided]:
+                    *, apply_cooldowns: bool = True,
+                    among: set[str] | None = None) -> list[OneSided]:
     """Every one-sided pair in the workspace that may be nudged now, at most one per receiver
     (the strongest: most help, then most recent). Only `confirmed` records count; deactivated
     people, muted pairs, receivers with nudges off or snoozed, and guests (unless the
     workspace treats them like everyone) are left out; with
     `apply_cooldowns`, so are receivers nudged within `person_cooldown_days` and pairs within
     `pair_cooldown_days`. A receiver who helped others at least `forward_min` times over the
-    window is passing it on and is left out too."""
+    window is passing it on and is left out too. `among`: only pairs with one of these people
+    in them (bot.services.planning: those whose situation changed since the last run)."""
     team = workspace.team_id
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         _tune_for_aggregation(session)
     # The window's help, from the kept counts (whole days) and the records (its edge days).
-    hr = window_rows("help")
+    people = sorted(among) if among is not None else None
+    hr = window_rows("help", among=people)
     # Each bucket lands on its unordered pair (smaller id first); both directions are counted
     # in the same pass. Any consistent order will do, so PostgreSQL compares bytes ("C").
     ordered = (hr.c.helper_id.collate("C") < hr.c.receiver_id.collate("C") if postgres
@@ -90,7 +93,7 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     )
     # Everything each person gave over the window. A receiver of a one-sided pair gave its
     # helper nothing, so all of it went to other people: that is what they passed on.
-    given = window_rows("given")
+    given = window_rows("given", among=people)
     gave = (select(given.c.helper_id.label("giver"), func.sum(given.c.n).label("given"))
             .where(given.c.helper_id.is_not(None), _not_self(given))
             .group_by(given.c.helper_id).subquery("gave"))

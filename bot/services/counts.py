@@ -80,8 +80,11 @@ def _add_statement(dialect: str) -> Any:
     return stmt.on_conflict_do_update(
         index_elements=["team_id", "helper_id", "receiver_id", "day", "source"],
         set_={"n": _COUNTS.c.n + stmt.excluded.n,
-              "first_at": least(_COUNTS.c.first_at, stmt.excluded.first_at),
-              "last_at": greatest(_COUNTS.c.last_at, stmt.excluded.last_at),
+              # An emptied bucket (kept at zero) starts again from this record.
+              "first_at": case((_COUNTS.c.n == 0, stmt.excluded.first_at),
+                               else_=least(_COUNTS.c.first_at, stmt.excluded.first_at)),
+              "last_at": case((_COUNTS.c.n == 0, stmt.excluded.last_at),
+                              else_=greatest(_COUNTS.c.last_at, stmt.excluded.last_at)),
               "changed_at": stmt.excluded.changed_at})
 
 
@@ -114,17 +117,20 @@ def refresh(session: Session, buckets: Iterable[Bucket], now: datetime) -> None:
     """Recount these buckets from their records (after a record stopped counting)."""
     hr = _RECORDS.c
     for b in dict.fromkeys(buckets):
+        start = literal(midnight(b.day), HelpCount.first_at.type)
         session.execute(_DELETE_BUCKET, {"team_id": b.team_id, "helper_id": b.helper_id,
                                          "receiver_id": b.receiver_id, "day": b.day,
                                          "source": b.source})
+        # An emptied bucket stays, at zero, so the planning sees that it changed.
         source = (select(literal(b.team_id), literal(b.helper_id), literal(b.receiver_id),
                          literal(b.day, Date), literal(b.source), func.count(),
-                         func.min(hr.created_at), func.max(hr.created_at), literal(now, HelpCount.changed_at.type))
+                         func.coalesce(func.min(hr.created_at), start),
+                         func.coalesce(func.max(hr.created_at), start),
+                         literal(now, HelpCount.changed_at.type))
                   .where(hr.team_id == b.team_id, _side(hr.helper_id, b.helper_id),
                          _side(hr.receiver_id, b.receiver_id), hr.source == b.source,
-                         hr.status == CONFIRMED, hr.created_at >= midnight(b.day),
-                         hr.created_at < midnight(b.day + timedelta(days=1)))
-                  .having(func.count() > 0))
+                         hr.status == CONFIRMED, hr.created_at >= start,
+                         hr.created_at < midnight(b.day + timedelta(days=1))))
         session.execute(insert(_COUNTS).from_select(_COLUMNS, source))
 
 
@@ -174,7 +180,7 @@ def kept(session: Session, team_id: str | None = None) -> set[tuple[Any, ...]]:
     """The kept counts as plain tuples (what a recount must reproduce)."""
     c = _COUNTS.c
     query = select(c.team_id, c.helper_id, c.receiver_id, c.day, c.source, c.n, c.first_at,
-                   c.last_at)
+                   c.last_at).where(c.n > 0)  # an emptied bucket is kept at zero
     if team_id is not None:
         query = query.where(c.team_id == team_id)
     return {tuple(row) for row in session.execute(query)}
@@ -207,18 +213,19 @@ def window_params(team_id: str, start: datetime, now: datetime) -> dict[str, Any
 
 
 def window_rows(name: str = "w", helper: Any = None, receiver: Any = None,
-                not_helper: Any = None, end_open: bool = False) -> Any:
+                not_helper: Any = None, end_open: bool = False,
+                among: list[str] | None = None) -> Any:
     """A subquery of (helper_id, receiver_id, source, n, first_at, last_at) for the confirmed
     help of a window (`window_params`): whole days inside it from the kept counts, the days at
     its two edges from the records (`end_open`: up to but not including its end). A forgotten
     side reads NULL, as in the records. `helper`,
     `receiver` (a value or bind parameter) narrow both halves; `not_helper` keeps rows whose
-    helper is blank or differs."""
+    helper is blank or differs; `among` keeps the pairs with one of these people in them."""
     c, hr = _COUNTS.c, _RECORDS.c
     kept_rows = select(func.nullif(c.helper_id, "").label("helper_id"),
                        func.nullif(c.receiver_id, "").label("receiver_id"), c.source,
                        c.n.label("n"), c.first_at.label("first_at"), c.last_at.label("last_at")
-                       ).where(c.team_id == bindparam("w_team"),
+                       ).where(c.team_id == bindparam("w_team"), c.n > 0,
                                c.day > bindparam("w_start_day", type_=Date),
                                c.day < bindparam("w_now_day", type_=Date))
     edge_rows = select(hr.helper_id, hr.receiver_id, hr.source, literal(1).label("n"),
@@ -237,6 +244,9 @@ def window_rows(name: str = "w", helper: Any = None, receiver: Any = None,
     if receiver is not None:
         kept_rows = kept_rows.where(c.receiver_id == receiver)
         edge_rows = edge_rows.where(hr.receiver_id == receiver)
+    if among is not None:  # only pairs with one of these people in them
+        kept_rows = kept_rows.where(or_(c.helper_id.in_(among), c.receiver_id.in_(among)))
+        edge_rows = edge_rows.where(or_(hr.helper_id.in_(among), hr.receiver_id.in_(among)))
     if not_helper is not None:
         kept_rows = kept_rows.where(c.helper_id != not_helper)
         edge_rows = edge_rows.where(or_(hr.helper_id.is_(None), hr.helper_id != not_helper))
@@ -263,4 +273,4 @@ def partners(session: Session, team_id: str, user_id: str, limit: int) -> set[st
     other = case((c.helper_id == user_id, c.receiver_id), else_=c.helper_id)
     return {p for p in session.scalars(select(other).where(
         c.team_id == team_id, or_(c.helper_id == user_id, c.receiver_id == user_id),
-        c.helper_id != "", c.receiver_id != "").distinct().limit(limit)) if p}
+        c.helper_id != "", c.receiver_id != "", c.n > 0).distinct().limit(limit)) if p}
