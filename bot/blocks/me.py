@@ -22,6 +22,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.loop import intro_worth_blocks, passed_on_ids, passing_on_blocks
+from bot.blocks.undo import take_back_button
 from bot.services.intros import IntroView
 from bot.services.views import History, PersonalView
 
@@ -200,7 +201,10 @@ def build_with(history: History) -> dict[str, Any]:
         line = f"{_history_line(item.helper_id, me, other)} · {when} · via {via}"
         if item.note:
             line += f"\n“{preview(item.note, 400)}”"
-        blocks.append(context(line))
+        if item.takeable_by(me):
+            blocks.append({**section(line), "accessory": take_back_button(item.record_id)})
+        else:
+            blocks.append(context(line))
     shown = len(history.recent)
     total = history.given_all + history.received_all
     if total > shown:

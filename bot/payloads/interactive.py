@@ -55,6 +55,7 @@ class Value(Enum):
 
 ACTIONS: dict[str, Value] = {
     # One follow-up question may be about the records of one /thanks naming several people.
+    ids.THANKS_TAKE_BACK: Value.ID,
     **dict.fromkeys((ids.THANKS_SHARE, ids.THANKS_UNDO, ids.FOLLOWUP_WORKED,
                      ids.FOLLOWUP_ONGOING, ids.FOLLOWUP_NOT_NEEDED), Value.IDS),
     **dict.fromkeys((ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT, ids.INTRO_REQUEST_WITHDRAW,

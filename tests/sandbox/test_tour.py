@@ -155,8 +155,15 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "@bob says meeting @carol was worth it — thanks to your introduction." in section(
         out, "as alice", after="press Yes, it was worth it")
 
+    # A thank-you to the wrong person, taken back the next day from `/mutual with`.
+    assert "[1] Take back…" in section(out, "/mutual with @bob")
+    assert "Take this thank-you back?" in section(out, "press 1", after="/mutual with @bob")
+    taken = section(out, "yes", after="/mutual with @bob")
+    assert "Taken back — it no longer counts as help from @bob. They weren't told." in taken
+    assert "new DM for bob" not in taken
+
     assert "Your last 90 days" in section(out, "/mutual me")
-    assert "Mutual has forgotten you" in section(out, "yes")
+    assert "Mutual has forgotten you" in section(out, "yes", after="press Erase my name and notes")
 
 
 def test_a_failing_line_stops_the_script_with_a_non_zero_exit(tmp_path: Path) -> None:

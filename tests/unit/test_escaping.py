@@ -253,6 +253,7 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_consent_withdrawn": lambda: requests.build_consent_withdrawn(intro(), "UBOB", "UALICE"),
     "build_taken_back": lambda: undo.build_taken_back(["UBOB", "UCAROL"]),
     "build_too_late": undo.build_too_late,
+    "build_taken_back_later": lambda: undo.build_taken_back_later(["UBOB"]),
     "build_already_shared": undo.build_already_shared,
     "build_not_your_thanks": undo.build_not_your_thanks,
     "build_taken_back_view": lambda: undo.build_taken_back_view(["UBOB"]),
