@@ -17,10 +17,23 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.db.models import Ask, AskOffer, HelpRecord, Intro, IntroRequest, Member, OutboxItem, Workspace
+from bot.db.models import (
+    Ask,
+    AskOffer,
+    HelpRecord,
+    Intro,
+    IntroRequest,
+    Member,
+    OutboxItem,
+    ProcessedEvent,
+    Workspace,
+)
+from bot.jobs.prune import EVENT_IDS_KEPT
 from bot.jobs.summary import DIGEST_HOUR, DIGEST_WEEKDAY
+from bot.services.delivery import KEEP_ANSWERS, KEEP_PLANNED
+from bot.services.giving import PROTECT_TIME, QUARTER
 from bot.services.nudges import ONE_SIDED, active_workspaces
-from bot.services.outbox import PENDING, SENT
+from bot.services.outbox import DONE, NOW, PENDING, SENT
 from bot.services.summary import zone
 from bot.services.workspaces import UNINSTALL_GRACE
 
@@ -118,4 +131,27 @@ def _weekly_posts(session: Session, w: Workspace, after: datetime, until: dateti
             yield _weekly(w, DIGEST_WEEKDAY, DIGEST_HOUR, after, until)
 
 
-WAKES: tuple[Candidates, ...] = (_claims, _intros, _help, _asks, _weekly_posts)
+def _protect_time(session: Session, w: Workspace, after: datetime,
+                  until: datetime) -> Iterator[datetime | None]:
+    """Someone may become an over-giver when help back to them leaves the window, or be told
+    again once a quarter has passed since the last note (bot.services.giving)."""
+    confirmed = (HelpRecord.team_id == w.team_id, HelpRecord.status == "confirmed")
+    yield _first_past(session, HelpRecord.created_at, w.window_days, after, until, *confirmed)
+    yield _first_past(session, OutboxItem.sent_at, QUARTER.days, after, until,
+                      OutboxItem.team_id == w.team_id, OutboxItem.kind == PROTECT_TIME,
+                      OutboxItem.status == SENT)
+
+
+def _prune(session: Session, w: Workspace, after: datetime, until: datetime) -> Iterator[datetime | None]:
+    """Bookkeeping that has served its purpose (bot.jobs.prune) falls due for deletion."""
+    yield _first_past(session, ProcessedEvent.received_at, EVENT_IDS_KEPT.days, after, until,
+                      ProcessedEvent.team_id == w.team_id)
+    done = (OutboxItem.team_id == w.team_id, OutboxItem.status.in_(DONE))
+    yield _first_past(session, OutboxItem.created_at, KEEP_ANSWERS.days, after, until, *done,
+                      OutboxItem.priority == NOW)
+    yield _first_past(session, OutboxItem.created_at, KEEP_PLANNED.days, after, until, *done,
+                      OutboxItem.priority != NOW)
+
+
+WAKES: tuple[Candidates, ...] = (_claims, _intros, _help, _asks, _weekly_posts, _protect_time,
+                                 _prune)
