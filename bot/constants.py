@@ -6,6 +6,7 @@ THANKS_SHARE = "thanks_share"
 # /helped claims
 CLAIM_CONFIRM = "claim_confirm"
 CLAIM_DECLINE = "claim_decline"
+CLAIM_WITHDRAW = "claim_withdraw"  # the one who claimed takes back a claim still waiting
 
 # Shortcuts and their modals
 RECORD_HELP = "record_help"  # message shortcut callback_id and its modal's callback_id

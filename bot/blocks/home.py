@@ -9,6 +9,7 @@ from typing import Any
 from bot import constants as ids
 from bot.blocks.kit import Block, actions, button, context, date, mention, plain, section, short
 from bot.blocks.me import cap_blocks, personal_blocks
+from bot.blocks.open_things import open_things_blocks
 from bot.blocks.undo import take_back_button
 from bot.services.views import PersonalView
 
@@ -68,6 +69,7 @@ def build_home(view: PersonalView) -> dict[str, Any]:
             block_id=ids.HOME_ACTIONS_BLOCK,
         ),
         *personal_blocks(view),
+        *open_things_blocks(view.open_things),
         *_thanks_given_blocks(view),
         {"type": "divider"},
         *_settings_blocks(view),

@@ -100,3 +100,10 @@ def short(note: str, limit: int = SHORT) -> str:
 
 
 MESSAGE_BLOCKS_MAX = 50  # Slack: blocks in one message
+
+
+def cap_blocks(blocks: list[Block], limit: int = MESSAGE_BLOCKS_MAX) -> list[Block]:
+    """A last guard: never more blocks than Slack accepts."""
+    if len(blocks) <= limit:
+        return blocks
+    return blocks[: limit - 1] + [context(f"_…and {len(blocks) - limit + 1} more_")]

@@ -8,11 +8,11 @@ from typing import Any
 
 from bot import constants as ids
 from bot.blocks.kit import (
-    MESSAGE_BLOCKS_MAX,
     SECTION_MAX,
     Block,
     actions,
     button,
+    cap_blocks,
     context,
     date,
     escape,
@@ -22,6 +22,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.loop import intro_worth_blocks, passed_on_ids, passing_on_blocks
+from bot.blocks.open_things import open_things_blocks
 from bot.blocks.undo import take_back_button
 from bot.services.intros import IntroView
 from bot.services.views import History, PersonalView
@@ -63,13 +64,6 @@ def bulleted(lines: Sequence[str], max_lines: int = LIST_LINES_MAX, more: str = 
 def preview(note: str, limit: int = NOTE_PREVIEW) -> str:
     note = " ".join(note.split())
     return escape(note if len(note) <= limit else note[: limit - 1].rstrip() + "…")
-
-
-def cap_blocks(blocks: list[Block], limit: int = MESSAGE_BLOCKS_MAX) -> list[Block]:
-    """A last guard: never more blocks than Slack accepts."""
-    if len(blocks) <= limit:
-        return blocks
-    return blocks[: limit - 1] + [context(f"_…and {len(blocks) - limit + 1} more_")]
 
 
 def _intro_line(intro: IntroView, viewer: str) -> str:
@@ -162,7 +156,7 @@ def personal_text(view: PersonalView) -> str:
 
 
 def build_me(view: PersonalView) -> dict[str, Any]:
-    blocks = personal_blocks(view)
+    blocks = [*personal_blocks(view), *open_things_blocks(view.open_things)]
     blocks.append(context("Only you can see this. `/mutual with @someone` shows your history "
                           "with one person."))
     return {"response_type": "ephemeral",

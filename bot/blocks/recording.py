@@ -24,6 +24,7 @@ from bot.blocks.undo import UNDO_HINT, undo_blocks, undo_button
 from bot.services.asking_again import ClaimRefused
 from bot.services.parsing import NOTE_MAX
 from bot.services.people import Problem
+from bot.services.recording import ClaimAnswer
 
 # A message link as chat.getPermalink gives it: nothing that could close the link early.
 PERMALINK = re.compile(r"https://[^\s<>|]{1,500}")
@@ -151,9 +152,22 @@ def build_claim_answered(helper_id: str, note: str, outcome: str) -> dict[str, A
         "declined": f"Okay — I won't record that {mention(helper_id)} helped you. "
                     "They won't be told.",
         "expired": f"This request from {mention(helper_id)} has lapsed, so nothing was recorded.",
+        "withdrawn": f"{mention(helper_id)} withdrew this request, so there's nothing to do.",
     }
     text = words.get(outcome, "This request was already answered.")
     return message(text, [section(text + _note_lines(note))])
+
+
+def build_claim_withdrawn(receiver_id: str, outcome: ClaimAnswer) -> dict[str, Any]:
+    """The answer to *Withdraw* on a claim you made (confirmed or lapsed meanwhile: a "not
+    really" reads as withdrawn, as a silence would)."""
+    text = {ClaimAnswer.WITHDRAWN: f"Withdrawn — {mention(receiver_id)} won't be asked to "
+                                   "confirm it any more.",
+            ClaimAnswer.CONFIRMED: f"{mention(receiver_id)} had already confirmed it, so it "
+                                   "stays."}.get(outcome, "It had already lapsed, so nothing "
+                                                           "changed.")
+    return {"response_type": "ephemeral", "replace_original": False,
+            **message(text, [section(text)])}
 
 
 def build_claim_confirmed_dm(receiver_id: str, note: str) -> dict[str, Any]:

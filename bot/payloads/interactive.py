@@ -63,7 +63,7 @@ ACTIONS: dict[str, Value] = {
                      ids.OFFER_CANNOT, ids.OFFER_REMOVE), Value.ID),
     ids.ASK_OFFER: Value.OFFER,
     ids.ASKS_PAUSE: Value.DAYS,
-    **dict.fromkeys((ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE, ids.INTRO_ACCEPT, ids.INTRO_DECLINE,
+    **dict.fromkeys((ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE, ids.CLAIM_WITHDRAW, ids.INTRO_ACCEPT, ids.INTRO_DECLINE,
                      ids.INTRO_CONNECTED, ids.INTRO_REQUEST_MAKE, ids.INTRO_REQUEST_DECLINE),
                     Value.ID),
     **dict.fromkeys((ids.NUDGE_THANK, ids.NUDGE_HELPED, ids.NUDGE_MUTE_PAIR), Value.USER),

@@ -14,6 +14,7 @@ from bot.services.counts import between_all_time, window_params, window_rows
 from bot.services.followups import IntroWorth, intro_worth
 from bot.services.intros import IntroView, open_intros_for
 from bot.services.offers import offers_of
+from bot.services.open_things import OpenThings, open_things
 from bot.services.recording import Recorded, pending_claims_for
 from bot.services.undo import UNDOABLE, recent_thanks_given
 
@@ -64,6 +65,8 @@ class PersonalView:
     intro_worth: IntroWorth | None = None  # about the viewer's own intros, from the floor up
     # The thank-yous they gave lately (newest first): the Home offers to take each back.
     thanks_given: list[HistoryItem] = field(default_factory=list)
+    # What they started that is still open (claims, asks, offers, "ask me about").
+    open_things: OpenThings | None = None
 
     @property
     def empty(self) -> bool:
@@ -149,6 +152,7 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
         thanks_given=[HistoryItem(r.helper_id or "", user_id, r.note, r.source, r.created_at, r.id)
                       for r in recent_thanks_given(session, team_id, user_id, since,
                                                    THANKS_GIVEN_SHOWN)],
+        open_things=open_things(session, team_id, user_id, now),
     )
 
 

@@ -81,6 +81,6 @@ def test_a_home_render_costs_the_same_whatever_the_history(mutual, db, clock):
     more = render()
     # The workspace, who is forgotten, the kept counts of both sides, the member, open intros,
     # claims awaiting, the intro follow-ups, the setup checklist; the latest few thank-yous
-    # given (to take back).
-    assert (little.count, little.transactions) == (9, 1), shown(little)
+    # given (to take back); your open things: claims waiting, asks, offers, "ask me about".
+    assert (little.count, little.transactions) == (13, 1), shown(little)
     assert (more.count, more.transactions) == (little.count, 1), shown(more)

@@ -209,6 +209,8 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_claim_answered": lambda: [recording.build_claim_answered("UBOB", H, s)
                                      for s in ("confirmed", "declined", "expired", H)],
     "build_claim_confirmed_dm": lambda: recording.build_claim_confirmed_dm("UALICE", H),
+    "build_claim_withdrawn": lambda: [recording.build_claim_withdrawn("UBOB", o)
+                                      for o in recording.ClaimAnswer],
     "build_claim_refused": lambda: [recording.build_claim_refused(r, "UBOB") for r in ClaimRefused],
     "build_refused": lambda: [recording.build_refused(H), recording.build_refused(recording.SLACK_BUSY)],
     "build_error": lambda: [recording.build_error(H, H)]
