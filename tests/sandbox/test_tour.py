@@ -162,7 +162,9 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "Taken back — it no longer counts as help from @bob. They weren't told." in taken
     assert "new DM for bob" not in taken
 
-    assert "Your last 90 days" in section(out, "/mutual me")
+    opened = section(out, "/mutual me")  # Dan's, just after his ask
+    assert "Your open things" in opened and "[1] Mark solved  [2] Withdraw" in opened
+    assert "Your last 90 days" in section(out, "/mutual me", after="press Snooze for 30 days")
     assert "Mutual has forgotten you" in section(out, "yes", after="press Erase my name and notes")
 
 
