@@ -243,6 +243,11 @@ def _state(row: OutboxItem, now: datetime) -> str:
     return row.status
 
 
+def status_of(session: Session, item_id: int) -> str | None:
+    """The row's status, or None when there is no row with that id."""
+    return session.scalar(select(OutboxItem.status).where(OutboxItem.id == item_id))
+
+
 def requeue(session: Session, now: datetime, *, item_id: int | None = None,
             failed: bool = False) -> int:
     """Send these again now: one row (pending, held or failed), or every failed row. Each gets
