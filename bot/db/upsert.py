@@ -27,3 +27,14 @@ def insert_ignore(session: Session, model: type[Any], values: dict[str, Any]) ->
     Unlike catching IntegrityError, this never poisons a PostgreSQL transaction."""
     stmt = _statement(session.get_bind().dialect.name, model.__table__)
     return session.connection().execute(stmt, values).first() is not None
+
+
+def insert_or_update(session: Session, model: type[Any], values: dict[str, Any],
+                     update: dict[str, Any]) -> None:
+    """Insert one row, or when its key exists apply `update` (column -> value or SQL
+    expression, where `excluded.<column>` is the value offered) to the row there."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(model.__table__).values(values)
+    keys = [c.name for c in model.__table__.primary_key.columns]
+    changes = {name: (value(stmt.excluded) if callable(value) else value) for name, value in update.items()}
+    session.connection().execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))

@@ -19,7 +19,6 @@ connection broke after the request went out."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -43,6 +42,7 @@ from bot.services.people import save_profile
 from bot.services.tact import names_not_chosen
 from bot.slack import sender
 from bot.slack.directory import profile_from_user
+from bot.slack.pauses import GO, PROBE, Pause, Pauses
 from bot.slack.sender import ClientForTeam, Outcome
 
 logger = logging.getLogger(__name__)
@@ -95,33 +95,44 @@ class Delivery:
 
 
 class RateLimits:
-    """Web API methods a workspace must not call until Slack's Retry-After has passed. Shared by
-    a deliverer's threads; each waiting row also remembers its own wait in `due_at`."""
+    """Web API methods a workspace must not call until Slack's Retry-After has passed, as every
+    process sees them (bot/slack/pauses.py). Read once per claim; each row held by a pause
+    also remembers its own wait in `due_at`."""
 
-    def __init__(self, timer: Timer) -> None:
-        self.timer = timer
-        self._until: dict[tuple[str, str], float] = {}
-        self._lock = threading.Lock()
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.pauses = Pauses(db, clock)
+        self.clock = clock
+        self.seen: dict[tuple[str, str], Pause] = {}
 
-    def block(self, team_id: str, method: str, seconds: float) -> None:
-        with self._lock:
-            self._until[(team_id, method)] = self.timer.monotonic() + seconds
+    def block(self, team_id: str, method: str, seconds: float) -> datetime:
+        return self.pauses.pause(team_id, method, seconds)
+
+    def look(self) -> None:
+        """Read every pause (a handful of rows at most) for the next claim."""
+        self.seen = {(p.team_id, p.method): p for p in self.pauses.all()}
 
     def blocked_kinds(self) -> list[tuple[str, str]]:
-        """(team, kind) pairs whose method is waiting out a 429."""
-        now = self.timer.monotonic()
-        with self._lock:
-            self._until = {k: until for k, until in self._until.items() if until > now}
-            methods = list(self._until)
-        return [(team, kind.name) for team, method in methods
+        """(team, kind) pairs whose method is waiting out a 429 (or a probe's answer)."""
+        self.look()
+        now = self.clock()
+        return [(team, kind.name) for (team, method), pause in self.seen.items() if pause.until > now
                 for kind in KINDS.values() if kind.method == method]
 
+    def may_call(self, team_id: str, method: str) -> str | datetime:
+        """GO, PROBE (call first and alone, then say `ended`), or wait until this instant."""
+        if (team_id, method) not in self.seen:  # none at the last look: no query per send
+            return GO
+        return self.pauses.may_call(team_id, method)
+
+    def ended(self, team_id: str, method: str) -> bool:
+        self.seen.pop((team_id, method), None)
+        return self.pauses.ended(team_id, method)
+
     def next_free(self) -> float | None:
-        """Seconds until the earliest block lifts, or None when nothing is blocked."""
-        with self._lock:
-            if not self._until:
-                return None
-            return max(0.0, min(self._until.values()) - self.timer.monotonic())
+        """Seconds until the earliest pause lifts, or None when nothing is paused."""
+        now = self.clock()
+        waits = [(p.until - now).total_seconds() for p in self.pauses.all() if p.until > now]
+        return max(0.0, min(waits)) if waits else None
 
 
 @dataclass(frozen=True)
@@ -252,11 +263,21 @@ class Runner:
             ready = self._refresh_profile(client, row)
         if not isinstance(ready, _Ready):
             return
+        method = ready.kind.method
+        turn = self.limits.may_call(row.team_id, method)
+        if isinstance(turn, datetime):  # paused, or another caller is probing: wait for it
+            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, turn, RATE_LIMITED),
+                         "held")
+            return
         try:
             outcome = ready.kind.send(client, row, ready.call)
         except Exception as e:  # a kind's own sender broke: never retried blindly
             logger.exception("sending %s failed", row.key)
             outcome = Outcome(sender.REFUSED, f"send failed: {type(e).__name__}")
+        if turn == PROBE and outcome.status != sender.RATE_LIMITED and self.limits.ended(row.team_id, method):
+            # The pause is over: what waited for the probe's answer goes now.
+            with self.db.session() as session:
+                outbox.release_held(session, row.team_id, _kinds_of(method), RATE_LIMITED, self.clock())
         self._record(client, row, ready, outcome)
 
     def _recover(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
@@ -334,8 +355,7 @@ class Runner:
             self._sent(row, kind, outcome, now)
         elif outcome.status == sender.RATE_LIMITED:
             # This send and the rest to the same method in this workspace wait; none is dropped.
-            self.limits.block(row.team_id, kind.method, outcome.retry_after)
-            until = now + timedelta(seconds=outcome.retry_after)
+            until = self.limits.block(row.team_id, kind.method, outcome.retry_after)
             self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, RATE_LIMITED),
                          "rate_limited")
         elif outcome.status == sender.REFUSED:
@@ -380,3 +400,7 @@ class Runner:
 
 
 _LATER = object()
+
+
+def _kinds_of(method: str) -> list[str]:
+    return [kind.name for kind in KINDS.values() if kind.method == method]

@@ -61,9 +61,12 @@ def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: 
     time); waits out a rate limit of up to `max_sleep` seconds."""
     timer = timer or RealTimer()
     started = timer.monotonic()
-    limits = RateLimits(timer)
-    run = Runner(db, clients, runner or runner_id(),
-                 lambda: now + timedelta(seconds=timer.monotonic() - started), limits, ttl)
+
+    def clock() -> datetime:
+        return now + timedelta(seconds=timer.monotonic() - started)
+
+    limits = RateLimits(db, clock)
+    run = Runner(db, clients, runner or runner_id(), clock, limits, ttl)
     run.find_orphans(holder_is_dead)
     while timer.monotonic() - started < max_run:
         if run.step():
@@ -84,7 +87,7 @@ class Deliverer:
         self.listen = listen and db.engine.dialect.name == "postgresql"
         self.poll = poll if poll is not None else (LISTEN_POLL if self.listen else POLL)
         self.workers = workers
-        self.limits = RateLimits(RealTimer())
+        self.limits = RateLimits(db, clock)
         self._wake = threading.Condition()
         self._generation = 0
         self._busy = 0
