@@ -41,7 +41,7 @@ from bot.services.outbox import SENT
 from bot.services.people import save_profile
 from bot.services.tact import names_not_chosen
 from bot.slack import sender
-from bot.slack.directory import profile_from_user
+from bot.slack.directory import USERS_INFO, profile_from_user
 from bot.slack.pauses import GO, PROBE, Pause, Pauses
 from bot.slack.sender import ClientForTeam, Outcome
 
@@ -99,12 +99,12 @@ class RateLimits:
     process sees them (bot/slack/pauses.py). Read once per claim; each row held by a pause
     also remembers its own wait in `due_at`."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
-        self.pauses = Pauses(db, clock)
-        self.clock = clock
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None) -> None:
+        self.pauses = Pauses(db, clock) if clock is not None else Pauses(db)
+        self.clock = self.pauses.clock
         self.seen: dict[tuple[str, str], Pause] = {}
 
-    def block(self, team_id: str, method: str, seconds: float) -> datetime:
+    def block(self, team_id: str, method: str, seconds: float) -> float:
         return self.pauses.pause(team_id, method, seconds)
 
     def look(self) -> None:
@@ -118,8 +118,8 @@ class RateLimits:
         return [(team, kind.name) for (team, method), pause in self.seen.items() if pause.until > now
                 for kind in KINDS.values() if kind.method == method]
 
-    def may_call(self, team_id: str, method: str) -> str | datetime:
-        """GO, PROBE (call first and alone, then say `ended`), or wait until this instant."""
+    def may_call(self, team_id: str, method: str) -> str | float:
+        """GO, PROBE (call first and alone, then say `ended`), or the seconds to wait."""
         if (team_id, method) not in self.seen:  # none at the last look: no query per send
             return GO
         return self.pauses.may_call(team_id, method)
@@ -265,8 +265,9 @@ class Runner:
             return
         method = ready.kind.method
         turn = self.limits.may_call(row.team_id, method)
-        if isinstance(turn, datetime):  # paused, or another caller is probing: wait for it
-            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, turn, RATE_LIMITED),
+        if not isinstance(turn, str):  # paused, or another caller is probing: wait for it
+            until = self.clock() + timedelta(seconds=turn)
+            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, RATE_LIMITED),
                          "held")
             return
         try:
@@ -317,11 +318,23 @@ class Runner:
 
     def _refresh_profile(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
         """users.info for someone whose time zone Mutual doesn't know yet, then gate again."""
+        turn = self.limits.may_call(row.team_id, USERS_INFO)
+        if not isinstance(turn, str):  # a look-up, or another process, met a 429 for it
+            self._hold_briefly(row, RATE_LIMITED, timedelta(seconds=turn))
+            return None
         self.refreshed.add((row.team_id, row.recipient_id))
         try:
             user = client.users_info(user=row.recipient_id)["user"]
+            if turn == PROBE:
+                self.limits.ended(row.team_id, USERS_INFO)
         except SlackApiError as e:
             error = str(e.response.get("error", ""))
+            limited = sender.from_error(e)
+            if limited.status == sender.RATE_LIMITED:
+                self.refreshed.discard((row.team_id, row.recipient_id))  # look again after it
+                wait = self.limits.block(row.team_id, USERS_INFO, limited.retry_after)
+                self._hold_briefly(row, RATE_LIMITED, timedelta(seconds=wait))
+                return None
             if error in ("user_not_found", "user_not_visible"):
                 self._finish(row, lambda s: outbox.mark_failed(s, row.id, self.runner, error), "failed")
                 return None
@@ -334,8 +347,8 @@ class Runner:
             save_profile(session, row.team_id, profile_from_user(user), self.clock())
             return self._prepare(session, row)
 
-    def _hold_briefly(self, row: Outgoing, reason: str) -> None:
-        until = self.clock() + PROFILE_RETRY
+    def _hold_briefly(self, row: Outgoing, reason: str, wait: timedelta = PROFILE_RETRY) -> None:
+        until = self.clock() + wait
         self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, reason), "held")
 
     def _record(self, client: WebClient, row: Outgoing, ready: _Ready, outcome: Outcome) -> None:
@@ -355,7 +368,8 @@ class Runner:
             self._sent(row, kind, outcome, now)
         elif outcome.status == sender.RATE_LIMITED:
             # This send and the rest to the same method in this workspace wait; none is dropped.
-            until = self.limits.block(row.team_id, kind.method, outcome.retry_after)
+            wait = self.limits.block(row.team_id, kind.method, outcome.retry_after)
+            until = now + timedelta(seconds=wait)
             self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, RATE_LIMITED),
                          "rate_limited")
         elif outcome.status == sender.REFUSED:

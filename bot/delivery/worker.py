@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -60,12 +60,13 @@ def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: 
     """Send every row due at `now` and return (time moves on from `now` as the run takes
     time); waits out a rate limit of up to `max_sleep` seconds."""
     timer = timer or RealTimer()
-    started = timer.monotonic()
+    started, real_start = timer.monotonic(), datetime.now(UTC)
 
     def clock() -> datetime:
         return now + timedelta(seconds=timer.monotonic() - started)
 
-    limits = RateLimits(db, clock)
+    # Pauses are in real time (a run as of another instant still waits out real Retry-Afters).
+    limits = RateLimits(db, lambda: real_start + timedelta(seconds=timer.monotonic() - started))
     run = Runner(db, clients, runner or runner_id(), clock, limits, ttl)
     run.find_orphans(holder_is_dead)
     while timer.monotonic() - started < max_run:
@@ -87,7 +88,7 @@ class Deliverer:
         self.listen = listen and db.engine.dialect.name == "postgresql"
         self.poll = poll if poll is not None else (LISTEN_POLL if self.listen else POLL)
         self.workers = workers
-        self.limits = RateLimits(db, clock)
+        self.limits = RateLimits(db)
         self._wake = threading.Condition()
         self._generation = 0
         self._busy = 0

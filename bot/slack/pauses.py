@@ -4,13 +4,17 @@ look-ups made while answering a request all wait it out, not only the process th
 
 When a pause has passed, the first caller takes the probe and calls alone; the others wait
 until it answers (`ended`) or, should it die, until its probe lapses and another takes over.
-So a lifted pause brings one call, not one per sender thread and replica at once."""
+So a lifted pause brings one call, not one per sender thread and replica at once.
+
+Pauses are kept in real time (the machines' UTC clock), whatever clock the caller plans with
+(`mutual jobs run --now …`, the sandbox's): Slack's Retry-After is in real seconds. Callers
+are told seconds to wait, which they add to their own clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, func, select, update
@@ -34,19 +38,20 @@ class Pause:
 class Pauses:
     """The `api_pauses` table, read and written in short transactions of their own."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.db, self.clock = db, clock
 
-    def pause(self, team_id: str, method: str, seconds: float) -> datetime:
+    def pause(self, team_id: str, method: str, seconds: float) -> float:
         """Slack said 429: nobody calls `method` for this workspace for `seconds` (a later
-        pause already recorded is kept). Returns when the pause ends."""
+        pause already recorded is kept). Returns the seconds until the pause ends."""
         until = self.clock() + timedelta(seconds=seconds)
         with self.db.session() as session:
             insert_or_update(session, ApiPause,
                              {"team_id": team_id, "method": method, "until": until, "probing": False},
                              {"until": self._later, "probing": False})
-            return session.scalar(select(ApiPause.until).where(
+            ends = session.scalar(select(ApiPause.until).where(
                 ApiPause.team_id == team_id, ApiPause.method == method)) or until
+        return max(seconds, (ends - self.clock()).total_seconds())
 
     def _later(self, new: Any) -> Any:
         # The later of the two pauses; a probe's own placeholder gives way to Slack's answer.
@@ -58,9 +63,9 @@ class Pauses:
             return [Pause(r.team_id, r.method, r.until, r.probing)
                     for r in session.scalars(select(ApiPause))]
 
-    def may_call(self, team_id: str, method: str) -> str | datetime:
+    def may_call(self, team_id: str, method: str) -> str | float:
         """GO (no pause), PROBE (the pause has passed and this caller calls first, alone: it
-        must report with `ended` or `pause`), or the instant to wait until."""
+        must report with `ended` or `pause`), or the seconds to wait."""
         now = self.clock()
         with self.db.session() as session:
             until = session.scalar(select(ApiPause.until).where(
@@ -68,12 +73,12 @@ class Pauses:
             if until is None:
                 return GO
             if until > now:
-                return until
+                return (until - now).total_seconds()
             taken = session.execute(
                 update(ApiPause).where(ApiPause.team_id == team_id, ApiPause.method == method,
                                        ApiPause.until <= now)
                 .values(until=now + PROBE_FOR, probing=True)).rowcount
-            return PROBE if taken else now + PROBE_FOR
+            return PROBE if taken else PROBE_FOR.total_seconds()
 
     def ended(self, team_id: str, method: str) -> bool:
         """The probe was answered with anything but a 429: the pause is over for everyone."""

@@ -151,7 +151,7 @@ def call(send: Callable[[], Any],
     try:
         response = send()
     except SlackApiError as e:
-        return _from_error(e)
+        return from_error(e)
     except URLError as e:
         # The connection was never made (refused, DNS, connect timeout): nothing was sent.
         return Outcome(TRANSIENT, f"connection failed: {e.reason}")
@@ -165,7 +165,7 @@ def call(send: Callable[[], Any],
                    ts=ts if isinstance(ts, str) else None, data=data)
 
 
-def _from_error(e: SlackApiError) -> Outcome:
+def from_error(e: SlackApiError) -> Outcome:
     response = e.response
     status = getattr(response, "status_code", 200)
     data = response.data if isinstance(getattr(response, "data", None), dict) else {}
@@ -210,7 +210,7 @@ def was_delivered(client: WebClient, recipient: str, key: str) -> bool | None:
         history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT,
                                                include_all_metadata=True)
     except SlackApiError as e:
-        outcome = _from_error(e)
+        outcome = from_error(e)
         if outcome.status in (RATE_LIMITED, TRANSIENT):
             raise CheckLater(outcome.retry_after or DEFAULT_RETRY_AFTER) from None
         logger.info("cannot check whether %s was delivered: %s", key, outcome.error)
