@@ -80,7 +80,8 @@ class Directory:
         if fetched:
             with self.db.session() as session:
                 ensure_workspace(session, team_id, now)
-                for profile in fetched:
+                # One order for everyone (another replica may save the same people at once).
+                for profile in sorted(fetched, key=lambda f: f.user_id):
                     people.save_profile(session, team_id, profile, now)
         return People(known, frozenset(gone), guests_off)
 
