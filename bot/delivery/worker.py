@@ -41,6 +41,7 @@ from bot.jobs import intros as _intro_kinds  # noqa: F401
 from bot.jobs import nudges as _nudge_kinds  # noqa: F401
 from bot.jobs import summary as _summary_kinds  # noqa: F401
 from bot.jobs.runner import holder_is_dead, runner_id
+from bot.observe.outage import OutageLog
 from bot.services.delivery import due_now, next_due
 from bot.services.outbox import NOTIFY_CHANNEL
 from bot.slack.sender import ClientForTeam
@@ -94,6 +95,7 @@ class Deliverer:
         self._busy = 0
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self.outage = OutageLog(logger, "outbox steps", each=False)
         db.after_commit(self._on_commit)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -128,6 +130,7 @@ class Deliverer:
             self._wake.notify_all()
 
     def _on_commit(self, info: dict[str, Any]) -> None:
+        self.outage.answered()
         if info.get("outbox"):
             self.wake()
 
@@ -167,8 +170,8 @@ class Deliverer:
                     runner.find_orphans(holder_is_dead)
                     last_orphan_check = time.monotonic()
                 did = runner.step()
-            except DBAPIError:
-                logger.warning("outbox: the database did not answer; trying again shortly")
+            except DBAPIError as e:  # the first failure and a summary, not a line a second
+                self.outage.failed(e, "outbox; trying again every second")
                 did = False
                 self._stop.wait(1.0)
             except Exception:
