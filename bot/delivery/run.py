@@ -42,6 +42,7 @@ from bot.services.people import save_profile
 from bot.services.tact import names_not_chosen
 from bot.slack import sender
 from bot.slack.directory import USERS_INFO, profile_from_user
+from bot.slack.pace import Pace
 from bot.slack.pauses import GO, PROBE, Pause, Pauses
 from bot.slack.sender import ClientForTeam, Outcome
 
@@ -57,6 +58,8 @@ NAMES_UNCHOSEN = "would name someone in a channel who did not choose it"
 # sandbox show it).
 RATE_LIMITED = "rate limited"
 WORKING_HOURS = "outside working hours"
+PACED = "paced: about one message a second to one conversation"
+PACE_WAIT = 1.5  # seconds a sender thread may wait for a conversation's turn
 INTERRUPTED = ("interrupted while sending and Slack could not confirm it arrived; "
                "not sent again so it can never arrive twice")
 
@@ -99,9 +102,12 @@ class RateLimits:
     process sees them (bot/slack/pauses.py). Read once per claim; each row held by a pause
     also remembers its own wait in `due_at`."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None,
+                 sleep: Callable[[float], object] = time.sleep) -> None:
         self.pauses = Pauses(db, clock) if clock is not None else Pauses(db)
         self.clock = self.pauses.clock
+        self.pace = Pace(db, self.clock)  # chat.postMessage: a turn per conversation
+        self.sleep = sleep
         self.seen: dict[tuple[str, str], Pause] = {}
 
     def block(self, team_id: str, method: str, seconds: float) -> float:
@@ -270,6 +276,8 @@ class Runner:
             self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, RATE_LIMITED),
                          "held")
             return
+        if not self._paced(row, ready):
+            return
         try:
             outcome = ready.kind.send(client, row, ready.call)
         except Exception as e:  # a kind's own sender broke: never retried blindly
@@ -280,6 +288,22 @@ class Runner:
             with self.db.session() as session:
                 outbox.release_held(session, row.team_id, _kinds_of(method), RATE_LIMITED, self.clock())
         self._record(client, row, ready, outcome)
+
+    def _paced(self, row: Outgoing, ready: _Ready) -> bool:
+        """Wait for this conversation's turn (about one message a second, every process
+        counting); a turn further off than PACE_WAIT holds the row instead, so a thread is
+        not kept from other conversations. False when the row was held."""
+        if ready.kind.method != "chat.postMessage":
+            return True
+        conversation = str(ready.call.get("channel") or row.recipient_id)
+        wait, taken = self.limits.pace.turn(row.team_id, conversation, PACE_WAIT)
+        if not taken:
+            until = self.clock() + timedelta(seconds=wait)
+            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, PACED), "held")
+            return False
+        if wait > 0:
+            self.limits.sleep(wait)
+        return True
 
     def _recover(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
         """A row left in flight by a runner that died: find out whether it went out."""

@@ -67,7 +67,8 @@ def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: 
         return now + timedelta(seconds=timer.monotonic() - started)
 
     # Pauses are in real time (a run as of another instant still waits out real Retry-Afters).
-    limits = RateLimits(db, lambda: real_start + timedelta(seconds=timer.monotonic() - started))
+    limits = RateLimits(db, lambda: real_start + timedelta(seconds=timer.monotonic() - started),
+                        sleep=timer.sleep)
     run = Runner(db, clients, runner or runner_id(), clock, limits, ttl)
     run.find_orphans(holder_is_dead)
     while timer.monotonic() - started < max_run:
@@ -89,11 +90,11 @@ class Deliverer:
         self.listen = listen and db.engine.dialect.name == "postgresql"
         self.poll = poll if poll is not None else (LISTEN_POLL if self.listen else POLL)
         self.workers = workers
-        self.limits = RateLimits(db)
+        self._stop = threading.Event()
+        self.limits = RateLimits(db, sleep=self._stop.wait)
         self._wake = threading.Condition()
         self._generation = 0
         self._busy = 0
-        self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.outage = OutageLog(logger, "outbox steps", each=False)
         db.after_commit(self._on_commit)
