@@ -333,12 +333,26 @@ class Runner:
         if not channel:
             return None
         try:
-            return sender.was_delivered(client, channel, row.key)
+            return self._history_check(client, row, channel)
         except sender.CheckLater as later:
             until = self.clock() + timedelta(seconds=later.retry_after)
             self._finish(row, lambda s: outbox.extend_claim(
                 s, row.id, self.runner, until, "delivery unknown; checking again"), "held")
             return _LATER
+
+    def _history_check(self, client: WebClient, row: Outgoing, channel: str) -> bool | None:
+        """sender.was_delivered, within the limits of an app distributed outside the Slack
+        Marketplace (OAuth mode): conversations.history once a minute per workspace, shared
+        by every process through api_pauses. Raises CheckLater until this check's turn."""
+        if not getattr(self.clients, "distributed", False):
+            return sender.was_delivered(client, channel, row.key)
+        turn = self.limits.pauses.may_call(row.team_id, sender.HISTORY)
+        if not isinstance(turn, str):
+            raise sender.CheckLater(turn)
+        try:
+            return sender.was_delivered(client, channel, row.key)
+        finally:  # whatever Slack said, the next check in this workspace waits a minute
+            self.limits.block(row.team_id, sender.HISTORY, sender.HISTORY_EVERY)
 
     def _refresh_profile(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
         """users.info for someone whose time zone Mutual doesn't know yet, then gate again."""
