@@ -9,6 +9,7 @@ otherwise it waits for its slot. Times are real (wall-clock) seconds, as Slack c
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -31,6 +32,7 @@ class Pace:
         waiting) when the wait is at most `wait_at_most`; otherwise nothing is reserved and
         the caller should come back after the wait."""
         now = self.clock()
+        channel = conversation_digest(team_id, channel)
         key = (PostPace.team_id == team_id, PostPace.channel == channel)
         with self.db.session() as session:
             insert_ignore(session, PostPace, {"team_id": team_id, "channel": channel, "next_at": now})
@@ -41,3 +43,9 @@ class Pace:
                 return wait, False
             row.next_at = arrival + GAP
             return wait, True
+
+
+def conversation_digest(team_id: str, channel: str) -> str:
+    """What the pace row keeps of a conversation: a digest, so a DM's row does not name the
+    person (`/mutual forget` leaves no trace of them here)."""
+    return hashlib.sha256(f"mutual-pace:{team_id}:{channel}".encode()).hexdigest()[:32]
