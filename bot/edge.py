@@ -35,6 +35,7 @@ from bot.db.upsert import insert_ignore
 from bot.observe.requests import mark
 from bot.payloads import NOT_SLACK, Handshake, Ignored, Payload, Unreadable, read_payload
 from bot.payloads.commands import SlashCommand
+from bot.services.workspaces import ensure_workspace
 
 logger = logging.getLogger(__name__)
 LIFECYCLE = ("event app_uninstalled", "event tokens_revoked")
@@ -82,6 +83,7 @@ class Edge(Middleware):
         self.db = db
         self.clock = clock
         self.installed = Installed()
+        self._enterprises: set[tuple[str, str]] = set()
 
     def attach(self, app: App) -> None:
         """The App exists only after its middleware: learn which workspace it serves."""
@@ -108,6 +110,8 @@ class Edge(Middleware):
             log("refused %s: team_id is not a workspace Mutual is installed in", payload.surface)
             mark(req.context, "refused")
             return _refuse(payload, NOT_INSTALLED)
+        if payload.enterprise_id and payload.team_id:
+            self._remember_enterprise(payload.team_id, payload.enterprise_id)
         trigger = getattr(payload, "trigger_id", None)
         if trigger is not None and not self._first_time(payload.team_id, trigger):
             logger.info("%s: trigger_id seen before; not acted on again", payload.surface)
@@ -116,6 +120,16 @@ class Edge(Middleware):
         req.context["payload"] = payload
         _clean_body(req.body, payload)
         return next()
+
+    def _remember_enterprise(self, team_id: str, enterprise_id: str) -> None:
+        """A workspace of an Enterprise Grid org: its row names the enterprise, so what is sent
+        to it later finds the org-wide install's token (bot.slack.sender.InstalledClients).
+        Once per workspace and process."""
+        if (team_id, enterprise_id) in self._enterprises or team_id == enterprise_id:
+            return
+        with self.db.session() as session:
+            ensure_workspace(session, team_id, self.clock(), enterprise_id)
+        self._enterprises.add((team_id, enterprise_id))
 
     def _first_time(self, team_id: str, trigger_id: str) -> bool:
         """Claim the trigger_id; False when a delivery of it was acted on already.
