@@ -59,7 +59,8 @@ class Pauses:
         return case((ApiPause.probing.is_(True), new.until), else_=later)
 
     def all(self) -> list[Pause]:
-        with self.db.session() as session:
+        # Read before every claim: a read-only snapshot, which takes no write lock on SQLite.
+        with self.db.snapshot() as session:
             return [Pause(r.team_id, r.method, r.until, r.probing)
                     for r in session.scalars(select(ApiPause))]
 
