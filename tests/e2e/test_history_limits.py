@@ -5,18 +5,20 @@ call, one call a minute per workspace — shared by every process — and never 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.db.models import ApiPause, OutboxItem
 from bot.delivery.worker import deliver_due
 from bot.slack.sender import InstalledClients, metadata_key
 from tests.conftest import START
+from tests.e2e.test_oauth import OAUTH_TABLES
 from tests.support.nudging import FakeTimer, add_nudge, member, workspace
 from tests.support.slack_double import SlackDouble
 from tests.support.slack_limits import distributed_app_limits
@@ -24,13 +26,18 @@ from tests.support.slack_limits import distributed_app_limits
 PEOPLE = ("UANN", "UBEN", "UCAT", "UDEE")
 
 
-def installed(db, slack: SlackDouble) -> InstalledClients:
+@pytest.fixture
+def installed(db, slack: SlackDouble) -> Iterator[InstalledClients]:
+    """OAuth mode: the workspace's token comes from the installation store."""
     store = SQLAlchemyInstallationStore(client_id="1111.2222", engine=db.engine)
     store.create_tables()
     store.save(Installation(app_id="A0001", team_id="T0001", bot_token="xoxb-installed",
                             bot_id="BMUTUAL", bot_user_id="UMUTUAL", user_id="UALICE",
                             installed_at=time.time()))
-    return InstalledClients(slack.api_url, store)
+    yield InstalledClients(slack.api_url, store)
+    with db.engine.begin() as conn:  # the SDK's tables are not in Mutual's models
+        for table in OAUTH_TABLES:
+            conn.execute(text(f"DELETE FROM {table}"))
 
 
 def crashed_mid_send(db, slack: SlackDouble) -> None:
@@ -72,9 +79,9 @@ def always_wanted(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_checks_after_a_crash_keep_to_fifteen_messages_and_one_call_a_minute(
-        db, slack: SlackDouble, always_wanted: None) -> None:
+        db, slack: SlackDouble, installed: InstalledClients, always_wanted: None) -> None:
     limits = distributed_app_limits(slack)
-    clients = installed(db, slack)
+    clients = installed
     crashed_mid_send(db, slack)
     now = START + timedelta(seconds=61)
 

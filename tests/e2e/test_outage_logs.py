@@ -32,5 +32,9 @@ def test_an_outage_logs_a_line_per_failed_request_and_a_summary(
     failed = [r.getMessage() for r in caplog.records
               if r.name == "bot.app" and "database did not answer" in r.getMessage()]
     assert len(failed) == 2 * REQUESTS, failed
-    summary = [r.getMessage() for r in caplog.records if "database answers again" in r.getMessage()]
+    summary = [r.getMessage() for r in caplog.records
+               if r.name == "bot.app" and "database answers again" in r.getMessage()]
     assert len(summary) == 1 and f"{2 * REQUESTS} requests failed" in summary[0], summary
+    # The deliverer, if it met the outage too, said so once and summed it up once.
+    outbox = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.worker"]
+    assert len([m for m in outbox if "did not answer" in m]) <= 1, outbox
