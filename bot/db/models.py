@@ -175,6 +175,7 @@ class HelpCount(Base):
     __tablename__ = "help_counts"
     __table_args__ = (
         ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        Index("ix_help_counts_team_helper_day", "team_id", "helper_id", "day"),
         Index("ix_help_counts_team_receiver_day", "team_id", "receiver_id", "day"),
         Index("ix_help_counts_team_day", "team_id", "day"),
         Index("ix_help_counts_team_changed", "team_id", "changed_at"),
