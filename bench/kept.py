@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             full_plan = wall_s(lambda: plan_one_sided(db, now))  # the first run: everyone
             later = now + timedelta(hours=1)
             with db.session() as session:
-                for i in range(1000):
+                for _ in range(1000):
                     receiver, helper = rng.sample(ids, 2)
                     record_thanks(session, TEAM, receiver, [helper], "", later)
             incremental = wall_s(lambda: plan_one_sided(db, later + timedelta(days=1)))
