@@ -62,16 +62,17 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.verb == "run":
         return run(settings, scheduler=not args.no_scheduler)
+    from bot.db.migrate import require_database, upgrade
+
+    if args.verb != "db" or args.action != "upgrade":
+        # Every verb but `run` and `db upgrade` reads an existing database: run from the wrong
+        # folder, it must not create an empty one and report that there is nothing in it.
+        require_database(settings.database_url)
     if args.verb == "db":
-        from bot.db.migrate import upgrade
-
         print(upgrade(settings.database_url).describe())
+        if args.action == "recount":
+            return recount(settings)
         return 0
-    # The verbs below read an existing database: run from the wrong folder, they must not
-    # create an empty one and report that there is nothing in it.
-    from bot.db.migrate import require_database
-
-    require_database(settings.database_url)
     if args.verb == "jobs":
         return jobs_run(settings, args.now or datetime.now(UTC))
     if args.verb == "outbox":
@@ -79,6 +80,22 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return outbox(settings, args)
     return export(settings, args.team, args.format)
+
+
+def recount(settings: Settings) -> int:
+    """`mutual db recount`: rebuild every workspace's kept counts from its help records, in one
+    transaction (what the app reads for Homes, `/mutual me` and the one-sided planning)."""
+    from bot.db.session import Database
+    from bot.services.counts import recount as rebuild
+
+    db = Database(settings.database_url)
+    try:
+        with db.session() as session:
+            buckets = rebuild(session, datetime.now(UTC))
+        print(f"kept counts rebuilt from the help records: {buckets} day buckets")
+    finally:
+        db.dispose()
+    return 0
 
 
 def _unreachable_database(url: str, error: OperationalError) -> str:
@@ -100,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     db_p = _verb(verbs, "db", "database maintenance: `mutual db upgrade` applies the migrations")
     db_actions = db_p.add_subparsers(dest="action", required=True, metavar="ACTION")
     _verb(db_actions, "upgrade", "apply the migrations (creates the database if there is none)")
+    _verb(db_actions, "recount", "rebuild the kept counts from the help records (an existing database)")
     jobs_p = _verb(verbs, "jobs", "scheduled jobs: `mutual jobs run` runs each once and delivers what is due")
     jobs_actions = jobs_p.add_subparsers(dest="action", required=True, metavar="ACTION")
     jobs_run_p = _verb(jobs_actions, "run", "run every scheduled job once, deliver what is due, exit")

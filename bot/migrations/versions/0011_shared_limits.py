@@ -1,7 +1,7 @@
 """shared limits: rate-limit pauses and per-conversation pacing every process sees
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 
 `api_pauses`: a 429's pause per (workspace, Web API method) until `until`; `probing` while
 the one caller allowed to try first after the pause has not yet answered. `post_pace`: per
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
