@@ -19,6 +19,7 @@ from bot.blocks.recording import (
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks, thanks_in
+from bot.observe.requests import mark
 from bot.payloads.commands import SlashCommand
 from bot.services.parsing import NOTE_MAX, split_mentions
 from bot.services.workspaces import claim_trigger, ensure_workspace
@@ -29,7 +30,14 @@ def register(app: App, deps: Deps) -> None:
     def thanks(ack: Ack, client: WebClient, context: BoltContext) -> None:
         command = typed(context, SlashCommand)
         reply = handle_thanks(deps, client, team(context), command)
+        if reply is REPLAYED:
+            mark(context, "refused")  # as bot.edge counts the replays it answers itself
+            reply = build_command_refusal(ALREADY_DONE)
         ack(**reply)
+
+
+# What `handle_thanks` returns for a trigger_id acted on before.
+REPLAYED: dict[str, Any] = {}
 
 
 def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCommand) -> dict[str, Any]:
@@ -46,7 +54,7 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCom
     now = deps.clock()
     with deps.db.session() as session:
         if not claim_trigger(session, team_id, command.trigger_id, now):
-            return build_command_refusal(ALREADY_DONE)
+            return REPLAYED
         workspace = ensure_workspace(session, team_id, now, command.enterprise_id)
         known = deps.directory.cached(session, workspace, [*parsed.user_ids, invoker], now)
         if known is not None:
