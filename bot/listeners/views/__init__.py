@@ -28,6 +28,7 @@ from bot.services.workspaces import ensure_workspace
 
 
 def field(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
+    # The edge refuses a submission without view.state.values (bot/payloads/views.py).
     return view["state"]["values"].get(block_id, {}).get(action_id, {})
 
 
