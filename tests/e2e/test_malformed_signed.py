@@ -78,7 +78,9 @@ _MISSING = object()
 
 def malformed() -> Iterator[tuple[str, dict[str, Any]]]:
     for base in _base_interactions():
-        kind = f"{base['type']}:{base.get('callback_id') or (base.get('view') or {}).get('callback_id') or (base.get('actions') or [{}])[0].get('action_id') or base.get('action_id')}"
+        name = (base.get("callback_id") or (base.get("view") or {}).get("callback_id")
+                or (base.get("actions") or [{}])[0].get("action_id") or base.get("action_id"))
+        kind = f"{base['type']}:{name}"
         for path in _paths(base):
             for new in (_MISSING, *ODD):
                 yield f"{kind} {'.'.join(map(str, path))}={new!r}", _mutated(base, path, new)
