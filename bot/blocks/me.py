@@ -3,6 +3,7 @@ however many they have (≤ 50 blocks a message, ≤ 3,000 characters a section)
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.blocks.kit import (
     context,
     date,
     escape,
+    fit_message,
     mention,
     message,
     plain,
@@ -65,10 +67,9 @@ def preview(note: str, limit: int = NOTE_PREVIEW) -> str:
 
 
 def cap_blocks(blocks: list[Block], limit: int = MESSAGE_BLOCKS_MAX) -> list[Block]:
-    """A last guard: never more blocks than Slack accepts."""
-    if len(blocks) <= limit:
-        return blocks
-    return blocks[: limit - 1] + [context(f"_…and {len(blocks) - limit + 1} more_")]
+    """A last guard: never more blocks than Slack accepts (a Home tab's or a modal's text
+    has no total limit; a message's is kept by `message` itself)."""
+    return fit_message(blocks, limit, budget=sys.maxsize)
 
 
 def _intro_line(intro: IntroView, viewer: str) -> str:
@@ -214,7 +215,7 @@ def offers_section(other_id: str, texts: list[str]) -> list[Block]:
     """What `other_id` is happy to be asked about (their `/offer` list)."""
     if not texts:
         return []
-    lines = "\n".join(f"• {escape(t)}" for t in texts)
+    lines = bulleted([escape(t) for t in texts], max_lines=len(texts))
     return [section(f"*{mention(other_id)} is happy to be asked about*\n{lines}")]
 
 

@@ -13,13 +13,14 @@ from bot.blocks.recording import (
     build_note_too_long,
     build_refused,
     build_thanks_receipt,
+    too_many_people,
     unknown_handle,
 )
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.people import refuse_people
 from bot.listeners.thanking import give_thanks
 from bot.payloads.commands import SlashCommand
-from bot.services.parsing import NOTE_MAX, split_mentions
+from bot.services.parsing import NOTE_MAX, PEOPLE_MAX, split_mentions
 
 
 def register(app: App, deps: Deps) -> None:
@@ -37,6 +38,8 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCom
         return build_error(unknown_handle(parsed.bare_handles[0]), THANKS_USAGE)
     if not parsed.user_ids:
         return build_error("Who would you like to thank? Mention them with @.", THANKS_USAGE)
+    if len(parsed.user_ids) > PEOPLE_MAX:
+        return build_error(too_many_people(len(parsed.user_ids)), THANKS_USAGE)
     if len(parsed.rest) > NOTE_MAX:
         return build_note_too_long(len(parsed.rest), THANKS_USAGE)
     why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
