@@ -67,22 +67,23 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     return block
 
 
-def message(text: str, blocks: list[Block]) -> dict[str, Any]:
+def message(text: str, blocks: list[Block], keep_last: int = 0) -> dict[str, Any]:
     """A message with its plain-text fallback (notifications, screen readers), within
-    Slack's limits for one message however long its parts grew."""
-    return {"text": clip(text, limits.MESSAGE_TEXT), "blocks": fit_message(blocks)}
+    Slack's limits for one message however long its parts grew (see `fit_message`)."""
+    return {"text": clip(text, limits.MESSAGE_TEXT),
+            "blocks": fit_message(blocks, keep_last=keep_last)}
 
 
 def fit_message(blocks: list[Block], most: int = limits.MESSAGE_BLOCKS,
-                budget: int = limits.MESSAGE_BLOCK_TEXT) -> list[Block]:
+                budget: int = limits.MESSAGE_BLOCK_TEXT, keep_last: int = 0) -> list[Block]:
     """The last guard on a message: at most `most` blocks and `budget` characters of text
-    (Slack's msg_blocks_too_long), what does not fit replaced by "…and N more". Buttons at
-    the end are kept: they are what the message is for."""
+    (Slack's msg_blocks_too_long), what does not fit replaced by "…and N more". The last
+    `keep_last` blocks and any buttons at the end are kept: they are what the message is for."""
     if len(blocks) <= most and block_text_length(blocks) <= budget:
         return blocks
-    tail: list[Block] = []
     body = list(blocks)
-    while body and body[-1].get("type") == "actions" and len(tail) < 2:
+    tail: list[Block] = []
+    while body and (len(tail) < keep_last or body[-1].get("type") == "actions") and len(tail) < 5:
         tail.insert(0, body.pop())
     room = budget - block_text_length(tail) - 40
     kept: list[Block] = []

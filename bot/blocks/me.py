@@ -204,11 +204,11 @@ def build_with(history: History) -> dict[str, Any]:
         blocks.append(context(line))
     shown = len(history.recent)
     total = history.given_all + history.received_all
+    after = offers_section(other, history.their_offers)
     if total > shown:
-        blocks.append(context(f"_Showing the latest {shown} of {total:,}. `/mutual export` sends "
-                              "you everything as a file._"))
-    blocks += offers_section(other, history.their_offers)
-    return {"response_type": "ephemeral", **message(text, cap_blocks(blocks))}
+        after.insert(0, context(f"_Showing the latest {shown} of {total:,}. `/mutual export` "
+                                "sends you everything as a file._"))
+    return {"response_type": "ephemeral", **message(text, blocks + after, keep_last=len(after))}
 
 
 def offers_section(other_id: str, texts: list[str]) -> list[Block]:
