@@ -1,8 +1,8 @@
 """What Slack refuses, checked the way Slack checks it (the numbers are bot/blocks/limits.py).
 
-The test suite's Web API double and the sandbox's Slack both answer with `refusal(method,
-params)`, and the ack bodies Mutual returns over HTTP go through `ack_problems`, so a builder
-that breaks a limit fails loudly in every test and every sandbox line that reaches it. Each
+The local stand-ins for Slack's Web API (the test suite's and the simulated workspace's) both
+answer with `refusal(method, params)`, and the ack bodies Mutual returns over HTTP go through
+`ack_problems`, so a builder that breaks a limit fails loudly wherever it is reached. Each
 function returns plain-English problems (empty when all is well), naming where they are."""
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ def ack_problems(body: Any) -> Problems:
     if action is not None:
         return [] if action == "clear" else [f"unknown response_action {action!r}"]
     if "options" in body or "option_groups" in body:
+        if body.get("options") == []:
+            return []  # nothing matches what was typed
         return _options(body, "options", L.SUGGESTED_OPTIONS, "the suggested options")
     if "text" in body or "blocks" in body:
         return message_problems(body)
@@ -123,8 +125,8 @@ def view_problems(view: Any, kind: str | None) -> Problems:
 
 # -- blocks ----------------------------------------------------------------------------------
 def block_problems(blocks: Any, max_blocks: int) -> Problems:
-    if not isinstance(blocks, list) or not blocks:
-        return ["blocks must be a non-empty list"]
+    if not isinstance(blocks, list):
+        return ["blocks must be a list"]
     if len(blocks) > max_blocks:
         return [f"{len(blocks)} blocks; at most {max_blocks}"]
     problems: Problems = []

@@ -1,5 +1,6 @@
 """Slack's limits on what an app may send, in one table: the builders keep within them, and
-the test suite's Web API double and the sandbox's Slack refuse whatever breaks one
+every local stand-in for Slack's Web API (the test suite's, the simulated workspace's)
+refuses whatever breaks one
 (bot/blocks/checks.py), on every surface — messages, updates, ephemerals, `response_url`
 posts, HTTP ack bodies, Home tabs and modals.
 
