@@ -230,13 +230,14 @@ def _text_input(element: dict[str, Any], where: str) -> Problems:
 
 def _options(element: dict[str, Any], key: str, most: int, where: str) -> Problems:
     groups = element.get("option_groups")
+    options: list[Any]
     if groups is not None:
         problems = _list(groups, L.OPTION_GROUPS, f"{where}.option_groups")
         options = [o for g in groups or [] if isinstance(g, dict) for o in g.get("options") or []]
     else:
-        options = element.get(key)
-        problems = _list(options, most, f"{where}.{key}")
-        options = options if isinstance(options, list) else []
+        given = element.get(key)
+        problems = _list(given, most, f"{where}.{key}")
+        options = given if isinstance(given, list) else []
     values = set()
     for i, option in enumerate(options):
         problems += _option(option, f"{where}.{key}[{i}]")
