@@ -66,6 +66,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.db.migrate import upgrade
 
         print(upgrade(settings.database_url).describe())
+        if args.action == "recount":
+            return recount(settings)
         return 0
     if args.verb == "jobs":
         return jobs_run(settings, args.now or datetime.now(UTC))
@@ -74,6 +76,22 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return outbox(settings, args)
     return export(settings, args.team, args.format)
+
+
+def recount(settings: Settings) -> int:
+    """`mutual db recount`: rebuild every workspace's kept counts from its help records, in one
+    transaction (what the app reads for Homes, `/mutual me` and the one-sided planning)."""
+    from bot.db.session import Database
+    from bot.services.counts import recount as rebuild
+
+    db = Database(settings.database_url)
+    try:
+        with db.session() as session:
+            buckets = rebuild(session, datetime.now(UTC))
+        print(f"kept counts rebuilt from the help records: {buckets} day buckets")
+    finally:
+        db.dispose()
+    return 0
 
 
 def _unreachable_database(url: str, error: OperationalError) -> str:
@@ -88,7 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     run_p = verbs.add_parser("run", help="migrate, then serve Slack and run the scheduler")
     run_p.add_argument("--no-scheduler", action="store_true", help="serve only (extra replicas)")
     db_p = verbs.add_parser("db", help="database maintenance")
-    db_p.add_argument("action", choices=["upgrade"])
+    db_p.add_argument("action", choices=["upgrade", "recount"],
+                      help="upgrade: apply migrations; recount: rebuild the kept counts from "
+                           "the help records")
     jobs_p = verbs.add_parser("jobs", help="scheduled jobs")
     jobs_p.add_argument("action", choices=["run"])
     jobs_p.add_argument("--now", help="run as of this ISO 8601 instant (default: now)")

@@ -8,7 +8,6 @@ command or interaction only the first time its `trigger_id` is seen."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -36,8 +35,11 @@ from bot.db.upsert import insert_ignore
 from bot.observe.requests import mark
 from bot.payloads import NOT_SLACK, Handshake, Ignored, Payload, Unreadable, read_payload
 from bot.payloads.commands import SlashCommand
+from bot.services.workspaces import trigger_key
 
 logger = logging.getLogger(__name__)
+# Requests whose listener claims the trigger_id in its own single transaction (the lean path).
+CLAIMED_IN_LISTENER = frozenset({"command /thanks"})
 LIFECYCLE = ("event app_uninstalled", "event tokens_revoked")
 # What Bolt reads from every body before any listener (slack_bolt.kwargs_injection.utils).
 _BOLT_READS = (payload_utils.to_options, payload_utils.to_shortcut, payload_utils.to_action,
@@ -115,7 +117,8 @@ class Edge(Middleware):
             mark(req.context, "refused")
             return _refuse(payload, NOT_INSTALLED)
         trigger = getattr(payload, "trigger_id", None)
-        if trigger is not None and not self._first_time(payload.team_id, trigger):
+        if (trigger is not None and payload.surface not in CLAIMED_IN_LISTENER
+                and not self._first_time(payload.team_id, trigger)):
             logger.info("%s: trigger_id seen before; not acted on again", payload.surface)
             mark(req.context, "refused")
             return _refuse(payload, ALREADY_DONE)
@@ -168,12 +171,6 @@ def _clean_body(raw: Any, model: Any) -> None:
     elif isinstance(model, list) and isinstance(raw, list):
         for raw_item, item in zip(raw, model, strict=False):
             _clean_body(raw_item, item)
-
-
-def trigger_key(trigger_id: str) -> str:
-    """The processed_events key of a trigger_id: hashed, because Slack's run to about 60
-    characters and the column holds 64."""
-    return "trigger:" + hashlib.sha256(trigger_id.encode()).hexdigest()[:56]
 
 
 def _no_duplicate_fields(req: BoltRequest) -> None:

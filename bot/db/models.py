@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -101,7 +102,12 @@ class Workspace(Base):
 
     @property
     def thank_emoji_set(self) -> frozenset[str]:
-        return frozenset(e.strip() for e in self.thank_emoji.split(",") if e.strip())
+        return emoji_set(self.thank_emoji)
+
+
+def emoji_set(setting: str) -> frozenset[str]:
+    """The thank-you emoji a workspace's `thank_emoji` setting names."""
+    return frozenset(e.strip() for e in setting.split(",") if e.strip())
 
 
 class Member(Base):
@@ -157,6 +163,48 @@ class HelpRecord(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
+
+
+class HelpCount(Base):
+    """Kept counts: the confirmed records of one (helper, receiver, UTC day, source), written
+    in the same transaction as every change to a record (bot.services.recording is their only
+    writer; `mutual db recount` rebuilds them). A forgotten person's side is "" here where the
+    record holds NULL. `first_at`/`last_at` are the earliest and latest record in the bucket, so
+    a window's edges and the one-sided timing rule stay exact."""
+
+    __tablename__ = "help_counts"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        Index("ix_help_counts_team_helper_day", "team_id", "helper_id", "day"),
+        Index("ix_help_counts_team_receiver_day", "team_id", "receiver_id", "day"),
+        Index("ix_help_counts_team_day", "team_id", "day"),
+        Index("ix_help_counts_team_changed", "team_id", "changed_at"),
+    )
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    helper_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    receiver_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime]
+    last_at: Mapped[datetime]
+    # When this bucket last changed: the one-sided planning looks only at pairs changed since
+    # its last run (plus those whose window edge passed).
+    changed_at: Mapped[datetime]
+
+
+class PlanningMark(Base):
+    """When a workspace's daily planning of one kind last looked at its pairs."""
+
+    __tablename__ = "planning_marks"
+    __table_args__ = (
+        ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+    )
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ran_at: Mapped[datetime]
 
 
 class ReactionMark(Base):

@@ -68,6 +68,15 @@ class Database:
             finally:
                 session.rollback()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A connection for a quick read of committed state (no write lock on SQLite, no
+        session): for the hot paths that may stop after one read."""
+        options = {READ_ONLY: True} if self.is_sqlite else {}
+        with self.engine.connect() as conn:
+            yield conn.execution_options(**options) if options else conn
+            conn.rollback()
+
     def ping(self) -> bool:
         try:
             with self.engine.connect() as conn:

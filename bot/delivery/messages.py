@@ -4,6 +4,8 @@ publish rendered from the database when it goes out."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -94,13 +96,30 @@ def _send_response(client: WebClient, row: Outgoing, call: Call) -> Outcome:
     return post_to_response_url(call["url"], call["body"])
 
 
+SAME_HOME = "the same Home is already published"
+
+
 def _home(r: Rendering) -> Call:
     user_id = r.row.recipient_id
     if is_forgotten(r.session, r.row.team_id, user_id):
         return {"view": build_forgotten_home()}
     home = build_home(personal_view(r.session, r.workspace, user_id, r.now))
     left = setup_left(r.session, r.workspace, user_id)
-    return {"view": with_setup(home, build_setup_checklist(left)) if left else home}
+    view = with_setup(home, build_setup_checklist(left)) if left else home
+    # A refresh whose view equals the one last published to this person is not sent again
+    # (opening the Home tab always publishes: `show_home` clears what was published).
+    digest = view_digest(view)
+    if r.payload.get(PUBLISHED) == digest:
+        raise Skip(SAME_HOME)
+    r.payload[RENDERED] = digest  # kept by `_after_home` once Slack has it
+    return {"view": view}
+
+
+PUBLISHED, RENDERED = "published", "rendered"
+
+
+def view_digest(view: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(view, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:32]
 
 
 def _send_home(client: WebClient, row: Outgoing, call: Call) -> Outcome:
@@ -113,6 +132,13 @@ def _after_home(session: Session, row: Outgoing, outcome: Outcome, now: datetime
     if is_forgotten(session, row.team_id, row.recipient_id):
         session.execute(update(OutboxItem).where(OutboxItem.id == row.id).values(
             key=f"forgotten:{row.id}", recipient_id=None))
+        return
+    digest = row.payload.get(RENDERED)
+    if digest:
+        # Unless it was asked for again meanwhile (then it goes out again anyway).
+        session.execute(update(OutboxItem).where(OutboxItem.id == row.id,
+                                                 OutboxItem.requeue.is_(False))
+                        .values(payload=json.dumps({PUBLISHED: digest})))
 
 
 register_kind(Kind(MESSAGE, _message))

@@ -20,6 +20,8 @@ from bot.services.balance import one_sided_pairs, recent_notes, still_one_sided,
 from bot.services.delivery import Outgoing
 from bot.services.nudges import CLAIM_REMINDER, ONE_SIDED, active_workspaces, is_muted
 from bot.services.outbox import enqueue
+from bot.services.planning import people_to_plan
+from bot.services.planning import planned as planning_done
 from bot.services.ways_to_give import ways_to_give
 
 
@@ -30,7 +32,11 @@ def plan_one_sided(db: Database, now: datetime) -> int:
     with db.session() as session:
         for workspace in active_workspaces(session):
             since = window_start(workspace, now)
-            for pair in one_sided_pairs(session, workspace, now):
+            # Only the people whose situation changed since the last run (everyone, weekly).
+            among = people_to_plan(session, workspace, now)
+            found = one_sided_pairs(session, workspace, now, among=among) if among != set() else []
+            planning_done(session, workspace.team_id, now, everyone=among is None)
+            for pair in found:
                 notes = recent_notes(session, workspace.team_id, pair.helper_id,
                                      pair.receiver_id, since)
                 payload = {"helper": pair.helper_id, "count": pair.count,

@@ -10,6 +10,7 @@ from bot.blocks.recording import SLACK_BUSY, problem_text
 from bot.listeners.deps import Deps
 from bot.services.people import Problem, Profile, Refusal, problem_with
 from bot.slack.budget import Budget, SlackBusy
+from bot.slack.directory import People
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,19 @@ class Checked:
 
 def check_people(deps: Deps, client: WebClient, team_id: str, invoker_id: str,
                  user_ids: list[str], enterprise_id: str | None = None,
-                 budget: Budget | None = None) -> Checked:
+                 budget: Budget | None = None, known: People | None = None) -> Checked:
+    """`known`: the people already read (`Directory.cached`, the invoker among them)."""
     for user_id in user_ids:
         if user_id == invoker_id:
             return Checked(Refusal(user_id, Problem.SELF))
     budget = budget or Budget()  # one budget for every look-up this request makes
     try:
-        people = deps.directory.lookup(client, team_id, user_ids, budget)
+        people = known or deps.directory.lookup(client, team_id, user_ids, budget)
     except SlackBusy:
         return Checked(busy=True)
     if people.guests_off and invoker_id:
-        guest = _is_guest(deps, client, team_id, invoker_id, budget)
+        guest = (_is_guest(deps, client, team_id, invoker_id, budget) if known is None
+                 else _guest_in(known, invoker_id))
         if guest is None:
             return Checked(busy=True)
         if guest:
@@ -67,14 +70,21 @@ def _is_guest(deps: Deps, client: WebClient, team_id: str, user_id: str,
     return profile is not None and profile.is_guest
 
 
+def _guest_in(known: People, user_id: str) -> bool:
+    profile = known.profiles.get(user_id)
+    return profile is not None and profile.is_guest
+
+
 def refuse_people(
     deps: Deps, client: WebClient, team_id: str, invoker_id: str, user_ids: list[str],
     enterprise_id: str | None = None, budget: Budget | None = None, giving: bool = False,
+    known: People | None = None,
 ) -> tuple[str | None, dict[str, Profile]]:
     """(why not, profiles), worded for someone recording help they got (or, `giving`, help
     they gave); nothing is saved when there is a reason; with Slack busy (SLACK_BUSY), they
     can simply try again."""
-    checked = check_people(deps, client, team_id, invoker_id, user_ids, enterprise_id, budget)
+    checked = check_people(deps, client, team_id, invoker_id, user_ids, enterprise_id, budget,
+                           known)
     if checked.busy:
         return SLACK_BUSY, {}
     if checked.refusal is not None:

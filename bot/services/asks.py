@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Ask, AskOffer, HelpRecord
 from bot.db.upsert import insert_ignore
 from bot.services.parsing import NOTE_MAX
-from bot.services.recording import written
+from bot.services.recording import record_from_ask
 
 STATUSES = ("open", "solved", "withdrawn", "expired", "unposted")
 OFFER_STATUSES = ("offered", "accepted", "done", "withdrawn", "helped")
@@ -313,11 +313,8 @@ def solve_ask(session: Session, team_id: str, ask_id: int, user_id: str, helper_
         return refused
     helpers = [h for h in dict.fromkeys(helper_ids) if h and h != user_id]
     for helper in helpers:
-        if insert_ignore(session, HelpRecord, {
-                "team_id": team_id, "helper_id": helper, "receiver_id": user_id, "source": "ask",
-                "status": "confirmed", "note": ask.text, "channel_id": ask.channel_id,
-                "dedupe_key": record_key(ask.id, helper), "created_at": now, "updated_at": now}):
-            written(session.info)["ask"] += 1
+        record_from_ask(session, team_id, helper, user_id, ask.text, ask.channel_id,
+                        record_key(ask.id, helper), now)
     standing = _standing(session, team_id, ask.id)
     for offer in standing:
         if offer.helper_id in helpers:

@@ -14,10 +14,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, and_, case, exists, func, literal, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from bot.db.models import GUESTS_FULL, HelpRecord, Member, MutedPair, OutboxItem, Workspace
+from bot.services.counts import window_params, window_rows
 from bot.services.nudges import ONE_SIDED
 from bot.services.outbox import LIVE
 
@@ -41,36 +54,38 @@ def window_start(workspace: Workspace, now: datetime) -> datetime:
 
 
 def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
-                    *, apply_cooldowns: bool = True) -> list[OneSided]:
+                    *, apply_cooldowns: bool = True,
+                    among: set[str] | None = None) -> list[OneSided]:
     """Every one-sided pair in the workspace that may be nudged now, at most one per receiver
     (the strongest: most help, then most recent). Only `confirmed` records count; deactivated
     people, muted pairs, receivers with nudges off or snoozed, and guests (unless the
     workspace treats them like everyone) are left out; with
     `apply_cooldowns`, so are receivers nudged within `person_cooldown_days` and pairs within
     `pair_cooldown_days`. A receiver who helped others at least `forward_min` times over the
-    window is passing it on and is left out too."""
+    window is passing it on and is left out too. `among`: only pairs with one of these people
+    in them (bot.services.planning: those whose situation changed since the last run)."""
     team = workspace.team_id
-    hr = HelpRecord
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         _tune_for_aggregation(session)
-    # Each record lands on its unordered pair (smaller id first); both directions are counted
+    # The window's help, from the kept counts (whole days) and the records (its edge days).
+    people = sorted(among) if among is not None else None
+    hr = window_rows("help", among=people)
+    # Each bucket lands on its unordered pair (smaller id first); both directions are counted
     # in the same pass. Any consistent order will do, so PostgreSQL compares bytes ("C").
-    ordered = (hr.helper_id.collate("C") < hr.receiver_id.collate("C") if postgres
-               else hr.helper_id < hr.receiver_id)
-    low = case((ordered, hr.helper_id), else_=hr.receiver_id)
-    high = case((ordered, hr.receiver_id), else_=hr.helper_id)
-    low_gave = func.sum(case((ordered, 1), else_=0))
-    high_gave = func.sum(case((ordered, 0), else_=1))
+    ordered = (hr.c.helper_id.collate("C") < hr.c.receiver_id.collate("C") if postgres
+               else hr.c.helper_id < hr.c.receiver_id)
+    low = case((ordered, hr.c.helper_id), else_=hr.c.receiver_id)
+    high = case((ordered, hr.c.receiver_id), else_=hr.c.helper_id)
+    low_gave = func.sum(case((ordered, hr.c.n), else_=0))
+    high_gave = func.sum(case((ordered, 0), else_=hr.c.n))
     minimum = workspace.one_sided_min
-    in_window = [hr.team_id == team, hr.status == "confirmed",
-                 hr.created_at >= window_start(workspace, now), hr.created_at <= now]
     pairs = (
         select(low.label("low"), high.label("high"), low_gave.label("low_gave"),
-               high_gave.label("high_gave"), func.max(hr.created_at).label("last_at"),
-               func.min(hr.created_at).label("first_at"))
-        .where(*in_window, hr.helper_id.is_not(None), hr.receiver_id.is_not(None),
-               hr.helper_id != hr.receiver_id)
+               high_gave.label("high_gave"), func.max(hr.c.last_at).label("last_at"),
+               func.min(hr.c.first_at).label("first_at"))
+        .where(hr.c.helper_id.is_not(None), hr.c.receiver_id.is_not(None),
+               hr.c.helper_id != hr.c.receiver_id)
         .group_by(low, high)
         .having(or_(and_(low_gave >= minimum, high_gave == 0),
                     and_(high_gave >= minimum, low_gave == 0)))
@@ -78,9 +93,10 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     )
     # Everything each person gave over the window. A receiver of a one-sided pair gave its
     # helper nothing, so all of it went to other people: that is what they passed on.
-    gave = (select(hr.helper_id.label("giver"), func.count().label("given"))
-            .where(*in_window, hr.helper_id.is_not(None), _not_self(hr))
-            .group_by(hr.helper_id).subquery("gave"))
+    given = window_rows("given", among=people)
+    gave = (select(given.c.helper_id.label("giver"), func.sum(given.c.n).label("given"))
+            .where(given.c.helper_id.is_not(None), _not_self(given))
+            .group_by(given.c.helper_id).subquery("gave"))
     low_is_helper = pairs.c.low_gave > 0
     helper = case((low_is_helper, pairs.c.low), else_=pairs.c.high).label("helper")
     receiver = case((low_is_helper, pairs.c.high), else_=pairs.c.low).label("receiver")
@@ -113,8 +129,8 @@ def one_sided_pairs(session: Session, workspace: Workspace, now: datetime,
     rows = session.execute(
         select(ranked.c.helper, ranked.c.receiver, ranked.c.n, ranked.c.last_at,
                ranked.c.passed_on)
-        .where(ranked.c.rank == 1).order_by(ranked.c.receiver)
-    ).all()
+        .where(ranked.c.rank == 1).order_by(ranked.c.receiver),
+        window_params(team, window_start(workspace, now), now)).all()
     return [OneSided(team, h, r, int(n), _aware(last), int(given))
             for h, r, n, last, given in rows]
 
@@ -146,9 +162,9 @@ def timely(workspace: Workspace, first_at: datetime, last_at: datetime, now: dat
             and last_at - first_at >= spread)
 
 
-def _not_self(hr: type[HelpRecord]) -> ColumnElement[bool]:
+def _not_self(rows: Any) -> ColumnElement[bool]:
     # Help given to someone later forgotten (receiver blanked) was still given.
-    return or_(hr.receiver_id.is_(None), hr.receiver_id != hr.helper_id)
+    return or_(rows.c.receiver_id.is_(None), rows.c.receiver_id != rows.c.helper_id)
 
 
 def _tune_for_aggregation(session: Session) -> None:
@@ -178,17 +194,16 @@ def still_one_sided(session: Session, workspace: Workspace, helper_id: str, rece
                     now: datetime) -> bool:
     """Checked again just before a nudge goes out: the receiver may have given back since, the
     help may have been taken back, or the helper may have helped again just now."""
-    start = window_start(workspace, now)
-    hr = HelpRecord
-    base = [hr.team_id == workspace.team_id, hr.status == "confirmed", hr.created_at >= start,
-            hr.created_at <= now]
-    gave_back = session.scalar(select(literal(1)).where(
-        *base, hr.helper_id == receiver_id, hr.receiver_id == helper_id).limit(1))
+    params = window_params(workspace.team_id, window_start(workspace, now), now)
+    back = _GAVE_BACK
+    gave_back = session.scalar(select(literal(1)).select_from(back).where(
+        back.c.helper_id == receiver_id, back.c.receiver_id == helper_id).limit(1), params)
     if gave_back:
         return False
+    pair = _PAIR
     received, first_at, last_at = session.execute(select(
-        func.count(), func.min(hr.created_at), func.max(hr.created_at)).select_from(hr).where(
-        *base, hr.helper_id == helper_id, hr.receiver_id == receiver_id)).one()
+        func.sum(pair.c.n), func.min(pair.c.first_at), func.max(pair.c.last_at)).where(
+        pair.c.helper_id == helper_id, pair.c.receiver_id == receiver_id), params).one()
     if (received or 0) < workspace.one_sided_min or first_at is None or last_at is None:
         return False
     if not timely(workspace, _aware(first_at), _aware(last_at), now):
@@ -196,14 +211,17 @@ def still_one_sided(session: Session, workspace: Workspace, helper_id: str, rece
     return passed_on(session, workspace, receiver_id, now) < workspace.forward_min
 
 
+_GAVE_BACK, _PAIR = window_rows("back"), window_rows("pair")
+_PASSED = window_rows("passed", helper=bindparam("user"))
+
+
 def passed_on(session: Session, workspace: Workspace, user_id: str, now: datetime) -> int:
     """How often `user_id` helped anyone over the window (called for a receiver who gave
     their helper nothing, so it is all help passed on to others)."""
-    hr = HelpRecord
-    return int(session.scalar(select(func.count()).select_from(hr).where(
-        hr.team_id == workspace.team_id, hr.status == "confirmed",
-        hr.created_at >= window_start(workspace, now), hr.created_at <= now,
-        hr.helper_id == user_id, _not_self(hr))) or 0)
+    w = _PASSED
+    return int(session.scalar(select(func.sum(w.c.n)).where(_not_self(w)), {
+        **window_params(workspace.team_id, window_start(workspace, now), now),
+        "user": user_id}) or 0)
 
 
 def recent_notes(session: Session, team_id: str, helper_id: str, receiver_id: str,

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -28,6 +28,7 @@ from bot.db.upsert import insert_ignore
 from bot.services.ask_forget import ask_texts, forget_asks
 from bot.services.followups import erase_followups
 from bot.services.questions import forget as forget_questions
+from bot.services.recording import forget_records
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -
     erase_followups(session, team_id, user_id)
     forget_questions(session, team_id, user_id)
     asks = forget_asks(session, team_id, user_id, now)  # before records: it reads their keys
-    records = _records(session, team_id, user_id, now)
+    records = forget_records(session, team_id, user_id, now)
     intros = _intros(session, team_id, user_id, now)
     requests = _requests(session, team_id, user_id, now)
     session.execute(delete(ReactionMark).where(ReactionMark.team_id == team_id,
@@ -88,24 +89,6 @@ def welcome_back(session: Session, team_id: str, user_id: str) -> bool:
     """They used Mutual again: it may record and nudge them again. True if they had left."""
     result = session.execute(_WELCOME_BACK, {"team": team_id, "hash": person_hash(team_id, user_id)})
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _records(session: Session, team_id: str, user_id: str, now: datetime) -> int:
-    mine = (HelpRecord.team_id == team_id,
-            or_(HelpRecord.helper_id == user_id, HelpRecord.receiver_id == user_id))
-    # A claim still waiting can never be answered by (or for) someone who is gone.
-    session.execute(update(HelpRecord).where(*mine, HelpRecord.status == "pending")
-                    .values(status="retracted", updated_at=now))
-    count = session.execute(
-        # Where it happened goes too: a message or reaction there would point back to them.
-        update(HelpRecord).where(*mine).values(
-            note="", dedupe_key=None, channel_id=None, message_ts=None, updated_at=now,
-            expires_at=None)
-    ).rowcount  # type: ignore[attr-defined]
-    for column in (HelpRecord.helper_id, HelpRecord.receiver_id):
-        session.execute(update(HelpRecord).where(HelpRecord.team_id == team_id, column == user_id)
-                        .values({column: None}))
-    return int(count or 0)
 
 
 def _intros(session: Session, team_id: str, user_id: str, now: datetime) -> int:

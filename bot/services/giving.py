@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import HelpRecord, Member, OutboxItem, Workspace
+from bot.db.models import Member, OutboxItem, Workspace
 from bot.db.upsert import insert_ignore
+from bot.services.counts import window_params, window_rows
 from bot.services.outbox import LIVE
 
 PROTECT_TIME = "protect_time"  # outbox kind: the private note (bot/jobs/asks.py)
@@ -27,16 +28,18 @@ class OverGiver:
     people_back: int
 
 
+_WINDOW = window_rows("given")  # the window's help, from the kept counts
+
+
 def over_givers(session: Session, workspace: Workspace, now: datetime) -> list[OverGiver]:
     """People who, over the window, helped at least `over_giver_people` others and were
     helped by at most `over_giver_back_max`; not deactivated, not bots, not with suggestions
     off or snoozed, and not sent the note in the last quarter."""
     team = workspace.team_id
-    rows = session.execute(select(HelpRecord.helper_id, HelpRecord.receiver_id).where(
-        HelpRecord.team_id == team, HelpRecord.status == "confirmed",
-        HelpRecord.created_at >= now - timedelta(days=workspace.window_days),
-        HelpRecord.created_at <= now, HelpRecord.helper_id.is_not(None),
-        HelpRecord.receiver_id.is_not(None)).distinct()).all()
+    w = _WINDOW
+    rows = session.execute(select(w.c.helper_id, w.c.receiver_id).where(
+        w.c.helper_id.is_not(None), w.c.receiver_id.is_not(None)).distinct(),
+        window_params(team, now - timedelta(days=workspace.window_days), now)).all()
     helped: dict[str, set[str]] = {}
     back: dict[str, set[str]] = {}
     for helper, receiver in rows:

@@ -15,6 +15,7 @@ from bot.db.models import GUESTS_FULL, GUESTS_QUIET, Member, MutedPair, Workspac
 from bot.db.upsert import insert_ignore
 from bot.services.outbox import cancel_pending
 from bot.services.people import Profile, save_profile
+from bot.services.planning import look_at_everyone
 
 # Kinds of planned private message (the keys of bot/delivery/kinds.py's registry).
 ONE_SIDED = "one_sided"
@@ -76,6 +77,7 @@ def set_nudges(session: Session, member: Member, enabled: bool) -> Controls:
     member.nudges_enabled = enabled
     if enabled:
         member.snoozed_until = None
+        look_at_everyone(session, member.team_id)  # the next planning sees them again
     return Controls(member.nudges_enabled, member.snoozed_until)
 
 

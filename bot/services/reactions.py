@@ -13,7 +13,7 @@ from bot.db.models import Workspace
 from bot.services import outbox
 from bot.services.forget import welcome_back
 from bot.services.people import Profile, problem_with
-from bot.services.recording import ReactionResult, reaction_added, reaction_removed
+from bot.services.recording import ReactionResult, base_emoji, reaction_added, reaction_removed
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,20 @@ def reaction_problem(reaction: Reaction, profiles: dict[str, Profile | None],
     return author in forgotten
 
 
+def is_thank_you(emoji: str, thank_emoji: frozenset[str]) -> bool:
+    return base_emoji(emoji) in thank_emoji
+
+
 def record_reaction(session: Session, workspace: Workspace, reaction: Reaction,
-                    now: datetime) -> ReactionResult:
+                    now: datetime, was_forgotten: bool = True) -> ReactionResult:
+    """`was_forgotten=False`: the reactor is known (in this transaction) not to have asked
+    Mutual to forget them, so there is nobody to welcome back."""
     assert reaction.author_id is not None
     result, _ = reaction_added(session, workspace, reaction.reactor_id, reaction.author_id,
                                reaction.emoji, reaction.channel_id, reaction.message_ts, now)
-    if result is ReactionResult.RECORDED:
+    if result is ReactionResult.RECORDED and was_forgotten:
         welcome_back(session, workspace.team_id, reaction.reactor_id)
+    if result is ReactionResult.RECORDED:
         outbox.refresh_home(session, workspace.team_id, reaction.reactor_id, reaction.author_id,
                             now=now)
     return result

@@ -1,4 +1,8 @@
-"""Recording help: "helper helped receiver", from every source, counted once."""
+"""Recording help: "helper helped receiver", from every source, counted once.
+
+The only writer of help records: every change to one (new, confirmed, declined, retracted,
+taken back, a reaction removed, a person forgotten) goes through here and keeps the kept
+counts (bot.services.counts) in the same transaction."""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select
+from sqlalchemy import Insert, Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, ReactionMark, Workspace
+from bot.db.upsert import insert_ignore
+from bot.services import counts
 
 SOURCES = ("command", "reaction", "shortcut", "claim", "ask")
 STATUSES = ("confirmed", "pending", "declined", "expired", "retracted")
@@ -89,6 +95,7 @@ def record_thanks(
             "created_at": now, "updated_at": now,
         }).scalar_one()
         made.append(Recorded(record_id, helper, receiver_id, note, "confirmed", source))
+        counts.added(session, team_id, helper, receiver_id, source, now, now)
     written(session.info)[source] += len(made)
     return made
 
@@ -113,6 +120,9 @@ def record_for_message(
         new = existing.status != "confirmed"
         existing.status = "confirmed"
         existing.updated_at = now
+        if new:
+            counts.added(session, team_id, existing.helper_id, existing.receiver_id,
+                         existing.source, existing.created_at, now)
         return _to_recorded(existing, new=new)
     record = _new_record(team_id, helper_id, receiver_id, now, source="shortcut",
                          status="confirmed", note=note, channel_id=channel_id,
@@ -120,6 +130,7 @@ def record_for_message(
     session.add(record)
     session.flush()
     written(session.info)["shortcut"] += 1
+    counts.added(session, team_id, helper_id, receiver_id, "shortcut", now, now)
     return _to_recorded(record)
 
 
@@ -149,7 +160,7 @@ def reaction_added(
 ) -> tuple[ReactionResult, Recorded | None]:
     """A thank-you emoji: the author helped the reactor. Many emoji by one person on one
     message (or the same one delivered twice) count once."""
-    emoji = _base_emoji(emoji)
+    emoji = base_emoji(emoji)
     if emoji not in workspace.thank_emoji_set:
         return ReactionResult.IGNORED, None
     team_id = workspace.team_id
@@ -167,6 +178,7 @@ def reaction_added(
     }).scalar()
     if new_id is not None:
         written(session.info)["reaction"] += 1
+        counts.added(session, team_id, author_id, reactor_id, "reaction", now, now)
         return ReactionResult.RECORDED, Recorded(new_id, author_id, reactor_id, "", "confirmed",
                                                  "reaction")
     record = _by_key(session, team_id, key)
@@ -174,6 +186,8 @@ def reaction_added(
     if record.status == "retracted":
         record.status = "confirmed"
         record.updated_at = now
+        counts.added(session, team_id, record.helper_id, record.receiver_id, record.source,
+                     record.created_at, now)
         return ReactionResult.RECORDED, _to_recorded(record)
     return ReactionResult.ALREADY_COUNTED, _to_recorded(record, new=False)
 
@@ -188,7 +202,7 @@ def reaction_removed(
     now: datetime,
 ) -> ReactionResult:
     """Removing the last thank-you emoji a person had on a message retracts their record."""
-    emoji = _base_emoji(emoji)
+    emoji = base_emoji(emoji)
     if emoji not in workspace.thank_emoji_set:
         return ReactionResult.IGNORED
     team_id = workspace.team_id
@@ -202,8 +216,7 @@ def reaction_removed(
     # Only a reaction's own record is retracted; "This helped me" on the same message stays.
     if record is None or record.source != "reaction" or record.status != "confirmed":
         return ReactionResult.IGNORED
-    record.status = "retracted"
-    record.updated_at = now
+    retract(session, [record], now)
     return ReactionResult.RETRACTED
 
 
@@ -220,7 +233,7 @@ def _on_conflict_skip(dialect: str, table: Table, returning_id: bool) -> Insert:
     return stmt.returning(table.c.id) if returning_id else stmt
 
 
-def _base_emoji(name: str) -> str:
+def base_emoji(name: str) -> str:
     # Skin tones arrive as "raised_hands::skin-tone-3"; they are the same thanks.
     return name.split("::", 1)[0]
 
@@ -266,6 +279,9 @@ def answer_claim(
         return ClaimAnswer.EXPIRED, _to_recorded(record)
     record.status = "confirmed" if confirm else "declined"
     record.updated_at = now
+    if confirm:
+        counts.added(session, team_id, record.helper_id, record.receiver_id, record.source,
+                     record.created_at, now)
     return (ClaimAnswer.CONFIRMED if confirm else ClaimAnswer.DECLINED), _to_recorded(record)
 
 
@@ -296,3 +312,47 @@ def records_by_ids(session: Session, team_id: str, ids: list[int]) -> list[Recor
         select(HelpRecord).where(HelpRecord.team_id == team_id, HelpRecord.id.in_(ids))
     ).all()
     return [_to_recorded(r, new=False) for r in rows]
+
+
+def retract(session: Session, records: list[HelpRecord], now: datetime) -> None:
+    """These confirmed records no longer count (taken back, or their reaction removed)."""
+    for record in records:
+        record.status = "retracted"
+        record.updated_at = now
+    session.flush()
+    counts.refresh(session, [counts.bucket_of(r.team_id, r.helper_id, r.receiver_id, r.source,
+                                              r.created_at) for r in records], now)
+
+
+def record_from_ask(session: Session, team_id: str, helper_id: str, receiver_id: str, note: str,
+                    channel_id: str | None, key: str, now: datetime) -> bool:
+    """A solved ask: the helper the asker picked helped them, once per ask (its `key`)."""
+    if not insert_ignore(session, HelpRecord, {
+            "team_id": team_id, "helper_id": helper_id, "receiver_id": receiver_id,
+            "source": "ask", "status": "confirmed", "note": note, "channel_id": channel_id,
+            "dedupe_key": key, "created_at": now, "updated_at": now}):
+        return False
+    written(session.info)["ask"] += 1
+    counts.added(session, team_id, helper_id, receiver_id, "ask", now, now)
+    return True
+
+
+def forget_records(session: Session, team_id: str, user_id: str, now: datetime) -> int:
+    """A person forgotten: their pending claims retracted, where it happened blanked, their
+    side of every record blanked (the help itself still counted, for the other side)."""
+    mine = (HelpRecord.team_id == team_id,
+            or_(HelpRecord.helper_id == user_id, HelpRecord.receiver_id == user_id))
+    # A claim still waiting can never be answered by (or for) someone who is gone.
+    session.execute(update(HelpRecord).where(*mine, HelpRecord.status == "pending")
+                    .values(status="retracted", updated_at=now))
+    count = session.execute(
+        # Where it happened goes too: a message or reaction there would point back to them.
+        update(HelpRecord).where(*mine).values(
+            note="", dedupe_key=None, channel_id=None, message_ts=None, updated_at=now,
+            expires_at=None)
+    ).rowcount  # type: ignore[attr-defined]
+    for column in (HelpRecord.helper_id, HelpRecord.receiver_id):
+        session.execute(update(HelpRecord).where(HelpRecord.team_id == team_id, column == user_id)
+                        .values({column: None}))
+    counts.forgotten(session, team_id, user_id, now)
+    return int(count or 0)

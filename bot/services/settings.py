@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from bot.db.models import GUEST_MODES, Workspace
+from bot.services.planning import look_at_everyone
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
@@ -198,6 +199,7 @@ def apply_config(session: Session, workspace: Workspace, config: WorkspaceConfig
                  admin_id: str | None = None) -> None:
     """Save the settings; `admin_id` is who saved them (told if the channel turns out to be one
     Mutual cannot post in). Choosing another channel clears a problem with the old one."""
+    look_at_everyone(session, workspace.team_id)  # thresholds may have changed
     changes = asdict(config)
     changes.pop("channel_problem")
     if changes["guests"] is None:

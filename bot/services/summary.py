@@ -21,6 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import HelpRecord, Intro, Workspace
 from bot.services.concentration import Concentration, concentration
+from bot.services.counts import window_params, window_rows
 from bot.services.intros import deactivated, waiting_intros
 from bot.services.outbox import NOW, PLANNED, enqueue
 from bot.services.people import guests_left_out
@@ -128,17 +129,19 @@ def period_ending(now: datetime, tz_name: str) -> Period:
                   days=tuple(first + timedelta(days=i) for i in range(7)), tz=tz_name)
 
 
+_PERIOD = window_rows("period", end_open=True)  # from the kept counts; [since, until)
+
+
 def pair_counts(session: Session, team_id: str, since: datetime, until: datetime,
                 left_out: Iterable[str] = ()) -> PairCounts:
     """Confirmed help per (helper, receiver) in [since, until); forgotten people, and the
     `left_out` (guests), left out."""
     skip = set(left_out)
+    w = _PERIOD
     rows = session.execute(
-        select(HelpRecord.helper_id, HelpRecord.receiver_id, func.count())
-        .where(HelpRecord.team_id == team_id, HelpRecord.status == "confirmed",
-               HelpRecord.created_at >= since, HelpRecord.created_at < until,
-               HelpRecord.helper_id.is_not(None), HelpRecord.receiver_id.is_not(None))
-        .group_by(HelpRecord.helper_id, HelpRecord.receiver_id)
+        select(w.c.helper_id, w.c.receiver_id, func.sum(w.c.n))
+        .where(w.c.helper_id.is_not(None), w.c.receiver_id.is_not(None))
+        .group_by(w.c.helper_id, w.c.receiver_id), window_params(team_id, since, until)
     ).all()
     return {(str(h), str(r)): int(n) for h, r, n in rows
             if h and r and h != r and h not in skip and r not in skip}

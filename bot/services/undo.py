@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import HelpRecord, OutboxItem
 from bot.services import outbox
 from bot.services.outbox import MESSAGE, PENDING
-from bot.services.recording import Recorded, records_by_ids
+from bot.services.recording import Recorded, records_by_ids, retract
 
 UNDO_WINDOW = timedelta(minutes=15)
 UNDOABLE = ("command", "shortcut")  # a reaction is taken back by removing it
@@ -66,10 +66,7 @@ def take_back(session: Session, team_id: str, record_ids: list[int], user_id: st
         return Undone(Undo.SHARED, records_by_ids(session, team_id, ids))
     if any(now - r.updated_at > UNDO_WINDOW for r in live):
         return Undone(Undo.TOO_LATE, records_by_ids(session, team_id, ids))
-    for record in live:
-        record.status = "retracted"
-        record.updated_at = now
-    session.flush()
+    retract(session, live, now)
     return Undone(Undo.TAKEN_BACK, records_by_ids(session, team_id, [r.id for r in live]))
 
 

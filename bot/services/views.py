@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, Workspace
+from bot.services.counts import between_all_time, window_params, window_rows
 from bot.services.followups import IntroWorth, intro_worth
 from bot.services.intros import IntroView, open_intros_for
 from bot.services.offers import offers_of
@@ -139,22 +140,21 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
 
 
 def _pairs_query() -> Any:
-    hr = HelpRecord
-    window = (hr.team_id == bindparam("team"), hr.status == "confirmed",
-              hr.created_at >= bindparam("since"), hr.created_at <= bindparam("now"))
-
-    def side(mine: Any, other: Any, *also: Any) -> Any:
+    def side(w: Any) -> Any:
         # The other person's member row says whether they have left (a primary-key lookup
         # per pair, in the same statement).
-        left = select(Member.deleted).where(Member.team_id == bindparam("team"),
+        mine_given = w.c.helper_id == bindparam("user")
+        other = case((mine_given, w.c.receiver_id), else_=w.c.helper_id)
+        left = select(Member.deleted).where(Member.team_id == bindparam("w_team"),
                                             Member.user_id == other).scalar_subquery()
-        return (select(hr.helper_id, hr.receiver_id, func.count(), left)
-                .where(*window, mine == bindparam("user"), *also)
-                .group_by(hr.helper_id, hr.receiver_id))
+        return (select(w.c.helper_id, w.c.receiver_id, func.sum(w.c.n), left)
+                .group_by(w.c.helper_id, w.c.receiver_id))
 
-    return union_all(side(hr.helper_id, hr.receiver_id),
-                     side(hr.receiver_id, hr.helper_id,
-                          or_(hr.helper_id.is_(None), hr.helper_id != bindparam("user"))))
+    # The kept counts of the window, one half per side, each read along its (team, person,
+    # day) index — a single OR of the two sides made the database walk the whole workspace.
+    return union_all(side(window_rows("gave", helper=bindparam("user"))),
+                     side(window_rows("got", receiver=bindparam("user"),
+                                      not_helper=bindparam("user"))))
 
 
 # Built once: every Home and `/mutual me` runs it, and building it cost more than running it.
@@ -164,10 +164,8 @@ _PAIRS = _pairs_query()
 def _pairs_of(session: Session, team_id: str, user_id: str, since: datetime,
               now: datetime) -> list[tuple[str | None, str | None, int, bool]]:
     """(helper, receiver, count, whether the other person has left) of this person's
-    confirmed records in the window: one half per side, each read along its (team, person,
-    status, created_at) index — a single OR of the two sides made the database walk the
-    whole workspace's window instead."""
-    rows = session.execute(_PAIRS, {"team": team_id, "user": user_id, "since": since, "now": now})
+    confirmed help in the window, from the kept counts."""
+    rows = session.execute(_PAIRS, {**window_params(team_id, since, now), "user": user_id})
     return [(h, r, int(c), bool(gone)) for h, r, c, gone in rows]
 
 
@@ -187,6 +185,9 @@ def _recordable(session: Session, team_id: str, user_id: str) -> bool:
     return member is None or not (member.deleted or member.is_bot)
 
 
+_BETWEEN_WINDOW = window_rows("between")
+
+
 def history_with(session: Session, workspace: Workspace, user_id: str, other_id: str,
                  now: datetime, recent: int = 10) -> History:
     """Everything confirmed between two people, both directions; the latest few in full."""
@@ -197,12 +198,14 @@ def history_with(session: Session, workspace: Workspace, user_id: str, other_id:
         or_((HelpRecord.helper_id == user_id) & (HelpRecord.receiver_id == other_id),
             (HelpRecord.helper_id == other_id) & (HelpRecord.receiver_id == user_id)),
     )
-    counts = session.execute(
-        select(HelpRecord.helper_id, func.count(),
-               func.count().filter(HelpRecord.created_at >= since))
-        .where(*between).group_by(HelpRecord.helper_id)
-    ).all()
-    by_helper = {helper: (total, in_window) for helper, total, in_window in counts}
+    w = _BETWEEN_WINDOW
+    in_window = dict(session.execute(
+        select(w.c.helper_id, func.sum(w.c.n)).where(
+            or_(and_(w.c.helper_id == user_id, w.c.receiver_id == other_id),
+                and_(w.c.helper_id == other_id, w.c.receiver_id == user_id)))
+        .group_by(w.c.helper_id), window_params(team_id, since, now)).all())
+    total = between_all_time(session, team_id, user_id, other_id)
+    by_helper = {h: (total.get(h, 0), int(in_window.get(h) or 0)) for h in (user_id, other_id)}
     latest = session.scalars(
         select(HelpRecord).where(*between)
         .order_by(HelpRecord.created_at.desc(), HelpRecord.id.desc()).limit(recent)

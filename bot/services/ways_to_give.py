@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import HelpRecord, Intro
 from bot.services.ask_queries import open_asks_by
 from bot.services.asks import AskView
+from bot.services.counts import partners
 from bot.services.intros import deactivated
 
 ASKS_SHOWN = 3
@@ -57,12 +58,7 @@ def ways_to_give(session: Session, team_id: str, reader_id: str, helper_id: str,
 
 def tied_people(session: Session, team_id: str, user_id: str) -> list[str]:
     """People `user_id` helped or was helped by (confirmed), or was introduced to or by."""
-    hr = HelpRecord
-    other = func.coalesce(func.nullif(hr.helper_id, user_id), hr.receiver_id)
-    people = set(session.scalars(select(other).where(
-        hr.team_id == team_id, hr.status == "confirmed",
-        or_(hr.helper_id == user_id, hr.receiver_id == user_id),
-        hr.helper_id.is_not(None), hr.receiver_id.is_not(None)).distinct().limit(TIES_MAX)))
+    people = partners(session, team_id, user_id, TIES_MAX)
     for a, b, introducer in session.execute(select(Intro.a_id, Intro.b_id, Intro.introducer_id).where(
             Intro.team_id == team_id, Intro.status.in_(TIED_INTROS),
             or_(Intro.a_id == user_id, Intro.b_id == user_id)).limit(TIES_MAX)):

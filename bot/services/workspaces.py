@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Base, ProcessedEvent, Workspace
+from bot.db.models import DEFAULT_THANK_EMOJI, Base, ProcessedEvent, Workspace, emoji_set
 from bot.db.upsert import insert_ignore
+
+DEFAULT_SET = emoji_set(DEFAULT_THANK_EMOJI)
+THANK_EMOJI_OF = select(Workspace.thank_emoji).where(Workspace.team_id == bindparam("team"))
 
 
 def ensure_workspace(
@@ -28,6 +32,19 @@ def ensure_workspace(
         # An event from a workspace means it is installed (again): keep its data.
         workspace.uninstalled_at = None
     return workspace
+
+
+def claim_trigger(session: Session, team_id: str, trigger_id: str, now: datetime) -> bool:
+    """Claim a command's trigger_id inside the caller's transaction (its replay is not acted
+    on again); False when it was seen before. Rolled back with the transaction on failure."""
+    return insert_ignore(session, ProcessedEvent, {
+        "team_id": team_id, "event_id": trigger_key(trigger_id), "received_at": now})
+
+
+def trigger_key(trigger_id: str) -> str:
+    """The processed_events key of a trigger_id: hashed, because Slack's run to about 60
+    characters and the column holds 64."""
+    return "trigger:" + hashlib.sha256(trigger_id.encode()).hexdigest()[:56]
 
 
 def first_delivery(session: Session, team_id: str, event_id: str | None, now: datetime) -> bool:

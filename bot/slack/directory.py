@@ -8,14 +8,16 @@ from __future__ import annotations
 import http.client
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.db.models import GUESTS_OFF
+from bot.db.models import GUESTS_OFF, Workspace
 from bot.db.session import Database
 from bot.services import forget, people
 from bot.services.people import Profile
@@ -56,6 +58,20 @@ class Directory:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+
+    @staticmethod
+    def cached(session: Session, workspace: Workspace, user_ids: Iterable[str],
+               now: datetime) -> People | None:
+        """The people, read inside the caller's transaction, when every one of them has a fresh
+        profile in the members table; None when Slack must be asked about someone (outside any
+        transaction: `lookup`)."""
+        wanted = list(dict.fromkeys(user_ids))
+        known: dict[str, Profile | None] = dict(people.cached_profiles(session, workspace.team_id,
+                                                                       wanted, now))
+        if len(known) < len(wanted):
+            return None
+        gone = forget.forgotten_among(session, workspace.team_id, wanted)
+        return People(known, frozenset(gone), workspace.guests == GUESTS_OFF)
 
     def lookup(self, client: WebClient, team_id: str, user_ids: Iterable[str],
                budget: Budget) -> People:

@@ -128,6 +128,33 @@ def test_db_upgrade_creates_the_schema_and_is_repeatable(tmp_path: Path) -> None
     assert version  # at head; test_migrations checks head equals the models
 
 
+def test_db_recount_rebuilds_the_kept_counts_from_the_records(tmp_path: Path) -> None:
+    from sqlalchemy import delete
+
+    from bot.db.models import HelpCount
+    from bot.services import counts
+    from bot.services.recording import record_thanks
+
+    url = sqlite_url(tmp_path)
+    assert run_cli(["db", "upgrade"], {"DATABASE_URL": url}, tmp_path).returncode == 0
+    db = Database(url)
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    try:
+        with db.session() as s:
+            ensure_workspace(s, "T0001", now)
+            record_thanks(s, "T0001", "UALICE", ["UBOB", "UCAROL"], "the deploy", now)
+            record_thanks(s, "T0001", "UALICE", ["UBOB"], "", now)
+            expected = counts.kept(s)
+            s.execute(delete(HelpCount))  # lost, or never kept
+        done = run_cli(["db", "recount"], {"DATABASE_URL": url}, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-1] == "kept counts rebuilt from the help records: 2 day buckets"
+        with db.session() as s:
+            assert counts.kept(s) == expected == counts.expected(s)
+    finally:
+        db.dispose()
+
+
 def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "no" / "such" / "folder")
     for verb in (["db", "upgrade"], ["export", "--team", "T0001"]):

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import HelpRecord, Intro, OutboxItem
+from bot.services.counts import recount
 from bot.services.people import save_profile
 from bot.services.workspaces import ensure_workspace
 from bot.slack import sender
@@ -209,6 +210,7 @@ def summary_post(c: Campaign, db) -> Callable[[], None]:
             s.add(HelpRecord(team_id="T0001", helper_id=f"UP{i}", receiver_id=f"UP{(i + 1) % 5}",
                              source="command", status="confirmed", note="", created_at=START,
                              updated_at=START))
+        recount(s, START, "T0001")  # rows added by hand, so the kept counts follow
     posting = c.send(p.command("/mutual", "summary post", user="UERIN"))
     assert "Posting this week's summary" in posting["text"]
 

@@ -101,3 +101,26 @@ def test_a_home_opened_while_refreshes_wait_is_an_answer(mutual, slack):
     order = [(c.method, c.params.get("user_id") or c.params.get("channel")) for c in slack.calls
              if c.method in ("chat.postMessage", "views.publish")]
     assert order[0] == ("views.publish", "UBOB") and order[-1] == ("views.publish", "UALICE")
+
+
+def test_a_refresh_that_changes_nothing_is_not_published_again(mutual, slack, db, clock):
+    from bot.services import outbox
+
+    def refresh():
+        with db.session() as s:
+            outbox.refresh_home(s, "T0001", "UALICE", now=clock())
+        mutual.settle()
+
+    def publishes():
+        return len([c for c in slack.calls_to("views.publish") if c["user_id"] == "UALICE"])
+
+    open_home(mutual)
+    refresh()
+    assert publishes() == 1, "the same view is not sent twice"
+    mutual.post(p.command("/thanks", "<@UALICE> for the lunch tip", user="UBOB"))
+    assert publishes() == 2 and "lunch tip" not in json.dumps(published(slack))
+    assert "UBOB" in json.dumps(published(slack))
+    refresh()
+    assert publishes() == 2
+    open_home(mutual)  # opening the tab always publishes
+    assert publishes() == 3

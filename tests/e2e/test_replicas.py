@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 
 from bot.blocks.config import FIELD_BLOCKS
 from bot.db.models import HelpRecord, Workspace
+from bot.services.counts import recount
 from bot.services.settings import LIMITS
 from tests.support import payloads as p
 from tests.support.db_read import record_count
@@ -154,6 +155,8 @@ def spread_over_weeks(db: Any) -> None:
             n = seen[(record.helper_id, record.receiver_id)] = seen.get(
                 (record.helper_id, record.receiver_id), -1) + 1
             record.created_at = record.created_at - timedelta(days=4 + 7 * n)
+        s.flush()
+        recount(s, datetime.now(UTC))  # moved by hand: the kept counts follow
 
 
 def next_weekday_noon() -> str:

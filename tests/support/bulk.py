@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.db.session import Database
+from bot.services.counts import recount
 
 # (helper, receiver, created_at, note): confirmed records from /thanks
 RecordRow = tuple[str, str, datetime, str]
@@ -20,6 +21,8 @@ def insert_records(db: Database, team_id: str, rows: Iterable[RecordRow]) -> Non
         _sqlite(db, team_id, rows)
     else:
         _postgres(db, team_id, rows)
+    with db.session() as session:  # the kept counts, as `mutual db recount` rebuilds them
+        recount(session, datetime.now(UTC), team_id)
 
 
 def _sqlite(db: Database, team_id: str, rows: Iterable[RecordRow]) -> None:

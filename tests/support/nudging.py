@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import HelpRecord, Member, OutboxItem, Workspace
 from bot.db.session import Database
+from bot.services import counts
 from bot.services.questions import GATHER as GATHER
 from bot.services.workspaces import ensure_workspace
 from tests.support.slack_double import TEAM, SlackDouble
@@ -54,6 +55,9 @@ def helped(session: Session, helper: str, receiver: str, at: datetime, times: in
                        expires_at=expires_at) for when in moments]
     session.add_all(rows)
     session.flush()
+    if status == "confirmed":  # as bot.services.recording keeps them
+        for row in rows:
+            counts.added(session, team, helper, receiver, source, row.created_at, row.created_at)
     return rows
 
 

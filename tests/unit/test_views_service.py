@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.db.models import HelpRecord
 from bot.services import intros
+from bot.services.counts import recount
 from bot.services.people import Profile, save_profile
 from bot.services.recording import record_claim, record_thanks
 from bot.services.views import history_with, personal_view
@@ -27,6 +28,8 @@ def helped(session, helper, receiver, times=1, at=START, note="", status=None):
         if status:
             session.get(HelpRecord, rec.id).status = status
     session.flush()
+    if status:  # changed by hand: the kept counts follow, as `mutual db recount` would
+        recount(session, at, T)
 
 
 def test_counts_and_relationship_kinds(session, ws):

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.blocks.edge import ALREADY_DONE, build_command_refusal
 from bot.blocks.recording import (
     THANKS_USAGE,
     build_error,
@@ -18,9 +19,10 @@ from bot.blocks.recording import (
 )
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.people import refuse_people
-from bot.listeners.thanking import give_thanks
+from bot.listeners.thanking import give_thanks, thanks_in
 from bot.payloads.commands import SlashCommand
 from bot.services.parsing import NOTE_MAX, PEOPLE_MAX, split_mentions
+from bot.services.workspaces import claim_trigger, ensure_workspace
 
 
 def register(app: App, deps: Deps) -> None:
@@ -42,6 +44,24 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCom
         return build_error(too_many_people(len(parsed.user_ids)), THANKS_USAGE)
     if len(parsed.rest) > NOTE_MAX:
         return build_note_too_long(len(parsed.rest), THANKS_USAGE)
+    # The common case in one transaction: the replay claim, the workspace, everyone's cached
+    # profile, the records, the DM and the Homes (bot.edge leaves this trigger_id to us).
+    now = deps.clock()
+    with deps.db.session() as session:
+        if not claim_trigger(session, team_id, command.trigger_id, now):
+            return build_command_refusal(ALREADY_DONE)
+        workspace = ensure_workspace(session, team_id, now, command.enterprise_id)
+        known = deps.directory.cached(session, workspace, [*parsed.user_ids, invoker], now)
+        if known is not None:
+            why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
+                                       command.enterprise_id, known=known)
+            if why_not:
+                return build_refused(why_not)
+            records = thanks_in(session, team_id, invoker, parsed.user_ids, parsed.rest,
+                                command.channel_id, now, was_forgotten=invoker in known.forgotten)
+            return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])
+    # Someone Mutual has no fresh profile of: Slack is asked outside any transaction (the
+    # claim above is kept; bot.edge releases it if what follows fails).
     why_not, _ = refuse_people(deps, client, team_id, invoker, parsed.user_ids,
                                command.enterprise_id)
     if why_not:

@@ -10,8 +10,20 @@ from slack_sdk import WebClient
 from bot.listeners.deps import Deps, team, typed
 from bot.payloads.events import EventCallback
 from bot.services import outbox
-from bot.services.reactions import Reaction, reaction_problem, record_reaction, retract_reaction
-from bot.services.workspaces import ensure_workspace, first_delivery
+from bot.services.reactions import (
+    Reaction,
+    is_thank_you,
+    reaction_problem,
+    record_reaction,
+    retract_reaction,
+)
+from bot.services.workspaces import (
+    DEFAULT_SET,
+    THANK_EMOJI_OF,
+    emoji_set,
+    ensure_workspace,
+    first_delivery,
+)
 from bot.slack.budget import Budget, SlackBusy
 
 
@@ -24,6 +36,18 @@ def _reaction(event: dict[str, Any], team_id: str, enterprise_id: str | None) ->
                     channel_id=str(item["channel"]), message_ts=str(item["ts"]))
 
 
+def _may_thank(deps: Deps, reaction: Reaction) -> bool:
+    """Whether this emoji may be one of the workspace's thank-you emoji. One of the default
+    ones is checked again inside the transaction that records it (no read here); any other
+    costs one primary-key read of the workspace's setting, never a write — nothing is kept in
+    memory, so every replica sees a settings change at once."""
+    if is_thank_you(reaction.emoji, DEFAULT_SET):
+        return True
+    with deps.db.reading() as conn:
+        setting = conn.execute(THANK_EMOJI_OF, {"team": reaction.team_id}).scalar()
+    return setting is not None and is_thank_you(reaction.emoji, emoji_set(setting))
+
+
 def register(app: App, deps: Deps) -> None:
     @app.event("reaction_added")
     def on_added(event: dict[str, Any], client: WebClient,
@@ -31,7 +55,26 @@ def register(app: App, deps: Deps) -> None:
         reaction = _reaction(event, team(context), context.enterprise_id)
         if reaction is None or reaction.author_id is None or reaction.author_id == reaction.reactor_id:
             return
+        if not _may_thank(deps, reaction):
+            return  # most reactions: dropped before any write, at most one read
         now = deps.clock()
+        # The common case in one transaction: the workspace, both cached profiles, the event
+        # claim and the record.
+        with deps.db.session() as session:
+            workspace = ensure_workspace(session, reaction.team_id, now, reaction.enterprise_id)
+            if not is_thank_you(reaction.emoji, workspace.thank_emoji_set):
+                return
+            known = deps.directory.cached(session, workspace,
+                                          [reaction.author_id, reaction.reactor_id], now)
+            if known is not None:
+                if reaction_problem(reaction, known.profiles, known.forgotten, known.guests_off):
+                    return
+                if first_delivery(session, reaction.team_id,
+                                  typed(context, EventCallback).event_id, now):
+                    record_reaction(session, workspace, reaction, now,
+                                    was_forgotten=reaction.reactor_id in known.forgotten)
+                return
+        # Someone Mutual has no fresh profile of: Slack is asked outside any transaction.
         try:
             people = deps.directory.lookup(client, reaction.team_id,
                                            [reaction.author_id, reaction.reactor_id], Budget())
@@ -55,7 +98,7 @@ def register(app: App, deps: Deps) -> None:
     @app.event("reaction_removed")
     def on_removed(event: dict[str, Any], context: BoltContext) -> None:
         reaction = _reaction(event, team(context), context.enterprise_id)
-        if reaction is None:
+        if reaction is None or not _may_thank(deps, reaction):
             return
         now = deps.clock()
         with deps.db.session() as session:
