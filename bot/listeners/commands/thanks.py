@@ -14,6 +14,7 @@ from bot.blocks.recording import (
     build_note_too_long,
     build_refused,
     build_thanks_receipt,
+    too_many_people,
     unknown_handle,
 )
 from bot.listeners.deps import Deps, team, typed
@@ -22,7 +23,7 @@ from bot.listeners.thanking import give_thanks, thanks_in
 from bot.listeners.welcome import welcome_if_admin
 from bot.observe.requests import mark
 from bot.payloads.commands import SlashCommand
-from bot.services.parsing import NOTE_MAX, Mentions, split_mentions
+from bot.services.parsing import NOTE_MAX, PEOPLE_MAX, Mentions, split_mentions
 from bot.services.setup import welcome_known_admin
 from bot.services.workspaces import claim_trigger, ensure_workspace
 
@@ -43,6 +44,8 @@ def _mistake(parsed: Mentions) -> dict[str, Any] | None:
         return build_error(unknown_handle(parsed.bare_handles[0]), THANKS_USAGE)
     if not parsed.user_ids:
         return build_error("Who would you like to thank? Mention them with @.", THANKS_USAGE)
+    if len(parsed.user_ids) > PEOPLE_MAX:
+        return build_error(too_many_people(len(parsed.user_ids)), THANKS_USAGE)
     if len(parsed.rest) > NOTE_MAX:
         return build_note_too_long(len(parsed.rest), THANKS_USAGE)
     return None
