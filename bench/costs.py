@@ -13,8 +13,9 @@ on slack-bolt + slack-sdk pays for the same work — that ack plus the three bar
 `/thanks` causes here (a `chat.postMessage` and two `views.publish`, made with `WebClient` to
 the same double, no database, no rendering).
 
-Targets (issue 8): total CPU per `/thanks` (ack, DM, Home) <= 2 ms, and within 10% between
-1k and 1M stored records."""
+Targets (issue 17): total CPU per `/thanks` (ack, DM, both Homes) <= 3x the floor at every
+size, and within 15% between 1k and 1M stored records; the ack alone <= 6x the bare Bolt ack.
+(Issue 8's were <= 2 ms and within 10%; both are still printed.)"""
 
 from __future__ import annotations
 
@@ -39,8 +40,10 @@ from bot.jobs.scheduler import scheduler_clients
 from bot.web import SlackRequest
 
 Prepared = list[tuple[str, dict[str, str]]]
-TARGET_MS = 2.0
-FLAT = 0.10
+TARGET_MS = 2.0  # issue 8
+FLAT = 0.15
+FLOOR_TIMES = 3.0  # issue 17: total <= 3x (bare ack + the same three Web API calls)
+ACK_TIMES = 6.0  # issue 17: the ack alone <= 6x the bare Bolt ack
 
 
 def lower(requests: Prepared) -> Prepared:
@@ -167,8 +170,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['total']:6.3f} ms  {r['median_total']:6.3f} ms")
     worst = max(r["total"] for r in rows)
     spread = worst / min(r["total"] for r in rows) - 1
-    checks = [(f"total CPU per /thanks <= {TARGET_MS} ms (worst {worst:.3f} ms)", worst <= TARGET_MS),
-              (f"within {FLAT:.0%} across sizes (spread {spread:.1%})", spread <= FLAT)]
+    floor = bare_ms + calls_ms
+    worst_ack = max(r["ack"] for r in rows)
+    checks = [(f"total CPU per /thanks <= {FLOOR_TIMES:g}x the floor (worst {worst:.3f} ms = "
+               f"{worst / floor:.2f}x)", worst <= FLOOR_TIMES * floor),
+              (f"within {FLAT:.0%} across sizes (spread {spread:.1%})", spread <= FLAT),
+              (f"the ack <= {ACK_TIMES:g}x the bare Bolt ack (worst {worst_ack:.3f} ms = "
+               f"{worst_ack / bare_ms:.1f}x)", worst_ack <= ACK_TIMES * bare_ms),
+              (f"(issue 8) total <= {TARGET_MS} ms (worst {worst:.3f} ms)", worst <= TARGET_MS)]
     for text, ok in checks:
         print(f"  {verdict(ok)}  {text}")
     if bare_ms + calls_ms > TARGET_MS:

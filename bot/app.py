@@ -26,6 +26,7 @@ from bot.listeners import register_listeners
 from bot.listeners.deps import Deps
 from bot.listeners.install import install_callbacks
 from bot.observe.metrics import count_records
+from bot.observe.outage import OutageLog
 from bot.observe.requests import mark
 from bot.slack.client import make_client
 from bot.slack.directory import Directory
@@ -43,6 +44,7 @@ def create_app(settings: Settings, db: Database, clock: Clock = system_clock) ->
     count_records(db)
     client = make_client(settings.api_url, settings.bot_token)
     edge = Edge(db, clock)
+    db.after_commit(lambda info: OUTAGE.answered())
     common: dict[str, Any] = {
         "client": client,
         # Listeners finish (and write to the database) before Slack gets its answer, so a
@@ -116,6 +118,16 @@ def _cached_authorize(oauth: OAuthSettings, client: WebClient) -> InstallationSt
     )
 
 
+OUTAGE = OutageLog(logger, "requests")
+
+
+def _what(body: dict[str, Any]) -> str:
+    """What kind of request failed, for its one log line (never what anyone wrote)."""
+    event = body.get("event")
+    kind = body.get("command") or (event.get("type") if isinstance(event, dict) else None) or body.get("type")
+    return f"{kind} request" if isinstance(kind, str) else "a request"
+
+
 def _error_handler(edge: Edge) -> Callable[[Exception, dict[str, Any], BoltContext], BoltResponse | None]:
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse | None:
         mark(context, "error")  # even when answered with a friendly 200
@@ -129,10 +141,13 @@ def _error_handler(edge: Edge) -> Callable[[Exception, dict[str, Any], BoltConte
 
 
 def _on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
-    logger.exception("listener failed: %s", error)
     unreachable = isinstance(error, OperationalError | InterfaceError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     )
+    if unreachable:  # one line per request, and a summary once it answers (bot/observe/outage.py)
+        OUTAGE.failed(error, _what(body))
+    else:
+        logger.exception("listener failed: %s", error)
     if body.get("command"):
         # Slack never retries a command, and a bare 500 shows people a cryptic error: say
         # what happened, so they can try again.

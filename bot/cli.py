@@ -62,9 +62,13 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.verb == "run":
         return run(settings, scheduler=not args.no_scheduler)
-    if args.verb == "db":
-        from bot.db.migrate import upgrade
+    from bot.db.migrate import require_database, upgrade
 
+    if args.verb != "db" or args.action != "upgrade":
+        # Every verb but `run` and `db upgrade` reads an existing database: run from the wrong
+        # folder, it must not create an empty one and report that there is nothing in it.
+        require_database(settings.database_url)
+    if args.verb == "db":
         print(upgrade(settings.database_url).describe())
         if args.action == "recount":
             return recount(settings)
@@ -100,23 +104,29 @@ def _unreachable_database(url: str, error: OperationalError) -> str:
     return f"DATABASE_URL {shown} cannot be used: {lines[0] if lines else 'no answer'}"
 
 
+def _verb(verbs: argparse._SubParsersAction, name: str, about: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """A subcommand whose one-line `about` shows both in `mutual --help` and in its own."""
+    return verbs.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mutual", description=__doc__)
-    verbs = parser.add_subparsers(dest="verb", required=True)
-    run_p = verbs.add_parser("run", help="migrate, then serve Slack and run the scheduler")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    run_p = _verb(verbs, "run", "migrate the database, then serve Slack and run the scheduler")
     run_p.add_argument("--no-scheduler", action="store_true", help="serve only (extra replicas)")
-    db_p = verbs.add_parser("db", help="database maintenance")
-    db_p.add_argument("action", choices=["upgrade", "recount"],
-                      help="upgrade: apply migrations; recount: rebuild the kept counts from "
-                           "the help records")
-    jobs_p = verbs.add_parser("jobs", help="scheduled jobs")
-    jobs_p.add_argument("action", choices=["run"])
-    jobs_p.add_argument("--now", help="run as of this ISO 8601 instant (default: now)")
+    db_p = _verb(verbs, "db", "database maintenance: `mutual db upgrade` applies the migrations")
+    db_actions = db_p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    _verb(db_actions, "upgrade", "apply the migrations (creates the database if there is none)")
+    _verb(db_actions, "recount", "rebuild the kept counts from the help records (an existing database)")
+    jobs_p = _verb(verbs, "jobs", "scheduled jobs: `mutual jobs run` runs each once and delivers what is due")
+    jobs_actions = jobs_p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    jobs_run_p = _verb(jobs_actions, "run", "run every scheduled job once, deliver what is due, exit")
+    jobs_run_p.add_argument("--now", help="run as of this ISO 8601 instant (default: now)")
     add_outbox_parser(verbs)
-    exp = verbs.add_parser("export", help="print a workspace's records")
+    exp = _verb(verbs, "export", "print a workspace's records (JSON or CSV) to stdout")
     exp.add_argument("--team", required=True, help="workspace id, T…")
     exp.add_argument("--format", choices=["json", "csv"], default="json")
-    sandbox = verbs.add_parser("sandbox", help="try Mutual in a simulated Slack workspace (no Slack needed)")
+    sandbox = _verb(verbs, "sandbox", "try Mutual in a simulated Slack workspace (no Slack needed)")
     sandbox.add_argument("--script", metavar="FILE", help="run these lines and print the transcript")
     sandbox.add_argument("--db", metavar="PATH",
                          help="the SQLite file (default: mutual-sandbox.db here; a fresh temporary "

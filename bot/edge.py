@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.middleware.authorization.single_team_authorization import SingleTeamAuthorization
+from slack_bolt.request import payload_utils
 from sqlalchemy import delete
 
 from bot.blocks.edge import (
@@ -34,12 +35,16 @@ from bot.db.upsert import insert_ignore
 from bot.observe.requests import mark
 from bot.payloads import NOT_SLACK, Handshake, Ignored, Payload, Unreadable, read_payload
 from bot.payloads.commands import SlashCommand
-from bot.services.workspaces import trigger_key
+from bot.services.workspaces import ensure_workspace, trigger_key
 
 logger = logging.getLogger(__name__)
 # Requests whose listener claims the trigger_id in its own single transaction (the lean path).
 CLAIMED_IN_LISTENER = frozenset({"command /thanks"})
 LIFECYCLE = ("event app_uninstalled", "event tokens_revoked")
+# What Bolt reads from every body before any listener (slack_bolt.kwargs_injection.utils).
+_BOLT_READS = (payload_utils.to_options, payload_utils.to_shortcut, payload_utils.to_action,
+               payload_utils.to_view, payload_utils.to_command, payload_utils.to_event,
+               payload_utils.to_message, payload_utils.to_step)
 
 
 class Installed:
@@ -84,6 +89,7 @@ class Edge(Middleware):
         self.db = db
         self.clock = clock
         self.installed = Installed()
+        self._enterprises: set[tuple[str, str]] = set()
 
     def attach(self, app: App) -> None:
         """The App exists only after its middleware: learn which workspace it serves."""
@@ -94,6 +100,7 @@ class Edge(Middleware):
         try:
             _no_duplicate_fields(req)
             found = read_payload(req.body)
+            _bolt_can_read(req.body, found)
         except Unreadable as e:
             logger.warning("refused %s: %s (%s)", e.surface, e.field, e.problem)
             mark(req.context, "refused")
@@ -110,6 +117,8 @@ class Edge(Middleware):
             log("refused %s: team_id is not a workspace Mutual is installed in", payload.surface)
             mark(req.context, "refused")
             return _refuse(payload, NOT_INSTALLED)
+        if payload.enterprise_id and payload.team_id:
+            self._remember_enterprise(payload.team_id, payload.enterprise_id)
         trigger = getattr(payload, "trigger_id", None)
         if (trigger is not None and payload.surface not in CLAIMED_IN_LISTENER
                 and not self._first_time(payload.team_id, trigger)):
@@ -119,6 +128,16 @@ class Edge(Middleware):
         req.context["payload"] = payload
         _clean_body(req.body, payload)
         return next()
+
+    def _remember_enterprise(self, team_id: str, enterprise_id: str) -> None:
+        """A workspace of an Enterprise Grid org: its row names the enterprise, so what is sent
+        to it later finds the org-wide install's token (bot.slack.sender.InstalledClients).
+        Once per workspace and process."""
+        if (team_id, enterprise_id) in self._enterprises or team_id == enterprise_id:
+            return
+        with self.db.session() as session:
+            ensure_workspace(session, team_id, self.clock(), enterprise_id)
+        self._enterprises.add((team_id, enterprise_id))
 
     def _first_time(self, team_id: str, trigger_id: str) -> bool:
         """Claim the trigger_id; False when a delivery of it was acted on already.
@@ -179,6 +198,22 @@ def _no_duplicate_fields(req: BoltRequest) -> None:
         surface = ("interactivity" if "payload" in names else "command" if "command" in names
                    else NOT_SLACK)
         raise Unreadable(surface, _field_name(twice), "duplicate")
+
+
+def _bolt_can_read(body: dict[str, Any], found: object) -> None:
+    """Bolt builds every middleware's and listener's arguments with `payload_utils.to_*`,
+    which index the body unguarded (`body["view"]["type"]`, `body["actions"][0]`): a signed
+    body of a shape Slack never sends would raise there — and again in Bolt's own error
+    handler, a 500. The models above should already refuse such a shape; this makes sure,
+    whatever Bolt reads next."""
+    if isinstance(found, Handshake | Ignored):
+        return
+    for read in _BOLT_READS:
+        try:
+            read(body)
+        except (KeyError, IndexError, TypeError, AttributeError):
+            surface = getattr(found, "surface", NOT_SLACK)
+            raise Unreadable(surface, "-", f"a shape Bolt cannot read ({read.__name__})") from None
 
 
 def _first_repeated(names: list[str]) -> str | None:

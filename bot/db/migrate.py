@@ -11,7 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, inspect, pool
+from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError
 from bot.db.locks import migration_lock
@@ -58,6 +59,33 @@ def upgrade(url: str, revision: str = "head") -> Upgrade:
         if revision != "head" or before != script.get_current_head():
             command.upgrade(cfg, revision)
         return Upgrade(before, current_revision(url))
+
+
+class NoDatabase(ConfigError):
+    """DATABASE_URL names no Mutual database: the verb would otherwise make an empty one."""
+
+
+def require_database(url: str) -> None:
+    """Refuse to go on unless `url` holds a Mutual database (made by `mutual run` or `mutual
+    db upgrade`): run from the wrong folder, `mutual outbox` must not create a new empty
+    `mutual.db` and report that the outbox is empty. SQLite: the file must exist (opening it
+    would create it); otherwise the schema (Alembic's version table) must."""
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return
+        path = Path(parsed.database)
+        if not path.is_file():
+            raise NoDatabase(f"no Mutual database at {path.resolve()}; set DATABASE_URL")
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            present = inspect(conn).has_table("alembic_version")
+    finally:
+        engine.dispose()
+    if not present:
+        raise NoDatabase(f"no Mutual database at {shown} (no tables there); set DATABASE_URL")
 
 
 def current_revision(url: str) -> str | None:

@@ -175,6 +175,7 @@ class HelpCount(Base):
     __tablename__ = "help_counts"
     __table_args__ = (
         ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
+        Index("ix_help_counts_team_helper_day", "team_id", "helper_id", "day"),
         Index("ix_help_counts_team_receiver_day", "team_id", "receiver_id", "day"),
         Index("ix_help_counts_team_day", "team_id", "day"),
         Index("ix_help_counts_team_changed", "team_id", "changed_at"),
@@ -481,3 +482,29 @@ class AskMeAbout(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+
+
+class ApiPause(Base):
+    """A 429's Retry-After: this workspace must not call this Web API method before `until`.
+    Kept here, not in memory, so every process (each replica's deliverer, `mutual jobs run`,
+    look-ups made while answering a request) honours it. Once `until` has passed, one caller
+    takes the probe (`probing`, `until` moved a little on) and calls alone; its success
+    removes the row and the others follow, another 429 sets a new `until`."""
+
+    __tablename__ = "api_pauses"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    method: Mapped[str] = mapped_column(String(64), primary_key=True)
+    until: Mapped[datetime]
+    probing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PostPace(Base):
+    """When the next chat.postMessage to one conversation may go (Slack allows about one a
+    second per channel); every sender thread of every replica takes its turn from this row."""
+
+    __tablename__ = "post_pace"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[datetime]

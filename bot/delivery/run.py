@@ -19,7 +19,6 @@ connection broke after the request went out."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -43,7 +42,9 @@ from bot.services.outbox import SENT
 from bot.services.people import save_profile
 from bot.services.tact import names_not_chosen
 from bot.slack import sender
-from bot.slack.directory import profile_from_user
+from bot.slack.directory import USERS_INFO, profile_from_user
+from bot.slack.pace import Pace
+from bot.slack.pauses import GO, PROBE, Pause, Pauses
 from bot.slack.sender import ClientForTeam, Outcome
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ NAMES_UNCHOSEN = "would name someone in a channel who did not choose it"
 # sandbox show it).
 RATE_LIMITED = "rate limited"
 WORKING_HOURS = "outside working hours"
+PACED = "paced: about one message a second to one conversation"
+PACE_WAIT = 1.5  # seconds a sender thread may wait for a conversation's turn
 INTERRUPTED = ("interrupted while sending and Slack could not confirm it arrived; "
                "not sent again so it can never arrive twice")
 
@@ -96,33 +99,47 @@ class Delivery:
 
 
 class RateLimits:
-    """Web API methods a workspace must not call until Slack's Retry-After has passed. Shared by
-    a deliverer's threads; each waiting row also remembers its own wait in `due_at`."""
+    """Web API methods a workspace must not call until Slack's Retry-After has passed, as every
+    process sees them (bot/slack/pauses.py). Read once per claim; each row held by a pause
+    also remembers its own wait in `due_at`."""
 
-    def __init__(self, timer: Timer) -> None:
-        self.timer = timer
-        self._until: dict[tuple[str, str], float] = {}
-        self._lock = threading.Lock()
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None,
+                 sleep: Callable[[float], object] = time.sleep) -> None:
+        self.pauses = Pauses(db, clock) if clock is not None else Pauses(db)
+        self.clock = self.pauses.clock
+        self.pace = Pace(db, self.clock)  # chat.postMessage: a turn per conversation
+        self.sleep = sleep
+        self.seen: dict[tuple[str, str], Pause] = {}
 
-    def block(self, team_id: str, method: str, seconds: float) -> None:
-        with self._lock:
-            self._until[(team_id, method)] = self.timer.monotonic() + seconds
+    def block(self, team_id: str, method: str, seconds: float) -> float:
+        return self.pauses.pause(team_id, method, seconds)
+
+    def look(self) -> None:
+        """Read every pause (a handful of rows at most) for the next claim."""
+        self.seen = {(p.team_id, p.method): p for p in self.pauses.all()}
 
     def blocked_kinds(self) -> list[tuple[str, str]]:
-        """(team, kind) pairs whose method is waiting out a 429."""
-        now = self.timer.monotonic()
-        with self._lock:
-            self._until = {k: until for k, until in self._until.items() if until > now}
-            methods = list(self._until)
-        return [(team, kind.name) for team, method in methods
+        """(team, kind) pairs whose method is waiting out a 429 (or a probe's answer)."""
+        self.look()
+        now = self.clock()
+        return [(team, kind.name) for (team, method), pause in self.seen.items() if pause.until > now
                 for kind in KINDS.values() if kind.method == method]
 
+    def may_call(self, team_id: str, method: str) -> str | float:
+        """GO, PROBE (call first and alone, then say `ended`), or the seconds to wait."""
+        if (team_id, method) not in self.seen:  # none at the last look: no query per send
+            return GO
+        return self.pauses.may_call(team_id, method)
+
+    def ended(self, team_id: str, method: str) -> bool:
+        self.seen.pop((team_id, method), None)
+        return self.pauses.ended(team_id, method)
+
     def next_free(self) -> float | None:
-        """Seconds until the earliest block lifts, or None when nothing is blocked."""
-        with self._lock:
-            if not self._until:
-                return None
-            return max(0.0, min(self._until.values()) - self.timer.monotonic())
+        """Seconds until the earliest pause lifts, or None when nothing is paused."""
+        now = self.clock()
+        waits = [(p.until - now).total_seconds() for p in self.pauses.all() if p.until > now]
+        return max(0.0, min(waits)) if waits else None
 
 
 @dataclass(frozen=True)
@@ -253,12 +270,41 @@ class Runner:
             ready = self._refresh_profile(client, row)
         if not isinstance(ready, _Ready):
             return
+        method = ready.kind.method
+        turn = self.limits.may_call(row.team_id, method)
+        if not isinstance(turn, str):  # paused, or another caller is probing: wait for it
+            until = self.clock() + timedelta(seconds=turn)
+            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, RATE_LIMITED),
+                         "held")
+            return
+        if not self._paced(row, ready):
+            return
         try:
             outcome = ready.kind.send(client, row, ready.call)
         except Exception as e:  # a kind's own sender broke: never retried blindly
             logger.exception("sending %s failed", row.key)
             outcome = Outcome(sender.REFUSED, f"send failed: {type(e).__name__}")
+        if turn == PROBE and outcome.status != sender.RATE_LIMITED and self.limits.ended(row.team_id, method):
+            # The pause is over: what waited for the probe's answer goes now.
+            with self.db.session() as session:
+                outbox.release_held(session, row.team_id, _kinds_of(method), RATE_LIMITED, self.clock())
         self._record(client, row, ready, outcome)
+
+    def _paced(self, row: Outgoing, ready: _Ready) -> bool:
+        """Wait for this conversation's turn (about one message a second, every process
+        counting); a turn further off than PACE_WAIT holds the row instead, so a thread is
+        not kept from other conversations. False when the row was held."""
+        if ready.kind.method != "chat.postMessage":
+            return True
+        conversation = str(ready.call.get("channel") or row.recipient_id)
+        wait, taken = self.limits.pace.turn(row.team_id, conversation, PACE_WAIT)
+        if not taken:
+            until = self.clock() + timedelta(seconds=wait)
+            self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, PACED), "held")
+            return False
+        if wait > 0:
+            self.limits.sleep(wait)
+        return True
 
     def _recover(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
         """A row left in flight by a runner that died: find out whether it went out."""
@@ -288,20 +334,46 @@ class Runner:
         if not channel:
             return None
         try:
-            return sender.was_delivered(client, channel, row.key)
+            return self._history_check(client, row, channel)
         except sender.CheckLater as later:
             until = self.clock() + timedelta(seconds=later.retry_after)
             self._finish(row, lambda s: outbox.extend_claim(
                 s, row.id, self.runner, until, "delivery unknown; checking again"), "held")
             return _LATER
 
+    def _history_check(self, client: WebClient, row: Outgoing, channel: str) -> bool | None:
+        """sender.was_delivered, within the limits of an app distributed outside the Slack
+        Marketplace (OAuth mode): conversations.history once a minute per workspace, shared
+        by every process through api_pauses. Raises CheckLater until this check's turn."""
+        if not getattr(self.clients, "distributed", False):
+            return sender.was_delivered(client, channel, row.key)
+        turn = self.limits.pauses.may_call(row.team_id, sender.HISTORY)
+        if not isinstance(turn, str):
+            raise sender.CheckLater(turn)
+        try:
+            return sender.was_delivered(client, channel, row.key)
+        finally:  # whatever Slack said, the next check in this workspace waits a minute
+            self.limits.block(row.team_id, sender.HISTORY, sender.HISTORY_EVERY)
+
     def _refresh_profile(self, client: WebClient, row: Outgoing) -> _Ready | str | None:
         """users.info for someone whose time zone Mutual doesn't know yet, then gate again."""
+        turn = self.limits.may_call(row.team_id, USERS_INFO)
+        if not isinstance(turn, str):  # a look-up, or another process, met a 429 for it
+            self._hold_briefly(row, RATE_LIMITED, timedelta(seconds=turn))
+            return None
         self.refreshed.add((row.team_id, row.recipient_id))
         try:
             user = client.users_info(user=row.recipient_id)["user"]
+            if turn == PROBE:
+                self.limits.ended(row.team_id, USERS_INFO)
         except SlackApiError as e:
             error = str(e.response.get("error", ""))
+            limited = sender.from_error(e)
+            if limited.status == sender.RATE_LIMITED:
+                self.refreshed.discard((row.team_id, row.recipient_id))  # look again after it
+                wait = self.limits.block(row.team_id, USERS_INFO, limited.retry_after)
+                self._hold_briefly(row, RATE_LIMITED, timedelta(seconds=wait))
+                return None
             if error in ("user_not_found", "user_not_visible"):
                 self._finish(row, lambda s: outbox.mark_failed(s, row.id, self.runner, error), "failed")
                 return None
@@ -314,8 +386,8 @@ class Runner:
             save_profile(session, row.team_id, profile_from_user(user), self.clock())
             return self._prepare(session, row)
 
-    def _hold_briefly(self, row: Outgoing, reason: str) -> None:
-        until = self.clock() + PROFILE_RETRY
+    def _hold_briefly(self, row: Outgoing, reason: str, wait: timedelta = PROFILE_RETRY) -> None:
+        until = self.clock() + wait
         self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, reason), "held")
 
     def _record(self, client: WebClient, row: Outgoing, ready: _Ready, outcome: Outcome) -> None:
@@ -335,8 +407,8 @@ class Runner:
             self._sent(row, kind, outcome, now)
         elif outcome.status == sender.RATE_LIMITED:
             # This send and the rest to the same method in this workspace wait; none is dropped.
-            self.limits.block(row.team_id, kind.method, outcome.retry_after)
-            until = now + timedelta(seconds=outcome.retry_after)
+            wait = self.limits.block(row.team_id, kind.method, outcome.retry_after)
+            until = now + timedelta(seconds=wait)
             self._finish(row, lambda s: outbox.hold(s, row.id, self.runner, until, RATE_LIMITED),
                          "rate_limited")
         elif outcome.status == sender.REFUSED:
@@ -381,3 +453,7 @@ class Runner:
 
 
 _LATER = object()
+
+
+def _kinds_of(method: str) -> list[str]:
+    return [kind.name for kind in KINDS.values() if kind.method == method]

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -42,6 +42,7 @@ from bot.jobs import intros as _intro_kinds  # noqa: F401
 from bot.jobs import nudges as _nudge_kinds  # noqa: F401
 from bot.jobs import summary as _summary_kinds  # noqa: F401
 from bot.jobs.runner import holder_is_dead, runner_id
+from bot.observe.outage import OutageLog
 from bot.services.delivery import due_now, next_due
 from bot.services.outbox import NOTIFY_CHANNEL
 from bot.slack.sender import ClientForTeam
@@ -61,10 +62,15 @@ def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: 
     """Send every row due at `now` and return (time moves on from `now` as the run takes
     time); waits out a rate limit of up to `max_sleep` seconds."""
     timer = timer or RealTimer()
-    started = timer.monotonic()
-    limits = RateLimits(timer)
-    run = Runner(db, clients, runner or runner_id(),
-                 lambda: now + timedelta(seconds=timer.monotonic() - started), limits, ttl)
+    started, real_start = timer.monotonic(), datetime.now(UTC)
+
+    def clock() -> datetime:
+        return now + timedelta(seconds=timer.monotonic() - started)
+
+    # Pauses are in real time (a run as of another instant still waits out real Retry-Afters).
+    limits = RateLimits(db, lambda: real_start + timedelta(seconds=timer.monotonic() - started),
+                        sleep=timer.sleep)
+    run = Runner(db, clients, runner or runner_id(), clock, limits, ttl)
     run.find_orphans(holder_is_dead)
     while timer.monotonic() - started < max_run:
         if run.step():
@@ -85,12 +91,13 @@ class Deliverer:
         self.listen = listen and db.engine.dialect.name == "postgresql"
         self.poll = poll if poll is not None else (LISTEN_POLL if self.listen else POLL)
         self.workers = workers
-        self.limits = RateLimits(RealTimer())
+        self._stop = threading.Event()
+        self.limits = RateLimits(db, sleep=self._stop.wait)
         self._wake = threading.Condition()
         self._generation = 0
         self._busy = 0
-        self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self.outage = OutageLog(logger, "outbox steps", each=False)
         db.after_commit(self._on_commit)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -125,6 +132,7 @@ class Deliverer:
             self._wake.notify_all()
 
     def _on_commit(self, info: dict[str, Any]) -> None:
+        self.outage.answered()
         if info.get("outbox"):
             self.wake()
 
@@ -164,8 +172,8 @@ class Deliverer:
                     runner.find_orphans(holder_is_dead)
                     last_orphan_check = time.monotonic()
                 did = runner.step()
-            except DBAPIError:
-                logger.warning("outbox: the database did not answer; trying again shortly")
+            except DBAPIError as e:  # the first failure and a summary, not a line a second
+                self.outage.failed(e, "outbox; trying again every second")
                 did = False
                 self._stop.wait(1.0)
             except Exception:

@@ -164,6 +164,9 @@ EVENT_MODELS: dict[str, type[Event]] = {
 }
 
 
+ORG_WIDE_EVENTS = ("app_uninstalled", "tokens_revoked")
+
+
 class Authorization(Lenient):
     team_id: TeamId | None = None
     enterprise_id: OptionalEnterpriseId = None
@@ -189,7 +192,10 @@ class EventCallback(Lenient):
 
     @model_validator(mode="after")
     def _has_a_team(self) -> EventCallback:
-        if not self.team_id:
+        # An org-wide install (Enterprise Grid) is uninstalled, or its token revoked, for the
+        # whole organisation: those deliveries may name only the enterprise.
+        org_wide = self.event.type in ORG_WIDE_EVENTS and bool(self.enterprise_id)
+        if not self.team_id and not org_wide:
             raise ValueError("no team_id in the envelope or its authorizations")
         return self
 
@@ -205,6 +211,10 @@ class EventCallback(Lenient):
 
     @property
     def is_enterprise_install(self) -> bool:
+        """An org-wide install: the first authorization says so, or the delivery names only
+        the enterprise."""
+        if not self.team_id and self.enterprise_id:
+            return True
         return bool(self.authorizations and self.authorizations[0].is_enterprise_install)
 
     @property

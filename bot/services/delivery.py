@@ -209,6 +209,17 @@ def retry_later(session: Session, item: Outgoing, runner: str, now: datetime, re
     return True
 
 
+def release_held(session: Session, team_id: str, kinds: list[str], reason: str, now: datetime) -> int:
+    """Rows of these kinds held for `reason` (a rate limit) become due now."""
+    rows = session.execute(update(OutboxItem).where(
+        OutboxItem.team_id == team_id, OutboxItem.kind.in_(kinds), OutboxItem.status == PENDING,
+        OutboxItem.last_error == reason, OutboxItem.due_at > now).values(due_at=now)
+        .returning(OutboxItem.id)).all()
+    if rows:
+        written(session)
+    return len(rows)
+
+
 def sent_at(session: Session, team_id: str, key: str) -> tuple[str | None, str | None, str | None]:
     """(status, channel, ts) of the row keyed `key`, or Nones when there is no such row."""
     row = session.execute(select(OutboxItem.status, OutboxItem.sent_channel, OutboxItem.sent_ts)
@@ -241,6 +252,11 @@ def _state(row: OutboxItem, now: datetime) -> str:
     if row.status == PENDING and row.due_at > now:
         return "held"
     return row.status
+
+
+def status_of(session: Session, item_id: int) -> str | None:
+    """The row's status, or None when there is no row with that id."""
+    return session.scalar(select(OutboxItem.status).where(OutboxItem.id == item_id))
 
 
 def requeue(session: Session, now: datetime, *, item_id: int | None = None,

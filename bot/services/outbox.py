@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import OutboxItem
-from bot.db.upsert import insert_ignore
+from bot.db.upsert import insert_ignore, lock_in_order
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 LIVE = (PENDING, SENDING)  # rows that will still become a message
@@ -192,7 +192,8 @@ def refresh_home(session: Session, team_id: str, *user_ids: str | None, now: dat
     Home row exists: `show_home`), rendered from the database when sent. Nobody else's is
     published: a tab nobody looks at is not worth a render and a rate-limited call, and it is
     rendered fresh the moment they open it."""
-    keys = [f"{HOME}:{u}" for u in dict.fromkeys(u for u in user_ids if u)]
+    keys = sorted({f"{HOME}:{u}" for u in user_ids if u})
+    lock_in_order(session, OutboxItem.key, keys, OutboxItem.team_id == team_id)
     if keys and session.execute(_REFRESH, {"team": team_id, "keys": keys, "now": now}).all():
         written(session)
 

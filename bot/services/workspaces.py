@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import DEFAULT_THANK_EMOJI, Base, ProcessedEvent, Workspace, emoji_set
@@ -31,6 +31,8 @@ def ensure_workspace(
     elif workspace.uninstalled_at is not None:
         # An event from a workspace means it is installed (again): keep its data.
         workspace.uninstalled_at = None
+    if enterprise_id and workspace.enterprise_id is None:
+        workspace.enterprise_id = enterprise_id  # first seen without it (an org install since)
     return workspace
 
 
@@ -63,6 +65,17 @@ def mark_uninstalled(session: Session, team_id: str, now: datetime) -> None:
     workspace = session.get(Workspace, team_id)
     if workspace is not None and workspace.uninstalled_at is None:
         workspace.uninstalled_at = now
+
+
+def mark_org_uninstalled(session: Session, enterprise_id: str, now: datetime) -> list[str]:
+    """An org-wide install removed (Enterprise Grid): every workspace of the organisation
+    stops, the install's own row (keyed by the enterprise) too. Returns their ids."""
+    gone = list(session.scalars(select(Workspace).where(
+        or_(Workspace.enterprise_id == enterprise_id, Workspace.team_id == enterprise_id),
+        Workspace.uninstalled_at.is_(None))))
+    for workspace in gone:
+        workspace.uninstalled_at = now
+    return [w.team_id for w in gone]
 
 
 def is_active(session: Session, team_id: str) -> bool:

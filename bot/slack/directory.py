@@ -23,6 +23,10 @@ from bot.services import forget, people
 from bot.services.people import Profile
 from bot.services.workspaces import ensure_workspace
 from bot.slack.budget import Budget, SlackBusy
+from bot.slack.pauses import PROBE, Pauses
+from bot.slack.sender import RATE_LIMITED, from_error
+
+USERS_INFO = "users.info"
 
 UNKNOWN_USER = ("user_not_found", "user_not_visible")
 
@@ -58,6 +62,7 @@ class Directory:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.pauses = Pauses(db)
 
     @staticmethod
     def cached(session: Session, workspace: Workspace, user_ids: Iterable[str],
@@ -85,19 +90,20 @@ class Directory:
         fetched = []
         for user_id in wanted:
             if user_id not in known:
-                known[user_id] = profile = self._fetch(budget.client(client), user_id)
+                known[user_id] = profile = self._fetch(budget.client(client), team_id, user_id)
                 if profile is not None:
                     fetched.append(profile)
         if fetched:
             with self.db.session() as session:
                 ensure_workspace(session, team_id, now)
-                for profile in fetched:
+                # One order for everyone (another replica may save the same people at once).
+                for profile in sorted(fetched, key=lambda f: f.user_id):
                     people.save_profile(session, team_id, profile, now)
         return People(known, frozenset(gone), guests_off)
 
     def fresh(self, client: WebClient, team_id: str, user_id: str, budget: Budget) -> Profile | None:
         """Straight from Slack, never the cache (is this person an admin right now?)."""
-        profile = self._fetch(budget.client(client), user_id)
+        profile = self._fetch(budget.client(client), team_id, user_id)
         if profile is not None:
             now = self.clock()
             with self.db.session() as session:
@@ -105,14 +111,29 @@ class Directory:
                 people.save_profile(session, team_id, profile, now)
         return profile
 
-    @staticmethod
-    def _fetch(client: WebClient, user_id: str) -> Profile | None:
+    def _fetch(self, client: WebClient, team_id: str, user_id: str) -> Profile | None:
+        """users.info, unless Slack has asked this workspace to wait (a 429 any process met,
+        kept in api_pauses): then SlackBusy at once, without calling."""
+        turn = self.pauses.may_call(team_id, USERS_INFO)
+        if not isinstance(turn, str):
+            raise SlackBusy(f"{USERS_INFO} rate limited for {turn:.0f} s more")
         try:
             response = client.users_info(user=user_id)
         except SlackApiError as e:
+            outcome = from_error(e)
+            if outcome.status == RATE_LIMITED:
+                self.pauses.pause(team_id, USERS_INFO, outcome.retry_after)
+                raise SlackBusy("rate limited") from None
+            self._answered(turn, team_id)
             if e.response.get("error") in UNKNOWN_USER:
                 return None
             raise SlackBusy(str(e.response.get("error") or "error")) from None
         except (URLError, OSError, http.client.HTTPException) as e:
+            self._answered(turn, team_id)
             raise SlackBusy(type(e).__name__) from None
+        self._answered(turn, team_id)
         return profile_from_user(response["user"])
+
+    def _answered(self, turn: str, team_id: str) -> None:
+        if turn == PROBE:  # Slack answered the first call after a pause: the others may go
+            self.pauses.ended(team_id, USERS_INFO)

@@ -37,7 +37,12 @@ TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavaila
                               "request_timeout", "timeout", "ratelimited", "invalid_auth",
                               "token_revoked", "token_expired"})
 DEFAULT_RETRY_AFTER = 30.0
-HISTORY_LIMIT = 100
+# Since 2025, apps distributed outside the Slack Marketplace (Mutual's OAuth mode) may read
+# conversations.history once a minute per workspace and at most 15 messages a call; the check
+# asks for no more than that everywhere (a message looked for was sent moments before).
+HISTORY = "conversations.history"
+HISTORY_LIMIT = 15
+HISTORY_EVERY = 60.0  # seconds between checks in one workspace, in OAuth mode
 
 ClientForTeam = Callable[[str], WebClient | None]
 
@@ -151,7 +156,7 @@ def call(send: Callable[[], Any],
     try:
         response = send()
     except SlackApiError as e:
-        return _from_error(e)
+        return from_error(e)
     except URLError as e:
         # The connection was never made (refused, DNS, connect timeout): nothing was sent.
         return Outcome(TRANSIENT, f"connection failed: {e.reason}")
@@ -165,7 +170,7 @@ def call(send: Callable[[], Any],
                    ts=ts if isinstance(ts, str) else None, data=data)
 
 
-def _from_error(e: SlackApiError) -> Outcome:
+def from_error(e: SlackApiError) -> Outcome:
     response = e.response
     status = getattr(response, "status_code", 200)
     data = response.data if isinstance(getattr(response, "data", None), dict) else {}
@@ -210,7 +215,7 @@ def was_delivered(client: WebClient, recipient: str, key: str) -> bool | None:
         history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT,
                                                include_all_metadata=True)
     except SlackApiError as e:
-        outcome = _from_error(e)
+        outcome = from_error(e)
         if outcome.status in (RATE_LIMITED, TRANSIENT):
             raise CheckLater(outcome.retry_after or DEFAULT_RETRY_AFTER) from None
         logger.info("cannot check whether %s was delivered: %s", key, outcome.error)
@@ -227,7 +232,9 @@ def was_delivered(client: WebClient, recipient: str, key: str) -> bool | None:
         if (meta.get("event_type") == METADATA_EVENT
                 and (meta.get("event_payload") or {}).get("key") == metadata_key(key)):
             return True
-    return False
+    # Not among the latest 15 but there are more: it may be further back, so Slack cannot
+    # say (and the message is not sent again: at most once).
+    return None if history.get("has_more") else False
 
 
 # -- a client per workspace ---------------------------------------------------------------
@@ -243,6 +250,8 @@ class InstalledClients:
     Bolt authorizes requests with) at every use, so a reinstall's new token is used at once
     and no replica holds on to an old one. An Enterprise Grid org-wide install is found
     through the workspace's enterprise."""
+
+    distributed = True  # an app installed by link: conversations.history once a minute
 
     def __init__(self, api_url: str, store: InstallationStore,
                  enterprise_of: Callable[[str], str | None] = lambda team_id: None) -> None:

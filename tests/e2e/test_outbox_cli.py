@@ -43,7 +43,7 @@ def test_lists_then_requeues_what_failed(tmp_path: Path, slack: SlackDouble, db)
         row = s.scalars(select(OutboxItem).where(OutboxItem.key == "claim_reminder:1")).one()
         assert (row.status, row.attempts, row.last_error) == ("pending", 0, None)
     missing = run_cli(["outbox", "retry", "--id", "999999"], env(slack, db.url), tmp_path)
-    assert missing.returncode == 1 and "re-queued 0 messages" in missing.stdout
+    assert missing.returncode == 1 and "no message with id 999999" in missing.stdout
 
 
 def test_an_empty_outbox_says_so(tmp_path: Path, slack: SlackDouble, db) -> None:

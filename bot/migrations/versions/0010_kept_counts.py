@@ -38,6 +38,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("team_id", "helper_id", "receiver_id", "day", "source",
                                 name=op.f("pk_help_counts")),
     )
+    op.create_index("ix_help_counts_team_helper_day", "help_counts",
+                    ["team_id", "helper_id", "day"])
     op.create_index("ix_help_counts_team_receiver_day", "help_counts",
                     ["team_id", "receiver_id", "day"])
     op.create_index("ix_help_counts_team_day", "help_counts", ["team_id", "day"])
@@ -68,4 +70,5 @@ def downgrade() -> None:
     op.drop_index("ix_help_counts_team_changed", table_name="help_counts")
     op.drop_index("ix_help_counts_team_day", table_name="help_counts")
     op.drop_index("ix_help_counts_team_receiver_day", table_name="help_counts")
+    op.drop_index("ix_help_counts_team_helper_day", table_name="help_counts")
     op.drop_table("help_counts")

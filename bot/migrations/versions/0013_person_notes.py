@@ -1,7 +1,7 @@
 """notes shown to a person once ever
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 
 `person_notes`: which once-only notes a person has had (the first-contact line on the first DM
 Mutual sends them, the hint under their first receipt, the word that their first thank-you
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,89 @@
+"""Rate-limit pauses every process honours: a 429's Retry-After is kept in `api_pauses` per
+(workspace, Web API method), so the deliverers of every replica, `mutual jobs run` and the
+look-ups made while answering a request all wait it out, not only the process that met it.
+
+When a pause has passed, the first caller takes the probe and calls alone; the others wait
+until it answers (`ended`) or, should it die, until its probe lapses and another takes over.
+So a lifted pause brings one call, not one per sender thread and replica at once.
+
+Pauses are kept in real time (the machines' UTC clock), whatever clock the caller plans with
+(`mutual jobs run --now …`, the sandbox's): Slack's Retry-After is in real seconds. Callers
+are told seconds to wait, which they add to their own clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, delete, func, select, update
+
+from bot.db.models import ApiPause
+from bot.db.session import Database
+from bot.db.upsert import insert_or_update
+
+PROBE_FOR = timedelta(seconds=15)  # longer than a call (10 s timeout); then another may probe
+GO, PROBE = "go", "probe"
+
+
+@dataclass(frozen=True)
+class Pause:
+    team_id: str
+    method: str
+    until: datetime
+    probing: bool
+
+
+class Pauses:
+    """The `api_pauses` table, read and written in short transactions of their own."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.db, self.clock = db, clock
+
+    def pause(self, team_id: str, method: str, seconds: float) -> float:
+        """Slack said 429: nobody calls `method` for this workspace for `seconds` (a later
+        pause already recorded is kept). Returns the seconds until the pause ends."""
+        until = self.clock() + timedelta(seconds=seconds)
+        with self.db.session() as session:
+            insert_or_update(session, ApiPause,
+                             {"team_id": team_id, "method": method, "until": until, "probing": False},
+                             {"until": self._later, "probing": False})
+            ends = session.scalar(select(ApiPause.until).where(
+                ApiPause.team_id == team_id, ApiPause.method == method)) or until
+        return max(seconds, (ends - self.clock()).total_seconds())
+
+    def _later(self, new: Any) -> Any:
+        # The later of the two pauses; a probe's own placeholder gives way to Slack's answer.
+        later = (func.max if self.db.is_sqlite else func.greatest)(ApiPause.until, new.until)
+        return case((ApiPause.probing.is_(True), new.until), else_=later)
+
+    def all(self) -> list[Pause]:
+        # Read before every claim: a read-only snapshot, which takes no write lock on SQLite.
+        with self.db.snapshot() as session:
+            return [Pause(r.team_id, r.method, r.until, r.probing)
+                    for r in session.scalars(select(ApiPause))]
+
+    def may_call(self, team_id: str, method: str) -> str | float:
+        """GO (no pause), PROBE (the pause has passed and this caller calls first, alone: it
+        must report with `ended` or `pause`), or the seconds to wait."""
+        now = self.clock()
+        with self.db.session() as session:
+            until = session.scalar(select(ApiPause.until).where(
+                ApiPause.team_id == team_id, ApiPause.method == method))
+            if until is None:
+                return GO
+            if until > now:
+                return (until - now).total_seconds()
+            taken = session.execute(
+                update(ApiPause).where(ApiPause.team_id == team_id, ApiPause.method == method,
+                                       ApiPause.until <= now)
+                .values(until=now + PROBE_FOR, probing=True)).rowcount
+            return PROBE if taken else PROBE_FOR.total_seconds()
+
+    def ended(self, team_id: str, method: str) -> bool:
+        """The probe was answered with anything but a 429: the pause is over for everyone."""
+        with self.db.session() as session:
+            return bool(session.execute(delete(ApiPause).where(
+                ApiPause.team_id == team_id, ApiPause.method == method,
+                ApiPause.probing.is_(True))).rowcount)
