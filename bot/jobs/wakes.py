@@ -30,6 +30,7 @@ from bot.db.models import (
 )
 from bot.jobs.prune import EVENT_IDS_KEPT
 from bot.jobs.summary import DIGEST_HOUR, DIGEST_WEEKDAY
+from bot.services.asks import CANNOT
 from bot.services.delivery import KEEP_ANSWERS, KEEP_PLANNED
 from bot.services.giving import PROTECT_TIME, QUARTER
 from bot.services.nudges import ONE_SIDED, active_workspaces
@@ -122,6 +123,9 @@ def _asks(session: Session, w: Workspace, after: datetime, until: datetime) -> I
         yield _first_past(session, Ask.created_at, days, after, until, team, open_)
     yield _first_past(session, AskOffer.accepted_at, w.offer_reminder_days, after, until,
                       AskOffer.team_id == w.team_id, AskOffer.status == "accepted")
+    # "Can't after all" is told when the accepted offer would have lapsed (lapse_offers).
+    yield _first_past(session, AskOffer.accepted_at, w.intro_expiry_days, after, until,
+                      AskOffer.team_id == w.team_id, AskOffer.status == CANNOT)
 
 
 def _weekly_posts(session: Session, w: Workspace, after: datetime, until: datetime) -> Iterator[datetime | None]:
