@@ -82,3 +82,22 @@ def test_a_home_render_costs_the_same_whatever_the_history(mutual, db, clock):
     # claims awaiting, the intro follow-ups, the setup checklist.
     assert (little.count, little.transactions) == (8, 1), shown(little)
     assert (more.count, more.transactions) == (little.count, 1), shown(more)
+
+
+def test_a_button_press_is_one_transaction(mutual, slack, db):
+    from bot import constants as ids
+    from tests.e2e.test_undo import undo_value
+
+    warm(mutual)
+    receipt = mutual.post(p.command("/thanks", "<@UBOB> for the deploy",
+                                    response_url=slack.response_url("cmd"))).json()
+    press = p.block_action(ids.THANKS_UNDO, undo_value(receipt), channel="CGENERAL",
+                           container_type="ephemeral", response_url=slack.response_url("undo"))
+    with mutual.delivery_paused(), counting(db.engine) as sql:
+        assert mutual.post(press).status == 200
+    # The replay claim, the records (locked), shared?, the retraction and its kept count, the
+    # DMs called off, both Homes, the answer: one transaction, however many statements.
+    assert sql.transactions == 1, shown(sql)
+    with mutual.delivery_paused(), counting(db.engine) as again:
+        assert mutual.post(press).status == 200  # Slack's retry of the same press
+    assert (again.count, again.transactions) == (1, 1), shown(again)  # the claim, refused
