@@ -8,9 +8,11 @@ from bot import constants as ids
 from bot.blocks.recording import build_claim_answered, build_claim_confirmed_dm, build_claim_withdrawn
 from bot.listeners.deps import Deps, team, typed
 from bot.listeners.interaction import press_of, replace_untracked, reply
+from bot.observe.requests import mark
 from bot.payloads.interactive import BlockActions
 from bot.services import closing, outbox
 from bot.services.recording import ClaimAnswer, answer_claim, withdraw_claim
+from bot.services.workspaces import claim_trigger
 
 
 def register(app: App, deps: Deps) -> None:
@@ -20,7 +22,10 @@ def register(app: App, deps: Deps) -> None:
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()
-        with deps.db.session() as session:
+        with deps.db.session() as session:  # one transaction, the replay claim in it (bot.edge)
+            if not claim_trigger(session, team_id, pressed.trigger_id, now):
+                mark(context, "refused")
+                return
             outcome, claim = answer_claim(session, team_id, press.item_id, press.user_id, confirm, now)
             if claim is None or outcome is ClaimAnswer.NOT_YOURS:
                 return

@@ -20,9 +20,11 @@ from bot.blocks.undo import (
 )
 from bot.listeners.deps import Deps, actor, typed
 from bot.listeners.interaction import record_ids_of, reply
+from bot.observe.requests import mark
 from bot.payloads.interactive import BlockActions
 from bot.services import outbox
 from bot.services.undo import Undo, Undone, remove_thanked_dms, take_back, take_back_later
+from bot.services.workspaces import claim_trigger
 
 
 def register(app: App, deps: Deps) -> None:
@@ -36,7 +38,10 @@ def register(app: App, deps: Deps) -> None:
         if not record_ids:
             return
         (user, team_id), now = actor(context), deps.clock()
-        with deps.db.session() as session:
+        with deps.db.session() as session:  # one transaction, the replay claim in it (bot.edge)
+            if not claim_trigger(session, team_id, pressed.trigger_id, now):
+                mark(context, "refused")
+                return
             done = take_back(session, team_id, record_ids, user, now)
             if done.outcome is Undo.NOT_FOUND:
                 return
