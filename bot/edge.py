@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.middleware.authorization.single_team_authorization import SingleTeamAuthorization
+from slack_bolt.request import payload_utils
 from sqlalchemy import delete
 
 from bot.blocks.edge import (
@@ -41,6 +42,10 @@ logger = logging.getLogger(__name__)
 # Requests whose listener claims the trigger_id in its own single transaction (the lean path).
 CLAIMED_IN_LISTENER = frozenset({"command /thanks"})
 LIFECYCLE = ("event app_uninstalled", "event tokens_revoked")
+# What Bolt reads from every body before any listener (slack_bolt.kwargs_injection.utils).
+_BOLT_READS = (payload_utils.to_options, payload_utils.to_shortcut, payload_utils.to_action,
+               payload_utils.to_view, payload_utils.to_command, payload_utils.to_event,
+               payload_utils.to_message, payload_utils.to_step)
 
 
 class Installed:
@@ -96,6 +101,7 @@ class Edge(Middleware):
         try:
             _no_duplicate_fields(req)
             found = read_payload(req.body)
+            _bolt_can_read(req.body, found)
         except Unreadable as e:
             logger.warning("refused %s: %s (%s)", e.surface, e.field, e.problem)
             mark(req.context, "refused")
@@ -193,6 +199,22 @@ def _no_duplicate_fields(req: BoltRequest) -> None:
         surface = ("interactivity" if "payload" in names else "command" if "command" in names
                    else NOT_SLACK)
         raise Unreadable(surface, _field_name(twice), "duplicate")
+
+
+def _bolt_can_read(body: dict[str, Any], found: object) -> None:
+    """Bolt builds every middleware's and listener's arguments with `payload_utils.to_*`,
+    which index the body unguarded (`body["view"]["type"]`, `body["actions"][0]`): a signed
+    body of a shape Slack never sends would raise there — and again in Bolt's own error
+    handler, a 500. The models above should already refuse such a shape; this makes sure,
+    whatever Bolt reads next."""
+    if isinstance(found, Handshake | Ignored):
+        return
+    for read in _BOLT_READS:
+        try:
+            read(body)
+        except (KeyError, IndexError, TypeError, AttributeError):
+            surface = getattr(found, "surface", NOT_SLACK)
+            raise Unreadable(surface, "-", f"a shape Bolt cannot read ({read.__name__})") from None
 
 
 def _first_repeated(names: list[str]) -> str | None:

@@ -68,6 +68,7 @@ def slack() -> Iterator[SlackDouble]:
     double = SlackDouble().start()
     yield double
     double.stop()
+    assert not double.refused, f"Slack would refuse what Mutual sent: {double.refused}"
 
 
 @pytest.fixture

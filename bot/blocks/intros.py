@@ -12,11 +12,13 @@ import json
 from typing import Any
 
 from bot import constants as ids
+from bot.blocks.checks import block_text_length
 from bot.blocks.kit import (
     SECTION_MAX,
     Block,
     actions,
     button,
+    clip,
     context,
     date,
     escape,
@@ -26,6 +28,7 @@ from bot.blocks.kit import (
     quote,
     section,
 )
+from bot.blocks.limits import MESSAGE_BLOCK_TEXT
 from bot.blocks.requests import request_blocks, withdraw_button
 from bot.services.intros import IntroView, Refused, RequestRefused, RequestView
 from bot.services.parsing import NOTE_MAX
@@ -444,7 +447,7 @@ def intro_line(intro: IntroView, viewer_id: str) -> str:
                 f"{mention(intro.other(viewer_id))}")
     line = (f"*{head}* · {date(intro.created_at)}\n_{state_words(intro, viewer_id)}_"
             f"{_reason(_short(intro.reason))}")
-    return line[:SECTION_MAX]
+    return clip(line, SECTION_MAX)
 
 
 def build_intro_list(intros: list[IntroView], viewer_id: str,
@@ -455,15 +458,22 @@ def build_intro_list(intros: list[IntroView], viewer_id: str,
     if not intros and not asked:
         text = "You have no introductions under way."
         return _ephemeral(text, [section(text), context(INTRO_USAGE)])
-    shown = intros[:LIST_MAX - len(asked)]
     count = len(intros)
     said = [f"Your introductions under way: {count}."] if intros else []
     blocks: list[Block] = []
     if intros:
         blocks.append(section(f"*Your introductions under way ({count})*"))
-        blocks += [section(intro_line(i, viewer_id)) for i in shown]
-        if count > len(shown):
-            blocks.append(context(f"…and {count - len(shown)} more."))
+        # As many as fit in one message: its block count and its ~12k characters of text.
+        room = MESSAGE_BLOCK_TEXT - block_text_length(asked) - 200
+        for intro in intros[:LIST_MAX - len(asked)]:
+            line = section(intro_line(intro, viewer_id))
+            room -= block_text_length(line)
+            if room < 0:
+                break
+            blocks.append(line)
+        shown = len(blocks) - 1
+        if count > shown:
+            blocks.append(context(f"…and {count - shown} more."))
     if requests:
         said.append(f"Introductions you asked for: {len(requests)}.")
     return _ephemeral(" ".join(said), blocks + asked)

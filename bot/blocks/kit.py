@@ -6,18 +6,37 @@ import re
 from datetime import datetime
 from typing import Any
 
+from bot.blocks import limits
+from bot.blocks.checks import block_text_length
+
 Block = dict[str, Any]
-SECTION_MAX = 3000
-BUTTON_TEXT_MAX = 75
+SECTION_MAX = limits.SECTION_TEXT
+BUTTON_TEXT_MAX = limits.BUTTON_TEXT
 _ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)(?:\|[^&]*)?&gt;")
+_ENTITY = 6  # the longest escape Mutual writes, "&amp;", and a character
 
 
-def mrkdwn(text: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": text[:SECTION_MAX]}
+def clip(text: str, limit: int, tail: str = "…") -> str:
+    """At most `limit` characters, marked with "…" when cut — never inside an escape
+    ("&am"), a mention, link or date ("<@U12"), so what remains still reads right."""
+    if len(text) <= limit:
+        return text
+    cut = text[:max(0, limit - len(tail))]
+    amp = cut.rfind("&")
+    if amp != -1 and amp >= len(cut) - _ENTITY and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    angle = cut.rfind("<")
+    if angle != -1 and ">" not in cut[angle:]:
+        cut = cut[:angle]
+    return cut.rstrip() + tail
 
 
-def plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
+def mrkdwn(text: str, limit: int = limits.TEXT_OBJECT) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def plain(text: str, limit: int = limits.TEXT_OBJECT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
 
 
 def section(text: str, block_id: str | None = None) -> Block:
@@ -32,7 +51,7 @@ def context(text: str) -> Block:
 
 
 def button(text: str, action_id: str, value: str = "", style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "button", "text": plain(text[:BUTTON_TEXT_MAX]),
+    element: dict[str, Any] = {"type": "button", "text": plain(text, BUTTON_TEXT_MAX),
                                "action_id": action_id}
     if value:
         element["value"] = value
@@ -48,9 +67,36 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     return block
 
 
-def message(text: str, blocks: list[Block]) -> dict[str, Any]:
-    """A message with its plain-text fallback (notifications, screen readers)."""
-    return {"text": text, "blocks": blocks}
+def message(text: str, blocks: list[Block], keep_last: int = 0) -> dict[str, Any]:
+    """A message with its plain-text fallback (notifications, screen readers), within
+    Slack's limits for one message however long its parts grew (see `fit_message`)."""
+    return {"text": clip(text, limits.MESSAGE_TEXT),
+            "blocks": fit_message(blocks, keep_last=keep_last)}
+
+
+def fit_message(blocks: list[Block], most: int = limits.MESSAGE_BLOCKS,
+                budget: int = limits.MESSAGE_BLOCK_TEXT, keep_last: int = 0) -> list[Block]:
+    """The last guard on a message: at most `most` blocks and `budget` characters of text
+    (Slack's msg_blocks_too_long), what does not fit replaced by "…and N more". The last
+    `keep_last` blocks and any buttons at the end are kept: they are what the message is for."""
+    if len(blocks) <= most and block_text_length(blocks) <= budget:
+        return blocks
+    body = list(blocks)
+    tail: list[Block] = []
+    while body and (len(tail) < keep_last or body[-1].get("type") == "actions") and len(tail) < 5:
+        tail.insert(0, body.pop())
+    room = budget - block_text_length(tail) - 40
+    kept: list[Block] = []
+    for block in body:
+        size = block_text_length(block)
+        if len(kept) + len(tail) + 2 > most or size > room:
+            break
+        kept.append(block)
+        room -= size
+    dropped = len(body) - len(kept)
+    if dropped:
+        kept.append(context(f"_…and {dropped:,} more_"))
+    return kept + tail
 
 
 def quote(note: str) -> str:

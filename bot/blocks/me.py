@@ -3,6 +3,7 @@ however many they have (≤ 50 blocks a message, ≤ 3,000 characters a section)
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,14 +13,17 @@ from bot.blocks.kit import (
     Block,
     actions,
     button,
+    clip,
     context,
     date,
     escape,
+    fit_message,
     mention,
     message,
     plain,
     section,
 )
+from bot.blocks.limits import MESSAGE_BLOCK_TEXT
 from bot.blocks.loop import intro_worth_blocks, passed_on_ids, passing_on_blocks
 from bot.services.intros import IntroView
 from bot.services.views import History, PersonalView
@@ -44,10 +48,12 @@ def both_ways(you: str, gave: int, they: str, received: int) -> str:
     return ", ".join(said) if said else "nothing recorded"
 
 
-def bulleted(lines: Sequence[str], max_lines: int = LIST_LINES_MAX, more: str = "more") -> str:
-    """At most `max_lines` bullet lines, then "…and 37 more", always within a section's limit."""
+def bulleted(lines: Sequence[str], max_lines: int = LIST_LINES_MAX, more: str = "more",
+             heading: str = "") -> str:
+    """At most `max_lines` bullet lines, then "…and 37 more", always within a section's limit
+    (with `heading`, the text that goes before them in the same section)."""
     shown: list[str] = []
-    budget = SECTION_MAX - 40  # room for the "and N more" line
+    budget = SECTION_MAX - 40 - len(heading)  # room for the "and N more" line
     for line in lines[:max_lines]:
         bullet = f"• {line}"
         if sum(len(s) + 1 for s in shown) + len(bullet) > budget:
@@ -59,16 +65,20 @@ def bulleted(lines: Sequence[str], max_lines: int = LIST_LINES_MAX, more: str = 
     return "\n".join(shown)
 
 
+def _listed(heading: str, lines: Sequence[str], max_lines: int = LIST_LINES_MAX) -> Block:
+    """A heading and its bulleted lines in one section, the "…and N more" always shown."""
+    return section(f"{heading}\n" + bulleted(lines, max_lines, heading=heading + "\n"))
+
+
 def preview(note: str, limit: int = NOTE_PREVIEW) -> str:
     note = " ".join(note.split())
     return escape(note if len(note) <= limit else note[: limit - 1].rstrip() + "…")
 
 
 def cap_blocks(blocks: list[Block], limit: int = MESSAGE_BLOCKS_MAX) -> list[Block]:
-    """A last guard: never more blocks than Slack accepts."""
-    if len(blocks) <= limit:
-        return blocks
-    return blocks[: limit - 1] + [context(f"_…and {len(blocks) - limit + 1} more_")]
+    """A last guard: never more blocks than Slack accepts (a Home tab's or a modal's text
+    has no total limit; a message's is kept by `message` itself)."""
+    return fit_message(blocks, limit, budget=sys.maxsize)
 
 
 def _intro_line(intro: IntroView, viewer: str) -> str:
@@ -106,32 +116,29 @@ def personal_blocks(view: PersonalView) -> list[Block]:
     if view.two_way:
         lines = [f"{mention(p.other_id)} — you helped {times(p.given)}, they helped {times(p.received)}"
                  for p in view.two_way]
-        blocks.append(section(f"*Two-way ({len(view.two_way):,})* :handshake:\n{bulleted(lines)}"))
+        blocks.append(_listed(f"*Two-way ({len(view.two_way):,})* :handshake:", lines))
     received_only = [p for p in view.received_only if p.other_id not in passed_on_ids(view)]
     if received_only:
         lines = [f"{mention(p.other_id)} helped you {times(p.received)}" for p in received_only]
-        blocks.append(section(
-            f"*They've helped you ({len(received_only):,})*\n{bulleted(lines)}"))
+        blocks.append(_listed(f"*They've helped you ({len(received_only):,})*", lines))
         blocks.append(context(
             "When a chance comes up, you might return the favour — a hand with one of their "
             "asks, a review, an introduction. Small things count."))
     blocks += passing_on_blocks(view)
     if view.given_only:
         lines = [f"You helped {mention(p.other_id)} {times(p.given)}" for p in view.given_only]
-        blocks.append(section(
-            f"*You've helped ({len(view.given_only):,})*\n{bulleted(lines)}"))
+        blocks.append(_listed(f"*You've helped ({len(view.given_only):,})*", lines))
         blocks.append(context("They may not have had the chance to return it yet — that's fine. "
                               "If you could use a hand, asking them is a good way to start."))
     if view.open_intros:
         lines = [_intro_line(i, view.user_id) for i in view.open_intros]
-        blocks.append(section(f"*Open intros ({len(view.open_intros):,})*\n{bulleted(lines)}"))
+        blocks.append(_listed(f"*Open intros ({len(view.open_intros):,})*", lines))
     blocks += intro_worth_blocks(view)
     if view.claims_awaiting:
         lines = [f"{mention(c.helper_id) if c.helper_id else 'Someone'} says they helped you"
                  + (f": “{preview(c.note)}”" if c.note else "") for c in view.claims_awaiting]
-        blocks.append(section(
-            f"*Waiting for you to confirm ({len(view.claims_awaiting):,})*\n"
-            f"{bulleted(lines, CLAIM_LINES_MAX)}"))
+        blocks.append(_listed(f"*Waiting for you to confirm ({len(view.claims_awaiting):,})*",
+                              lines, CLAIM_LINES_MAX))
         blocks.append(context("The *Yes, they helped* / *Not really* buttons are in your DMs "
                               "with Mutual. Declining is private."))
     return blocks
@@ -194,28 +201,31 @@ def build_with(history: History) -> dict[str, Any]:
     if (history.given_all, history.received_all) != (history.given_window, history.received_window):
         summary += f"\nSince the start: {ever}."
     blocks = [section(summary)]
+    # Every recent item whole, however many `&` its note escapes to, with room left for the
+    # offers below: within the ~12k characters Slack takes in one message.
+    note_room = min(400, (MESSAGE_BLOCK_TEXT - 4500) // max(1, len(history.recent)) - 150)
     for item in history.recent:
         when = date(item.created_at)
         via = escape(SOURCE_LABELS.get(item.source, item.source))
         line = f"{_history_line(item.helper_id, me, other)} · {when} · via {via}"
         if item.note:
-            line += f"\n“{preview(item.note, 400)}”"
+            line += f"\n“{clip(escape(' '.join(item.note.split())), note_room)}”"
         blocks.append(context(line))
     shown = len(history.recent)
     total = history.given_all + history.received_all
+    after = offers_section(other, history.their_offers)
     if total > shown:
-        blocks.append(context(f"_Showing the latest {shown} of {total:,}. `/mutual export` sends "
-                              "you everything as a file._"))
-    blocks += offers_section(other, history.their_offers)
-    return {"response_type": "ephemeral", **message(text, cap_blocks(blocks))}
+        after.insert(0, context(f"_Showing the latest {shown} of {total:,}. `/mutual export` "
+                                "sends you everything as a file._"))
+    return {"response_type": "ephemeral", **message(text, blocks + after, keep_last=len(after))}
 
 
 def offers_section(other_id: str, texts: list[str]) -> list[Block]:
     """What `other_id` is happy to be asked about (their `/offer` list)."""
     if not texts:
         return []
-    lines = "\n".join(f"• {escape(t)}" for t in texts)
-    return [section(f"*{mention(other_id)} is happy to be asked about*\n{lines}")]
+    return [_listed(f"*{mention(other_id)} is happy to be asked about*",
+                    [escape(t) for t in texts], len(texts))]
 
 
 WITH_USAGE = "Try `/mutual with @alex` — one person."

@@ -21,7 +21,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.undo import UNDO_HINT, undo_blocks, undo_button
 from bot.services.asking_again import ClaimRefused
-from bot.services.parsing import NOTE_MAX
+from bot.services.parsing import NOTE_MAX, PEOPLE_MAX
 from bot.services.people import Problem
 
 # A message link as chat.getPermalink gives it: nothing that could close the link early.
@@ -214,6 +214,11 @@ THANKS_USAGE = "Try `/thanks @alex for the code review` — mention one or more 
 HELPED_USAGE = "Try `/helped @alex reviewed the launch plan` — one person and what you did."
 
 
+def too_many_people(count: int) -> str:
+    return (f"That's {count:,} people — Mutual thanks up to {PEOPLE_MAX} at once. Could you "
+            "split it into a few thank-yous? Nothing was recorded.")
+
+
 def build_note_too_long(length: int, usage: str) -> dict[str, Any]:
     return build_error(
         f"That note is {length:,} characters; Mutual keeps notes up to {NOTE_MAX}. "
@@ -249,9 +254,9 @@ def build_record_help_modal(author_id: str, private_metadata: str) -> dict[str, 
 
 def build_thank_someone_modal(initial_users: list[str] | None = None) -> dict[str, Any]:
     picker: dict[str, Any] = {"type": "multi_users_select", "action_id": ids.PEOPLE_INPUT,
-                              "placeholder": plain("Who helped you?"), "max_selected_items": 10}
+                              "placeholder": plain("Who helped you?"), "max_selected_items": PEOPLE_MAX}
     if initial_users:
-        picker["initial_users"] = initial_users
+        picker["initial_users"] = initial_users[:PEOPLE_MAX]
     blocks = [
         {"type": "input", "block_id": ids.PEOPLE_BLOCK, "label": plain("Who helped you?"),
          "element": picker},

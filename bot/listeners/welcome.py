@@ -19,6 +19,9 @@ from bot.services.setup import needs_welcome, welcome_first_admin
 logger = logging.getLogger(__name__)
 
 
+WELCOMES_ITSELF = frozenset({"/thanks"})
+
+
 def register(app: App, deps: Deps) -> None:
     # Workspaces seen welcomed need no more look-ups: a welcome is never taken back (a workspace
     # purged after an uninstall and installed again is welcomed from its Home tab all the same).
@@ -27,7 +30,8 @@ def register(app: App, deps: Deps) -> None:
     @app.middleware
     def welcome_first_admin_on_command(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
         command = context.get("payload")
-        if isinstance(command, SlashCommand):
+        # `/thanks` checks inside its own single transaction (bot/listeners/commands/thanks.py).
+        if isinstance(command, SlashCommand) and command.command not in WELCOMES_ITSELF:
             team_id = str(context.get("team_id") or command.team_id)
             if team_id not in welcomed and not welcome_if_admin(deps, team_id, command.user_id):
                 welcomed.add(team_id)

@@ -35,7 +35,7 @@ from bot.payloads.fields import (
     small_id,
 )
 from bot.payloads.text import clean_text
-from bot.payloads.views import AskMeta, IntroMeta, Option, RecordHelpMeta, View
+from bot.payloads.views import AskMeta, IntroMeta, Option, RecordHelpMeta, SubmittedView, View
 
 DAYS_MAX = 365
 _USER = re.compile(r"[UW][A-Z0-9]{2,31}")
@@ -283,7 +283,7 @@ class ViewSubmission(Interaction):
     LISTENED = VIEW_CALLBACKS
     type: Literal["view_submission"]
     trigger_id: TriggerId
-    view: View
+    view: SubmittedView
     _meta: RecordHelpMeta | IntroMeta | AskMeta | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")

@@ -68,6 +68,10 @@ class ViewState(Lenient):
                 for block, inputs in self.values.items()}
 
 
+class SubmittedState(ViewState):
+    values: dict[Name, dict[Name, InputValue]] = Field(max_length=100)  # always sent
+
+
 class View(Lenient):
     """A modal (or the home tab) as Slack sends it back. `private_metadata` is kept as text
     here; a submission parses it as the one shape Mutual wrote for that modal."""
@@ -80,6 +84,15 @@ class View(Lenient):
     hash: ShortText | None = None
     team_id: TeamId | None = None
     app_installed_team_id: TeamId | None = None
+
+
+class SubmittedView(View):
+    """The modal of a `view_submission`: Slack always sends its `type` and `state` (Bolt and
+    the modal listeners read both unguarded), so a submission without them is refused."""
+
+    type: Word
+    state: SubmittedState
+    callback_id: CallbackId
 
 
 class RecordHelpMeta(Lenient):

@@ -8,6 +8,7 @@ test suite's double builds on too."""
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,9 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.blocks.checks import refusal
 from bot.sandbox.localapi import LocalApi, Scripted
 from bot.sandbox.methods import Methods
 from bot.sandbox.state import BOT_USER_ID, State
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,6 +73,9 @@ class FakeSlack(LocalApi):
 
     # -- answering ---------------------------------------------------------------------------
     def ok(self, method: str, params: dict[str, Any]) -> Scripted:
+        refused = self._refused(method, params)
+        if refused is not None:
+            return Scripted(200, refused, {})
         handler = self.methods.table.get(method)
         if handler is None:
             self.notes.append(f"Mutual called {method}, which the sandbox does not simulate; "
@@ -86,6 +93,9 @@ class FakeSlack(LocalApi):
         """A post to a `response_url`: a reply only the person sees, a post in the channel, or
         a change to the message whose button was pressed."""
         self.answer("response_url", {**body, "_url": f"/respond/{key}"}, headers)
+        refused = self._refused("response_url", body)
+        if refused is not None:
+            return 400, refused
         with self.lock:
             target = self._targets.get(key)
             if target is None:
@@ -108,3 +118,12 @@ class FakeSlack(LocalApi):
             public = body.get("response_type") == "in_channel"
             methods.add(conv, BOT_USER_ID, body, ephemeral_to=None if public else target.user)
             return 200, {"ok": True}
+
+    @staticmethod
+    def _refused(method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """What real Slack would refuse (bot/blocks/checks.py), said where the person sees it."""
+        refused = refusal(method, params)
+        if refused is not None:
+            details = refused.get("errors") or (refused.get("response_metadata") or {}).get("messages")
+            logger.warning("Slack refused %s: %s %s", method, refused["error"], details or "")
+        return refused

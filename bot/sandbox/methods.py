@@ -6,13 +6,13 @@ own error strings (`channel_not_found`, `missing_scope` …), and the app's scop
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import BOT_SCOPES
+from bot.blocks.checks import decoded, view_problems
 from bot.sandbox.seed import CUSTOM_EMOJI
 from bot.sandbox.state import (
     APP_ID,
@@ -32,7 +32,6 @@ SCOPES = frozenset(BOT_SCOPES)
 HISTORY_SCOPE = {"channel": "channels:history", "im": "im:history", "mpim": "mpim:history"}
 MPIM_MAX = 8
 PAGE = 100
-TITLE_MAX = 24
 Params = dict[str, Any]
 Answer = dict[str, Any]
 Notify = Callable[[str, Any], None]
@@ -40,16 +39,6 @@ Notify = Callable[[str, Any], None]
 
 def error(code: str, **extra: Any) -> Answer:
     return {"ok": False, "error": code, **extra}
-
-
-def decoded(value: Any) -> Any:
-    """Form-encoded calls carry JSON arguments (blocks, view, metadata) as strings."""
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 class Methods:
@@ -141,9 +130,6 @@ class Methods:
         person = self.state.people.get(conv.people[0]) if conv.kind == "im" else None
         if person is not None and person.is_bot:
             return error("cannot_dm_bot")
-        problem = check_blocks(decoded(p.get("blocks")))
-        if problem:
-            return error("invalid_blocks", errors=[problem])
         if not p.get("text") and not p.get("blocks"):
             return error("no_text")
         msg = self.add(conv, BOT_USER_ID, p)
@@ -262,8 +248,9 @@ class Methods:
 
     @staticmethod
     def _refused_view(body: Any, kind: str) -> Answer | None:
-        problem = check_view(body, kind)
-        return error("invalid_arguments", response_metadata={"messages": [problem]}) if problem else None
+        """views.update names a view of either kind: its new body must be the same kind."""
+        problems = view_problems(body, kind)
+        return error("invalid_arguments", response_metadata={"messages": problems}) if problems else None
 
     def _modal_request(self, p: Params) -> tuple[str | None, Any] | Answer:
         """(the person the trigger was issued to, the view), or Slack's refusal. A trigger
@@ -372,31 +359,3 @@ class Methods:
                 return error("not_in_channel")
             self.add(conv, BOT_USER_ID, {"text": p.get("initial_comment") or ""}, files=shared)
         return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
-
-
-def check_blocks(blocks: Any) -> str | None:
-    """The few Block Kit limits Slack enforces that a builder could break."""
-    if blocks is None:
-        return None
-    if not isinstance(blocks, list) or len(blocks) > 50:
-        return "blocks must be a list of at most 50"
-    for block in blocks:
-        text = (block.get("text") or {}).get("text", "") if isinstance(block, dict) else ""
-        if len(text) > 3000:
-            return "a section's text is longer than 3000 characters"
-    return None
-
-
-def check_view(view: Any, kind: str) -> str | None:
-    if not isinstance(view, dict) or view.get("type") != kind:
-        return f"the view must be a {kind}"
-    if kind == "modal":
-        title = (view.get("title") or {}).get("text", "")
-        if not title or len(title) > TITLE_MAX:
-            return f"a modal's title must be 1-{TITLE_MAX} characters"
-        has_inputs = any(b.get("type") == "input" for b in view.get("blocks") or [])
-        if has_inputs and not view.get("submit"):
-            return "a modal with inputs needs a submit button"
-    if len(view.get("blocks") or []) > 100:
-        return "at most 100 blocks"
-    return None

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.text import Text
 
+from bot.blocks.checks import ack_problems
 from bot.sandbox import forms
 from bot.sandbox.render import Pressable, Renderer, indented, pressables
 from bot.sandbox.state import BOT_USER_ID, Conversation, Message, Person, View
@@ -115,6 +116,9 @@ class Sandbox:
             body = json.loads(reply.body)
         except ValueError:
             return {"text": reply.body}
+        problems = ack_problems(body)
+        if problems:
+            raise LineError(f"Slack would refuse Mutual's answer to {what}: {'; '.join(problems[:3])}")
         return body if isinstance(body, dict) else {}
 
     def post_reply(self, body: dict[str, Any], conv: Conversation) -> None:

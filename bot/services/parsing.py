@@ -30,6 +30,9 @@ _TRAILING = re.compile(r"(?:\s+|[,:;]|(?<=\s)[-–—]|\b(?:to|for|and)\b)+$", r
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([,.!?;:])")
 _SPACES = re.compile(r"[ \t]+")
 NOTE_MAX = 500
+# People thanked at once (/thanks, the thank modal): the receipt's buttons carry one id each,
+# and a thank-you to more people than this reads as a broadcast, not a note.
+PEOPLE_MAX = 25
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Member, Workspace
 from bot.services import outbox
+from bot.services.people import Profile
 from bot.services.settings import WorkspaceConfig, apply_config, current_config
 
 WELCOME = "welcome"  # outbox kind and key: the workspace's one welcome DM
@@ -46,6 +47,17 @@ def welcome_first_admin(session: Session, team_id: str, user_id: str, now: datet
     if member is None or not _is_admin(member):
         return False
     return welcome(session, workspace, user_id, now)
+
+
+def welcome_known_admin(session: Session, workspace: Workspace, profile: Profile | None,
+                        now: datetime) -> bool:
+    """`welcome_first_admin` for a request that has read the workspace and the person's cached
+    profile already (in its one transaction)."""
+    if workspace.welcomed_at is not None or profile is None:
+        return False
+    if not (profile.is_admin or profile.is_owner) or profile.deleted or profile.is_bot:
+        return False
+    return welcome(session, workspace, profile.user_id, now)
 
 
 def needs_welcome(session: Session, team_id: str) -> bool:

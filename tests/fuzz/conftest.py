@@ -35,3 +35,4 @@ def fuzzer(database_url: str) -> Iterator[Fuzzer]:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.dispose()
+    assert not slack.refused, f"Slack would refuse what Mutual sent: {slack.refused}"

@@ -194,3 +194,29 @@ def test_time_zone_offsets_follow_daylight_saving(fake: FakeSlack) -> None:
     london = fake.state.people["UALICE"]
     assert london.tz_offset(datetime(2026, 7, 1, tzinfo=UTC)) == 3600
     assert london.tz_offset(START) == 0
+
+
+def test_what_slack_refuses_is_refused_on_every_surface(client: WebClient, fake: FakeSlack) -> None:
+    """The same limits as the test suite's double (bot/blocks/checks.py): a message past 50
+    blocks, an update past a section's 3,000 characters, an ephemeral without a fallback, a
+    Home tab past 100 blocks, a response_url post past the limits."""
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}
+    before = len(fake.state.messages)
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_postMessage(channel="CGENERAL", text="t", blocks=[section] * 51)
+    posted = client.chat_postMessage(channel="CGENERAL", text="t", blocks=[section])
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_update(channel="CGENERAL", ts=posted["ts"], text="t", blocks=[
+            {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}])
+    with pytest.raises(SlackApiError, match="msg_blocks_too_long"):
+        client.chat_postMessage(channel="CGENERAL", text="t", blocks=[
+            {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 2900}}] * 5)
+    with pytest.raises(SlackApiError, match="no_text"):
+        client.chat_postEphemeral(channel="CGENERAL", user="UALICE", blocks=[section])
+    with pytest.raises(SlackApiError, match="invalid_arguments"):
+        client.views_publish(user_id="UBOB", view={"type": "home", "blocks": [section] * 101})
+    url = fake.new_response_url("UALICE", "CGENERAL")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post_json(url, {"text": "t", "blocks": [section] * 51})
+    assert refused.value.code == 400
+    assert [m.text for m in fake.state.messages[before:]] == ["t"]  # only the one Slack took

@@ -18,7 +18,7 @@ from bot.db.session import Database
 from tests.support import payloads as p
 from tests.support.fuzz import ANY, NO_EFFECT, REFUSED, RESPOND, Case, render
 from tests.support.fuzz_db import Dump, Snapshot, changed, dump, restore, snapshot
-from tests.support.live import LiveMutual
+from tests.support.live import LiveMutual, Reply, assert_slack_takes
 from tests.support.slack_double import SlackDouble
 
 ANSWER_WITHIN = 3.0  # seconds: Slack shows the person an error past this
@@ -107,6 +107,7 @@ class Fuzzer:
         self.errors.lines.clear()
         outcome = self.send(case)
         assert outcome.status < 500, (case, outcome.status, outcome.body[:300], self.errors.lines)
+        assert_slack_takes(Reply(outcome.status, outcome.body.decode(errors="replace"), {}))
         assert outcome.seconds < ANSWER_WITHIN, (case, f"answered in {outcome.seconds:.2f}s")
         if case.sign != "good":
             assert outcome.status == 401, (case, outcome.status)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.app import create_app, create_deliverer
+from bot.blocks.checks import ack_problems
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.session import Database
@@ -34,6 +35,19 @@ def settings_for(slack: SlackDouble, database_url: str, **overrides: Any) -> Set
                     client_secret=None, api_url=slack.api_url, database_url=database_url,
                     port=3000, log_level="INFO")
     return replace(base, **overrides)
+
+
+def assert_slack_takes(reply: Reply) -> None:
+    """An ack body Slack would refuse (a modal past its limits, a reply past 50 blocks …)
+    fails the test here, where it is made, as Slack would show the person an error."""
+    if reply.status != 200 or not reply.body.startswith("{"):
+        return
+    try:
+        body = reply.json()
+    except ValueError:
+        return
+    problems = ack_problems(body)
+    assert not problems, f"Slack would refuse Mutual's answer: {problems}"
 
 
 class LiveMutual:
@@ -71,6 +85,7 @@ class LiveMutual:
         headers = signed_headers(body, content_type=content_type, **sign)
         headers.update(extra_headers or {})
         reply = self.request("POST", "/slack/events", body, headers)
+        assert_slack_takes(reply)
         if settle and self.deliverer.running and self.db.ping():  # not while it is made to fail
             self.settle()
         return reply

@@ -17,6 +17,8 @@ from urllib.parse import parse_qsl
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
+from bot.blocks.checks import ack_problems
+
 _ids = itertools.count(1)
 
 
@@ -100,6 +102,8 @@ class SocketDouble:
 
     def wait_for_ack(self, envelope_id: str, timeout: float = 15.0) -> dict[str, Any]:
         found = self._wait(lambda: self.acks_for(envelope_id), timeout, f"the ack of {envelope_id}")
+        problems = ack_problems(found[0].get("payload"))
+        assert not problems, f"Slack would refuse Mutual's answer: {problems}"
         return found[0]
 
     # -- sending envelopes -----------------------------------------------------------------

@@ -15,6 +15,7 @@ from bot.blocks.recording import (
     build_thanked_dm,
     claim_refused_text,
     saved_nothing,
+    too_many_people,
 )
 from bot.listeners.commands.helped import start_claim
 from bot.listeners.deps import Deps, actor
@@ -23,11 +24,13 @@ from bot.listeners.thanking import give_thanks
 from bot.listeners.views import asks, config, intro
 from bot.services import outbox
 from bot.services.forget import welcome_back
+from bot.services.parsing import PEOPLE_MAX
 from bot.services.recording import record_for_message
 from bot.services.workspaces import ensure_workspace
 
 
 def field(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
+    # The edge refuses a submission without view.state.values (bot/payloads/views.py).
     return view["state"]["values"].get(block_id, {}).get(action_id, {})
 
 
@@ -71,6 +74,9 @@ def register(app: App, deps: Deps) -> None:
         (invoker, team_id), note = actor(context), note_of(view)
         chosen = list(dict.fromkeys(field(view, ids.PEOPLE_BLOCK, ids.PEOPLE_INPUT)
                                     .get("selected_users") or []))
+        if len(chosen) > PEOPLE_MAX:  # Slack's picker stops there; a forged form need not
+            ack(response_action="errors", errors={ids.PEOPLE_BLOCK: too_many_people(len(chosen))})
+            return
         why_not, _ = refuse_people(deps, client, team_id, invoker, chosen)
         if not chosen or why_not:
             ack(response_action="errors",
