@@ -33,6 +33,7 @@ from bot.clock import Clock
 from bot.db.models import ProcessedEvent
 from bot.db.session import Database
 from bot.db.upsert import insert_ignore
+from bot.observe.outage import first_line
 from bot.observe.requests import mark
 from bot.payloads import NOT_SLACK, Handshake, Ignored, Payload, Unreadable, read_payload
 from bot.payloads.commands import SlashCommand
@@ -162,9 +163,9 @@ class Edge(Middleware):
                 session.execute(delete(ProcessedEvent).where(
                     ProcessedEvent.team_id == payload.team_id,
                     ProcessedEvent.event_id == trigger_key(trigger)))
-        except Exception:  # noqa: BLE001 - the database may be the reason the listener failed
+        except Exception as e:  # noqa: BLE001 - the database may be the reason the listener failed
             logger.warning("could not release a trigger_id after a failure; a retry of it "
-                           "will be answered as already done", exc_info=True)
+                           "will be answered as already done (%s)", first_line(e))
 
 
 def _clean_body(raw: Any, model: Any) -> None:

@@ -39,16 +39,3 @@ def insert_or_update(session: Session, model: type[Any], values: dict[str, Any],
     changes = {name: (value(stmt.excluded) if callable(value) else value) for name, value in update.items()}
     session.connection().execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
 
-
-def lock_in_order(session: Session, column: Any, values: list[str], *where: Any) -> None:
-    """Lock the rows whose `column` is one of `values` (and `where`), in the order of
-    `column`, before a transaction changes them: every transaction that touches several of
-    the same rows (two people thanking each other at once on two replicas) then takes them in
-    one order, so PostgreSQL never has to abort one as a deadlock. SQLite has one writer at a
-    time (BEGIN IMMEDIATE): nothing to do."""
-    if len(values) < 2 or session.get_bind().dialect.name != "postgresql":
-        return
-    from sqlalchemy import select
-
-    session.execute(select(column).where(column.in_(sorted(set(values))), *where)
-                    .order_by(column).with_for_update())

@@ -189,14 +189,14 @@ class Deliverer:
 
     def _sleep(self, seen: int) -> None:
         timeout = self.poll
-        free = self.limits.next_free()
-        if free is not None:
-            timeout = min(timeout, free + 0.01)
         try:
+            free = self.limits.next_free()
             with self.db.session() as session:
                 due = next_due(session)
-        except DBAPIError:
-            due = None
+        except DBAPIError:  # the step said so already; look again after the poll
+            free = due = None
+        if free is not None:
+            timeout = min(timeout, free + 0.01)
         if due is not None:
             timeout = max(0.0, min(timeout, (due - self.clock()).total_seconds() + 0.01))
         with self._wake:

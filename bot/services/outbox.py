@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import OutboxItem
-from bot.db.upsert import insert_ignore, lock_in_order
+from bot.db.upsert import insert_ignore
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 LIVE = (PENDING, SENDING)  # rows that will still become a message
@@ -177,9 +177,15 @@ def show_home(session: Session, team_id: str, user_id: str, now: datetime) -> No
 
 _IN_FLIGHT = _TABLE.c.status == SENDING
 # A Home still waiting (or in flight) keeps its place: one its owner just opened stays an answer.
+# The rows are locked in key order (PostgreSQL: the sub-select's FOR UPDATE; SQLite has one
+# writer at a time) in the same statement: two replicas refreshing the same two Homes at once
+# (two people thanking each other) take them in one order and never deadlock.
+_HOMES_IN_ORDER = (select(OutboxItem.id)
+                   .where(OutboxItem.team_id == bindparam("team"), OutboxItem.kind == HOME,
+                          OutboxItem.key.in_(bindparam("keys", expanding=True)))
+                   .order_by(OutboxItem.key).with_for_update())
 _REFRESH = (update(OutboxItem)
-            .where(OutboxItem.team_id == bindparam("team"), OutboxItem.kind == HOME,
-                   OutboxItem.key.in_(bindparam("keys", expanding=True)))
+            .where(OutboxItem.id.in_(_HOMES_IN_ORDER.scalar_subquery()))
             .values(status=case((_IN_FLIGHT, SENDING), else_=PENDING),
                     priority=case((_TABLE.c.status.in_(LIVE), _TABLE.c.priority), else_=BACKGROUND),
                     requeue=case((_IN_FLIGHT, True), else_=False), due_at=bindparam("now"),
@@ -193,7 +199,6 @@ def refresh_home(session: Session, team_id: str, *user_ids: str | None, now: dat
     published: a tab nobody looks at is not worth a render and a rate-limited call, and it is
     rendered fresh the moment they open it."""
     keys = sorted({f"{HOME}:{u}" for u in user_ids if u})
-    lock_in_order(session, OutboxItem.key, keys, OutboxItem.team_id == team_id)
     if keys and session.execute(_REFRESH, {"team": team_id, "keys": keys, "now": now}).all():
         written(session)
 

@@ -9,8 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import Member, Workspace
-from bot.db.upsert import lock_in_order
+from bot.db.models import Workspace
 from bot.services import outbox
 from bot.services.forget import welcome_back
 from bot.services.people import Profile, problem_with
@@ -63,9 +62,6 @@ def record_reaction(session: Session, workspace: Workspace, reaction: Reaction,
     """`was_forgotten=False`: the reactor is known (in this transaction) not to have asked
     Mutual to forget them, so there is nobody to welcome back."""
     assert reaction.author_id is not None
-    # Both people's rows (members, Home) in one order, whoever thanks whom (no deadlock).
-    lock_in_order(session, Member.user_id, [reaction.reactor_id, reaction.author_id],
-                  Member.team_id == workspace.team_id)
     result, _ = reaction_added(session, workspace, reaction.reactor_id, reaction.author_id,
                                reaction.emoji, reaction.channel_id, reaction.message_ts, now)
     if result is ReactionResult.RECORDED and was_forgotten:
