@@ -6,6 +6,7 @@ THANKS_SHARE = "thanks_share"
 # /helped claims
 CLAIM_CONFIRM = "claim_confirm"
 CLAIM_DECLINE = "claim_decline"
+CLAIM_WITHDRAW = "claim_withdraw"  # the one who claimed takes back a claim still waiting
 
 # Shortcuts and their modals
 RECORD_HELP = "record_help"  # message shortcut callback_id and its modal's callback_id
@@ -78,6 +79,8 @@ NUDGE_MUTE_PAIR = "nudge_mute_pair"
 
 # Closing the loop: undo, withdrawing a request, "how did it go?", and settings for them
 THANKS_UNDO = "thanks_undo"
+# After the 15 minutes, from `/mutual with @x` or the Home (behind a confirm dialog).
+THANKS_TAKE_BACK = "thanks_take_back"
 INTRO_REQUEST_WITHDRAW = "intro_request_withdraw"
 FOLLOWUP_WORKED = "followup_worked"
 FOLLOWUP_ONGOING = "followup_ongoing"

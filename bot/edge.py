@@ -20,6 +20,7 @@ from slack_bolt.middleware.authorization.single_team_authorization import Single
 from slack_bolt.request import payload_utils
 from sqlalchemy import delete
 
+from bot import constants as ids
 from bot.blocks.edge import (
     ALREADY_DONE,
     NOT_INSTALLED,
@@ -40,7 +41,9 @@ from bot.services.workspaces import ensure_workspace, trigger_key
 
 logger = logging.getLogger(__name__)
 # Requests whose listener claims the trigger_id in its own single transaction (the lean path).
-CLAIMED_IN_LISTENER = frozenset({"command /thanks"})
+CLAIMED_IN_LISTENER = frozenset({"command /thanks", f"block_actions {ids.CLAIM_CONFIRM}",
+                                 f"block_actions {ids.CLAIM_DECLINE}",
+                                 f"block_actions {ids.THANKS_UNDO}"})
 LIFECYCLE = ("event app_uninstalled", "event tokens_revoked")
 # What Bolt reads from every body before any listener (slack_bolt.kwargs_injection.utils).
 _BOLT_READS = (payload_utils.to_options, payload_utils.to_shortcut, payload_utils.to_action,

@@ -11,6 +11,7 @@ from bot.blocks.kit import (
     Block,
     actions,
     button,
+    cap_blocks,
     context,
     date,
     escape,
@@ -20,7 +21,6 @@ from bot.blocks.kit import (
     quote,
     section,
 )
-from bot.blocks.me import cap_blocks
 from bot.services.ask_match import Suggestion
 from bot.services.asks import AskView, OfferView
 
@@ -66,6 +66,47 @@ def build_ask_expired(ask: AskView, days: int) -> dict[str, Any]:
     ])
 
 
+def asks_blocks(asks: list[AskView], offer_counts: dict[int, int] | None = None,
+                shown: int = SHOWN_MAX, where_more: str = "") -> list[Block]:
+    """Your open asks, each with *Mark solved* and *Withdraw*; with `offer_counts`, how many
+    offers each has."""
+    if not asks:
+        return []
+    blocks: list[Block] = [section(f"*Your open asks ({len(asks)})*")]
+    for ask in asks[:shown]:
+        where = f" in <#{ask.channel_id}>" if ask.channel_id else ""
+        said = f"Asked {date(ask.created_at)}{where}"
+        if offer_counts is not None:
+            count = offer_counts.get(ask.id, 0)
+            said += " · " + (f"{count} offer{'' if count == 1 else 's'}" if count
+                             else "no offers yet")
+        blocks += [section(quote(ask.text)), context(said),
+                   actions(button("Mark solved", ids.ASK_SOLVED, str(ask.id)),
+                           button("Withdraw", ids.ASK_WITHDRAW, str(ask.id)))]
+    return blocks + more_blocks(len(asks) - shown, where_more)
+
+
+def offers_blocks(offers: list[tuple[OfferView, AskView]], shown: int = SHOWN_MAX,
+                  where_more: str = "") -> list[Block]:
+    """The offers you made that still stand; an accepted one with *Done* and *Can't after all*."""
+    if not offers:
+        return []
+    blocks: list[Block] = [section(f"*Offers you've made ({len(offers)})*")]
+    for offer, ask in offers[:shown]:
+        who = mention(ask.asker_id) if ask.asker_id else "someone"
+        blocks += [section(f"{who} asked:\n{quote(ask.text)}"),
+                   context(OFFER_WORDS.get(offer.status, "").format(who=who) or offer.status)]
+        if offer.status == "accepted":
+            blocks.append(actions(button("Done", ids.OFFER_DONE, str(offer.id), style="primary"),
+                                  button("Can't after all", ids.OFFER_CANNOT, str(offer.id))))
+    return blocks + more_blocks(len(offers) - shown, where_more)
+
+
+def more_blocks(more: int, where: str = "") -> list[Block]:
+    """"…and 4 more", and where to see them."""
+    return [context(f"…and {more} more.{' ' + where if where else ''}")] if more > 0 else []
+
+
 def build_asks_list(asks: list[AskView], offers: list[tuple[OfferView, AskView]],
                     offer_counts: dict[int, int]) -> dict[str, Any]:
     """`/mutual asks`: your open asks (newest first) and the offers you made that still stand."""
@@ -76,26 +117,7 @@ def build_asks_list(asks: list[AskView], offers: list[tuple[OfferView, AskView]]
             context("`/ask` and what you need, in a channel, asks for help; "
                     "`/offer` and what you can help with says what people can ask you about."),
         ])}
-    blocks: list[Block] = []
-    if asks:
-        blocks.append(section(f"*Your open asks ({len(asks)})*"))
-        for ask in asks[:SHOWN_MAX]:
-            count = offer_counts.get(ask.id, 0)
-            offered = f"{count} offer{'' if count == 1 else 's'}" if count else "no offers yet"
-            where = f" in <#{ask.channel_id}>" if ask.channel_id else ""
-            blocks += [section(quote(ask.text)),
-                       context(f"Asked {date(ask.created_at)}{where} · {offered}"),
-                       actions(button("Mark solved", ids.ASK_SOLVED, str(ask.id)),
-                               button("Withdraw", ids.ASK_WITHDRAW, str(ask.id)))]
-    if offers:
-        blocks.append(section(f"*Offers you've made ({len(offers)})*"))
-        for offer, ask in offers[:SHOWN_MAX]:
-            who = mention(ask.asker_id) if ask.asker_id else "someone"
-            blocks += [section(f"{who} asked:\n{quote(ask.text)}"),
-                       context(OFFER_WORDS.get(offer.status, "").format(who=who) or offer.status)]
-            if offer.status == "accepted":
-                blocks.append(actions(button("Done", ids.OFFER_DONE, str(offer.id), style="primary"),
-                                      button("Can't after all", ids.OFFER_CANNOT, str(offer.id))))
+    blocks: list[Block] = [*asks_blocks(asks, offer_counts), *offers_blocks(offers)]
     text = f"Your open asks: {len(asks)}; offers you've made: {len(offers)}."
     return {"response_type": "ephemeral", **message(text, cap_blocks(blocks))}
 

@@ -18,13 +18,13 @@ from bot.blocks.kit import (
     button,
     context,
     date,
-    escape,
     join_people,
     mention,
     message,
     plain,
     quote,
     section,
+    short,
 )
 from bot.services.followups import (
     NOT_NEEDED,
@@ -35,21 +35,12 @@ from bot.services.followups import (
     WORTH_IT,
 )
 
-SHORT = 80
 HELP_BUTTONS = ((WORKED, "It worked", ids.FOLLOWUP_WORKED),
                 (ONGOING, "Still working on it", ids.FOLLOWUP_ONGOING),
                 (NOT_NEEDED, "Didn't need it after all", ids.FOLLOWUP_NOT_NEEDED))
 INTRO_BUTTONS = ((WORTH_IT, "Yes, it was worth it", ids.INTRO_WORTH_IT),
                  (NOT_WORTH_IT, "Not really", ids.INTRO_NOT_WORTH_IT))
 ANSWER_OF = {action: answer for answer, _, action in HELP_BUTTONS + INTRO_BUTTONS}
-
-
-def short(note: str, limit: int = SHORT) -> str:
-    """A note inside a sentence: one line, escaped, cut at a word."""
-    one_line = " ".join(note.split())
-    if len(one_line) > limit:
-        one_line = one_line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
-    return escape(one_line)
 
 
 def _words_input(label: str) -> Block:

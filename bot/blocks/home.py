@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from bot import constants as ids
-from bot.blocks.kit import Block, actions, button, context, date, plain, section
+from bot.blocks.kit import Block, actions, button, context, date, mention, plain, section, short
 from bot.blocks.me import cap_blocks, personal_blocks
+from bot.blocks.open_things import open_things_blocks
+from bot.blocks.undo import take_back_button
 from bot.services.views import PersonalView
 
 HOME_BLOCKS_MAX = 100
@@ -43,6 +45,21 @@ def _settings_blocks(view: PersonalView) -> list[Block]:
     return [section(state), actions(*elements, block_id=ids.HOME_SETTINGS_BLOCK)]
 
 
+def _thanks_given_blocks(view: PersonalView) -> list[Block]:
+    """The thank-yous you gave lately, each with "Take back…" (a confirm dialog first)."""
+    if not view.thanks_given:
+        return []
+    blocks: list[Block] = [{"type": "divider"}, section("*Thank-yous you gave lately*")]
+    for item in view.thanks_given:
+        line = f"{mention(item.helper_id)} · {_when(item.created_at)}"
+        if item.note:
+            line += f" · “{short(item.note)}”"
+        blocks.append({**section(line), "accessory": take_back_button(item.record_id)})
+    blocks.append(context("Given by mistake? Taking one back changes the counts; they aren't "
+                          "told."))
+    return blocks
+
+
 def build_home(view: PersonalView) -> dict[str, Any]:
     blocks: list[Block] = [
         {"type": "header", "text": plain("Your working relationships")},
@@ -52,6 +69,8 @@ def build_home(view: PersonalView) -> dict[str, Any]:
             block_id=ids.HOME_ACTIONS_BLOCK,
         ),
         *personal_blocks(view),
+        *open_things_blocks(view.open_things),
+        *_thanks_given_blocks(view),
         {"type": "divider"},
         *_settings_blocks(view),
         context("Only you can see this page. `/mutual export` sends you your records; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -132,3 +133,23 @@ def date(value: datetime) -> str:
     """A date, one way everywhere: Slack shows it in the reader's own time zone and locale,
     and the fallback text reads like `plain_date`."""
     return f"<!date^{int(value.timestamp())}^{{date_long}}|{plain_date(value)}>"
+
+
+SHORT = 80
+
+
+def short(note: str, limit: int = SHORT) -> str:
+    """A note inside a sentence: one line, escaped, cut at a word."""
+    one_line = " ".join(note.split())
+    if len(one_line) > limit:
+        one_line = one_line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+    return escape(one_line)
+
+
+MESSAGE_BLOCKS_MAX = limits.MESSAGE_BLOCKS
+
+
+def cap_blocks(blocks: list[Block], limit: int = MESSAGE_BLOCKS_MAX) -> list[Block]:
+    """A last guard: never more blocks than Slack accepts (a Home tab's or a modal's text
+    has no total limit; a message's is kept by `message` itself)."""
+    return fit_message(blocks, limit, budget=sys.maxsize)

@@ -3,7 +3,6 @@ however many they have (≤ 50 blocks a message, ≤ 3,000 characters a section)
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,11 +12,11 @@ from bot.blocks.kit import (
     Block,
     actions,
     button,
+    cap_blocks,
     clip,
     context,
     date,
     escape,
-    fit_message,
     mention,
     message,
     plain,
@@ -25,10 +24,11 @@ from bot.blocks.kit import (
 )
 from bot.blocks.limits import MESSAGE_BLOCK_TEXT
 from bot.blocks.loop import intro_worth_blocks, passed_on_ids, passing_on_blocks
+from bot.blocks.open_things import open_things_blocks
+from bot.blocks.undo import take_back_button
 from bot.services.intros import IntroView
 from bot.services.views import History, PersonalView
 
-MESSAGE_BLOCKS_MAX = 50
 LIST_LINES_MAX = 15
 CLAIM_LINES_MAX = 5
 NOTE_PREVIEW = 120
@@ -73,12 +73,6 @@ def _listed(heading: str, lines: Sequence[str], max_lines: int = LIST_LINES_MAX)
 def preview(note: str, limit: int = NOTE_PREVIEW) -> str:
     note = " ".join(note.split())
     return escape(note if len(note) <= limit else note[: limit - 1].rstrip() + "…")
-
-
-def cap_blocks(blocks: list[Block], limit: int = MESSAGE_BLOCKS_MAX) -> list[Block]:
-    """A last guard: never more blocks than Slack accepts (a Home tab's or a modal's text
-    has no total limit; a message's is kept by `message` itself)."""
-    return fit_message(blocks, limit, budget=sys.maxsize)
 
 
 def _intro_line(intro: IntroView, viewer: str) -> str:
@@ -168,7 +162,7 @@ def personal_text(view: PersonalView) -> str:
 
 
 def build_me(view: PersonalView) -> dict[str, Any]:
-    blocks = personal_blocks(view)
+    blocks = [*personal_blocks(view), *open_things_blocks(view.open_things)]
     blocks.append(context("Only you can see this. `/mutual with @someone` shows your history "
                           "with one person."))
     return {"response_type": "ephemeral",
@@ -210,7 +204,10 @@ def build_with(history: History) -> dict[str, Any]:
         line = f"{_history_line(item.helper_id, me, other)} · {when} · via {via}"
         if item.note:
             line += f"\n“{clip(escape(' '.join(item.note.split())), note_room)}”"
-        blocks.append(context(line))
+        if item.takeable_by(me):
+            blocks.append({**section(line), "accessory": take_back_button(item.record_id)})
+        else:
+            blocks.append(context(line))
     shown = len(history.recent)
     total = history.given_all + history.received_all
     after = offers_section(other, history.their_offers)

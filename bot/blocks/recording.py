@@ -18,11 +18,13 @@ from bot.blocks.kit import (
     plain,
     quote,
     section,
+    short,
 )
 from bot.blocks.undo import UNDO_HINT, undo_blocks, undo_button
 from bot.services.asking_again import ClaimRefused
 from bot.services.parsing import NOTE_MAX, PEOPLE_MAX
 from bot.services.people import Problem
+from bot.services.recording import ClaimAnswer
 
 # A message link as chat.getPermalink gives it: nothing that could close the link early.
 PERMALINK = re.compile(r"https://[^\s<>|]{1,500}")
@@ -39,13 +41,28 @@ def _note_lines(note: str) -> str:
     return f"\n{quote(note)}" if note else ""
 
 
-def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int]) -> dict[str, Any]:
-    """The ephemeral receipt the person saying thanks sees."""
+def _quoted(note: str) -> str:
+    """A note inside a one-line receipt: short, escaped, in quotes."""
+    return f"“{short(note)}”"
+
+
+def _for_note(note: str) -> str:
+    return f" for {_quoted(note)}" if note else ""
+
+
+def build_thanks_receipt(helper_ids: list[str], note: str, record_ids: list[int],
+                         hint: bool = False) -> dict[str, Any]:
+    """The ephemeral receipt the person saying thanks sees: one line — what was recorded and
+    who was told — with its buttons beside it; the hint on sharing and undoing only the first
+    time (`hint`)."""
     people = join_people(helper_ids)
-    text = f"Noted: {people} helped you." + (f" For: {escape(note)}" if note else "")
+    text = f"Noted your thanks to {people}" + (f" for: {escape(note)}" if note else "") + \
+        " — I've let them know privately."
     blocks: list[Block] = [
-        section(f":handshake: Noted — {people} helped you.{_note_lines(note)}"),
-        context(f"I've let them know privately. Want the channel to see it too? {UNDO_HINT}"),
+        section(f":handshake: Noted your thanks to {people}{_for_note(note)} — I've let them "
+                "know privately."),
+        *([context(f"Only they know — share it if you'd like the channel to see. {UNDO_HINT}")]
+          if hint else []),
         actions(
             button("Share in channel", ids.THANKS_SHARE, ",".join(map(str, record_ids))),
             undo_button(record_ids),
@@ -86,12 +103,15 @@ def build_thanked_dm(
     return message(text, blocks)
 
 
-def build_claim_receipt(receiver_id: str, note: str, expiry_days: int) -> dict[str, Any]:
-    text = f"I've asked {mention(receiver_id)} to confirm that you helped them."
-    blocks = [
-        section(f":hourglass_flowing_sand: {text}{_note_lines(note)}"),
-        context(f"It counts once they confirm. The request lapses quietly after {expiry_days} days."),
-    ]
+def build_claim_receipt(receiver_id: str, note: str, expiry_days: int,
+                        hint: bool = False) -> dict[str, Any]:
+    """One line: what was asked of whom; how a claim counts and lapses only the first time."""
+    text = (f"I've asked {mention(receiver_id)} to confirm that you helped them"
+            + (f" — {_quoted(note)}." if note else "."))
+    blocks = [section(f":hourglass_flowing_sand: {text}")]
+    if hint:
+        blocks.append(context("It counts once they confirm. The request lapses quietly after "
+                              f"{expiry_days} days."))
     return {"response_type": "ephemeral", **message(text, blocks)}
 
 
@@ -132,9 +152,22 @@ def build_claim_answered(helper_id: str, note: str, outcome: str) -> dict[str, A
         "declined": f"Okay — I won't record that {mention(helper_id)} helped you. "
                     "They won't be told.",
         "expired": f"This request from {mention(helper_id)} has lapsed, so nothing was recorded.",
+        "withdrawn": f"{mention(helper_id)} withdrew this request, so there's nothing to do.",
     }
     text = words.get(outcome, "This request was already answered.")
     return message(text, [section(text + _note_lines(note))])
+
+
+def build_claim_withdrawn(receiver_id: str, outcome: ClaimAnswer) -> dict[str, Any]:
+    """The answer to *Withdraw* on a claim you made (confirmed or lapsed meanwhile: a "not
+    really" reads as withdrawn, as a silence would)."""
+    text = {ClaimAnswer.WITHDRAWN: f"Withdrawn — {mention(receiver_id)} won't be asked to "
+                                   "confirm it any more.",
+            ClaimAnswer.CONFIRMED: f"{mention(receiver_id)} had already confirmed it, so it "
+                                   "stays."}.get(outcome, "It had already lapsed, so nothing "
+                                                           "changed.")
+    return {"response_type": "ephemeral", "replace_original": False,
+            **message(text, [section(text)])}
 
 
 def build_claim_confirmed_dm(receiver_id: str, note: str) -> dict[str, Any]:
@@ -279,8 +312,9 @@ def build_helped_modal(initial_user: str | None = None) -> dict[str, Any]:
     return _modal(ids.HELPED_MODAL, "Record help you gave", "Ask them", blocks)
 
 
-def build_modal_done(text: str, undo_ids: list[int] | None = None) -> dict[str, Any]:
+def build_modal_done(text: str, undo_ids: list[int] | None = None,
+                     hint: bool = False) -> dict[str, Any]:
     """A modal's closing view after a submission; with `undo_ids`, a thank-you that can be
-    taken back for a while."""
-    blocks = [section(escape(text)), *(undo_blocks(undo_ids) if undo_ids else [])]
+    taken back for a while (the hint saying so only the first time: `hint`)."""
+    blocks = [section(escape(text)), *(undo_blocks(undo_ids, hint) if undo_ids else [])]
     return {"type": "modal", "title": plain("Mutual"), "close": plain("Done"), "blocks": blocks}

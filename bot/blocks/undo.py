@@ -27,8 +27,28 @@ def build_taken_back(helper_ids: list[str]) -> dict[str, Any]:
 
 
 def too_late_text() -> str:
-    return (f"It's been more than {MINUTES} minutes, so this thank-you stays — it still counts, "
-            "and that's no bad thing.")
+    return (f"It's been more than {MINUTES} minutes, so it can't be taken back from here. If it "
+            "was a mistake, `/mutual with @them` or your Home can still take it back — quietly: "
+            "their note stays as it is.")
+
+
+def take_back_button(record_id: int) -> dict[str, Any]:
+    """"Take back…" on a thank-you given a while ago, behind a confirm dialog."""
+    element = button("Take back…", ids.THANKS_TAKE_BACK, str(record_id))
+    element["confirm"] = {
+        "title": plain("Take this thank-you back?"),
+        "text": plain("It will no longer count as help they gave you. They won't be told, and "
+                      "the note they got stays as it is."),
+        "confirm": plain("Take it back"), "deny": plain("Keep it")}
+    return element
+
+
+def build_taken_back_later(helper_ids: list[str]) -> dict[str, Any]:
+    """The answer to "Take back…" from `/mutual with` (an ephemeral reply)."""
+    text = (f"Taken back — it no longer counts as help from {join_people(helper_ids)}. They "
+            "weren't told.")
+    return {"response_type": "ephemeral", "replace_original": False,
+            **message(text, [section(f":leftwards_arrow_with_hook: {text}")])}
 
 
 def build_too_late() -> dict[str, Any]:
@@ -65,6 +85,6 @@ def build_too_late_view() -> dict[str, Any]:
     return _view(f":hourglass: {too_late_text()}")
 
 
-def undo_blocks(record_ids: list[int]) -> list[Block]:
-    """The button and its hint, for a shortcut's closing view."""
-    return [actions(undo_button(record_ids)), context(UNDO_HINT)]
+def undo_blocks(record_ids: list[int], hint: bool = True) -> list[Block]:
+    """The button (and, the first time, its hint) for a shortcut's closing view."""
+    return [actions(undo_button(record_ids)), *([context(UNDO_HINT)] if hint else [])]

@@ -383,6 +383,21 @@ class ForgottenPerson(Base):
     forgotten_at: Mapped[datetime]
 
 
+class PersonNote(Base):
+    """A note Mutual shows a person once ever: the first-contact line on their first DM, the
+    hint under their first receipt, the word that a reaction counted. Keyed by the same one-way
+    hash as a forgotten person, so it names nobody and outlives `/mutual forget`. `outbox_id`:
+    the message that carries it (a retried send carries it again; no other message does)."""
+
+    __tablename__ = "person_notes"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    note: Mapped[str] = mapped_column(String(32), primary_key=True)
+    outbox_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
 class FollowupAnswer(Base):
     """An answer to "how did it go?": the receiver about help (`kind` help, `subject_id` the
     record), or a party about an intro (`kind` intro, `subject_id` the intro). `told_id` is

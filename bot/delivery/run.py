@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Member, Workspace
 from bot.db.session import Database
+from bot.delivery.first_contact import with_first_contact_line
 from bot.delivery.kinds import KINDS, Call, Kind, Rendering, Skip
 from bot.observe.metrics import delivery_done
 from bot.services import delivery as outbox
@@ -243,7 +244,7 @@ class Runner:
             self._done(outbox.mark_failed(session, row.id, self.runner, NAMES_UNCHOSEN),
                        "failed", row.kind)
             return None
-        return _Ready(kind, call, window)
+        return _Ready(kind, with_first_contact_line(kind, rendering, call), window)
 
     def _cancel(self, session: Session, row: Outgoing, reason: str) -> None:
         self._done(outbox.cancel(session, row.id, self.runner, reason), "cancelled", row.kind)

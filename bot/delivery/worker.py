@@ -24,6 +24,7 @@ from bot.db.session import Database
 # Every kind registers itself when its module is imported; these are all of them.
 from bot.delivery import asks as _ask_kinds  # noqa: F401
 from bot.delivery import closing, exports, intros, messages, questions, reactions  # noqa: F401
+from bot.delivery import reacted as _reacted_kinds  # noqa: F401
 from bot.delivery import setup as _setup_kinds  # noqa: F401
 from bot.delivery.run import (
     CLAIM_TTL,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks.asks import build_offer_reminder
+from bot.blocks.asks import build_offer_reminder, build_open_again
 from bot.blocks.asks_more import build_ask_expired, build_ask_suggestion
 from bot.blocks.offers import build_protect_time
 from bot.db.models import OutboxItem, Workspace
@@ -35,7 +35,7 @@ from bot.services.ask_posts import (
 from bot.services.delivery import Outgoing
 from bot.services.giving import PROTECT_TIME, asks_paused_until, over_givers
 from bot.services.nudges import active_workspaces
-from bot.services.outbox import CANCELLED, PLANNED, enqueue
+from bot.services.outbox import CANCELLED, PLANNED, enqueue, message
 
 
 def plan_offer_reminders(db: Database, now: datetime) -> int:
@@ -69,6 +69,26 @@ def plan_ask_suggestions(db: Database, now: datetime) -> int:
                 planned += enqueue(session, ask.team_id, key, ASK_SUGGESTION, ask.asker_id,
                                    {"ask_id": ask.id}, now, now, subject=str(ask.id))
     return planned
+
+
+def lapse_offers(db: Database, now: datetime) -> int:
+    """An accepted offer the helper couldn't follow through ("Can't after all") is told when
+    it would have lapsed, never at the time (PRODUCT.md §4c): the asker hears only that the ask
+    is open again — the words used whenever nobody is on it any more — and the post shows it."""
+    told = 0
+    with db.session() as session:
+        for workspace in active_workspaces(session):
+            for lapsed in asks.lapse_cannot_offers(session, workspace, now):
+                ask = lapsed.ask
+                if not lapsed.reopened or not ask.asker_id:
+                    continue
+                # Never who, never why (nor, in its key, which offer).
+                told += message(session, ask.team_id,
+                                f"ask_open_again:{ask.id}:{now:%Y%m%dT%H%M%S%f}", ask.asker_id,
+                                build_open_again(ask), now, subject=str(ask.id),
+                                priority=PLANNED)
+                refresh_post(session, ask.team_id, ask.id, now)
+    return told
 
 
 def expire_asks(db: Database, now: datetime) -> int:

@@ -22,7 +22,13 @@ from bot.db.models import Workspace
 from bot.db.session import Database
 from bot.delivery.run import Timer
 from bot.delivery.worker import deliver_due
-from bot.jobs.asks import expire_asks, plan_ask_suggestions, plan_offer_reminders, plan_protect_time
+from bot.jobs.asks import (
+    expire_asks,
+    lapse_offers,
+    plan_ask_suggestions,
+    plan_offer_reminders,
+    plan_protect_time,
+)
 from bot.jobs.claims import expire_stale_claims
 from bot.jobs.followups import plan_followups, plan_intro_followups
 from bot.jobs.intros import close_requests, expire_intros, plan_intro_reminders, plan_silent_nudges
@@ -57,6 +63,7 @@ JOBS: dict[str, Job] = {
     "offer_reminders": plan_offer_reminders,
     "ask_suggestions": plan_ask_suggestions,
     "expire_asks": expire_asks,
+    "lapse_offers": lapse_offers,
     "protect_time": plan_protect_time,
 }
 DELIVER = "deliver_nudges"

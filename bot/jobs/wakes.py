@@ -17,10 +17,24 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.db.models import Ask, AskOffer, HelpRecord, Intro, IntroRequest, Member, OutboxItem, Workspace
+from bot.db.models import (
+    Ask,
+    AskOffer,
+    HelpRecord,
+    Intro,
+    IntroRequest,
+    Member,
+    OutboxItem,
+    ProcessedEvent,
+    Workspace,
+)
+from bot.jobs.prune import EVENT_IDS_KEPT
 from bot.jobs.summary import DIGEST_HOUR, DIGEST_WEEKDAY
+from bot.services.asks import CANNOT
+from bot.services.delivery import KEEP_ANSWERS, KEEP_PLANNED
+from bot.services.giving import PROTECT_TIME, QUARTER
 from bot.services.nudges import ONE_SIDED, active_workspaces
-from bot.services.outbox import PENDING, SENT
+from bot.services.outbox import DONE, NOW, PENDING, SENT
 from bot.services.summary import zone
 from bot.services.workspaces import UNINSTALL_GRACE
 
@@ -109,6 +123,9 @@ def _asks(session: Session, w: Workspace, after: datetime, until: datetime) -> I
         yield _first_past(session, Ask.created_at, days, after, until, team, open_)
     yield _first_past(session, AskOffer.accepted_at, w.offer_reminder_days, after, until,
                       AskOffer.team_id == w.team_id, AskOffer.status == "accepted")
+    # "Can't after all" is told when the accepted offer would have lapsed (lapse_offers).
+    yield _first_past(session, AskOffer.accepted_at, w.intro_expiry_days, after, until,
+                      AskOffer.team_id == w.team_id, AskOffer.status == CANNOT)
 
 
 def _weekly_posts(session: Session, w: Workspace, after: datetime, until: datetime) -> Iterator[datetime | None]:
@@ -118,4 +135,27 @@ def _weekly_posts(session: Session, w: Workspace, after: datetime, until: dateti
             yield _weekly(w, DIGEST_WEEKDAY, DIGEST_HOUR, after, until)
 
 
-WAKES: tuple[Candidates, ...] = (_claims, _intros, _help, _asks, _weekly_posts)
+def _protect_time(session: Session, w: Workspace, after: datetime,
+                  until: datetime) -> Iterator[datetime | None]:
+    """Someone may become an over-giver when help back to them leaves the window, or be told
+    again once a quarter has passed since the last note (bot.services.giving)."""
+    confirmed = (HelpRecord.team_id == w.team_id, HelpRecord.status == "confirmed")
+    yield _first_past(session, HelpRecord.created_at, w.window_days, after, until, *confirmed)
+    yield _first_past(session, OutboxItem.sent_at, QUARTER.days, after, until,
+                      OutboxItem.team_id == w.team_id, OutboxItem.kind == PROTECT_TIME,
+                      OutboxItem.status == SENT)
+
+
+def _prune(session: Session, w: Workspace, after: datetime, until: datetime) -> Iterator[datetime | None]:
+    """Bookkeeping that has served its purpose (bot.jobs.prune) falls due for deletion."""
+    yield _first_past(session, ProcessedEvent.received_at, EVENT_IDS_KEPT.days, after, until,
+                      ProcessedEvent.team_id == w.team_id)
+    done = (OutboxItem.team_id == w.team_id, OutboxItem.status.in_(DONE))
+    yield _first_past(session, OutboxItem.created_at, KEEP_ANSWERS.days, after, until, *done,
+                      OutboxItem.priority == NOW)
+    yield _first_past(session, OutboxItem.created_at, KEEP_PLANNED.days, after, until, *done,
+                      OutboxItem.priority != NOW)
+
+
+WAKES: tuple[Candidates, ...] = (_claims, _intros, _help, _asks, _weekly_posts, _protect_time,
+                                 _prune)

@@ -3,6 +3,7 @@ DM and the App Home refreshes, written in one transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -11,12 +12,23 @@ from bot.blocks.recording import build_thanked_dm
 from bot.listeners.deps import Deps
 from bot.services import outbox
 from bot.services.forget import welcome_back
+from bot.services.once import RECEIPT_HINT, first_time
 from bot.services.recording import Recorded, record_thanks
 from bot.services.workspaces import ensure_workspace
 
 
+@dataclass(frozen=True)
+class Given:
+    records: list[Recorded]
+    hint: bool  # the first receipt this person gets: it carries the hint on sharing and undoing
+
+    @property
+    def ids(self) -> list[int]:
+        return [r.id for r in self.records]
+
+
 def give_thanks(deps: Deps, team_id: str, receiver_id: str, helper_ids: list[str], note: str,
-                channel_id: str | None = None) -> list[Recorded]:
+                channel_id: str | None = None) -> Given:
     now = deps.clock()
     with deps.db.session() as session:
         ensure_workspace(session, team_id, now)
@@ -24,7 +36,7 @@ def give_thanks(deps: Deps, team_id: str, receiver_id: str, helper_ids: list[str
 
 
 def thanks_in(session: Session, team_id: str, receiver_id: str, helper_ids: list[str], note: str,
-              channel_id: str | None, now: datetime, was_forgotten: bool = True) -> list[Recorded]:
+              channel_id: str | None, now: datetime, was_forgotten: bool = True) -> Given:
     """Inside the caller's transaction. `was_forgotten=False`: the receiver is known not to
     have asked Mutual to forget them (read in this transaction), so nothing to welcome back."""
     if was_forgotten:
@@ -36,4 +48,4 @@ def thanks_in(session: Session, team_id: str, receiver_id: str, helper_ids: list
                        build_thanked_dm(receiver_id, note, "command"), now,
                        subject=str(record.id))
     outbox.refresh_home(session, team_id, receiver_id, *helper_ids, now=now)
-    return records
+    return Given(records, first_time(session, team_id, receiver_id, RECEIPT_HINT, now))

@@ -55,6 +55,7 @@ class Value(Enum):
 
 ACTIONS: dict[str, Value] = {
     # One follow-up question may be about the records of one /thanks naming several people.
+    ids.THANKS_TAKE_BACK: Value.ID,
     **dict.fromkeys((ids.THANKS_SHARE, ids.THANKS_UNDO, ids.FOLLOWUP_WORKED,
                      ids.FOLLOWUP_ONGOING, ids.FOLLOWUP_NOT_NEEDED), Value.IDS),
     **dict.fromkeys((ids.INTRO_WORTH_IT, ids.INTRO_NOT_WORTH_IT, ids.INTRO_REQUEST_WITHDRAW,
@@ -62,7 +63,7 @@ ACTIONS: dict[str, Value] = {
                      ids.OFFER_CANNOT, ids.OFFER_REMOVE), Value.ID),
     ids.ASK_OFFER: Value.OFFER,
     ids.ASKS_PAUSE: Value.DAYS,
-    **dict.fromkeys((ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE, ids.INTRO_ACCEPT, ids.INTRO_DECLINE,
+    **dict.fromkeys((ids.CLAIM_CONFIRM, ids.CLAIM_DECLINE, ids.CLAIM_WITHDRAW, ids.INTRO_ACCEPT, ids.INTRO_DECLINE,
                      ids.INTRO_CONNECTED, ids.INTRO_REQUEST_MAKE, ids.INTRO_REQUEST_DECLINE),
                     Value.ID),
     **dict.fromkeys((ids.NUDGE_THANK, ids.NUDGE_HELPED, ids.NUDGE_MUTE_PAIR), Value.USER),

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Ask, AskOffer, HelpRecord
+from bot.db.models import Ask, AskOffer, HelpRecord, Workspace
 from bot.db.upsert import insert_ignore
 from bot.services.parsing import NOTE_MAX
 from bot.services.recording import record_from_ask
@@ -32,6 +32,13 @@ VIAS = (VIA_CHANNEL, VIA_SUGGESTION, VIA_NUDGE)
 ASK_MAX = NOTE_MAX
 # Offers still standing: made, taken up, or done and waiting for the asker to mark it solved.
 STANDING = ("offered", "accepted", "done")
+# "Can't after all" on an accepted offer is a "no" (PRODUCT.md §4c): until an accepted offer
+# would have lapsed (`accepted_at` + `intro_expiry_days`) it is `cannot`, which the asker and
+# the channel see as still under way; then it is `withdrawn` and the asker hears the ask is
+# open again, in the same words as when nobody is on it any more (bot/jobs/asks.py).
+CANNOT = "cannot"
+SEEMS_UNDER_WAY = ("accepted", "done", CANNOT)
+ASKER_SEES = (*STANDING, CANNOT)
 # Someone is on it: the channel post says so (never who).
 UNDER_WAY = ("accepted", "done")
 LIST_MAX = 10
@@ -138,7 +145,8 @@ def post_state(session: Session, team_id: str, ask_id: int) -> PostState | None:
     if ask is None:
         return None
     under_way = session.scalar(select(exists().where(
-        AskOffer.team_id == team_id, AskOffer.ask_id == ask_id, AskOffer.status.in_(UNDER_WAY))))
+        AskOffer.team_id == team_id, AskOffer.ask_id == ask_id,
+        AskOffer.status.in_(SEEMS_UNDER_WAY))))
     helpers = ask_helpers(session, team_id, ask_id) if ask.status == "solved" else []
     return PostState(ask_view(ask), bool(under_way) and ask.status == "open", helpers)
 
@@ -193,7 +201,7 @@ def offer_help(session: Session, team_id: str, ask_id: int, helper_id: str, now:
         AskOffer.helper_id == helper_id)).one()
     if new:
         return OfferResult(Offered.NEW, view, offer_view(offer))
-    if offer.status == "withdrawn":
+    if offer.status in ("withdrawn", CANNOT):  # back on it: the asker never heard otherwise
         offer.status = "accepted" if offer.accepted_at is not None else "offered"
         offer.updated_at = now
         return OfferResult(Offered.RENEWED, view, offer_view(offer))
@@ -219,7 +227,7 @@ def accept_offer(session: Session, team_id: str, offer_id: int, user_id: str,
         return Accepted.NOT_YOURS, ask_view(ask), offer_view(offer)
     if ask.status != "open":
         return Accepted.CLOSED, ask_view(ask), offer_view(offer)
-    if offer.status in UNDER_WAY:
+    if offer.status in SEEMS_UNDER_WAY:
         return Accepted.ALREADY, ask_view(ask), offer_view(offer)
     if offer.status != "offered" or not offer.helper_id:
         return Accepted.GONE, ask_view(ask), offer_view(offer)
@@ -242,8 +250,6 @@ class FinishResult:
     outcome: Finished
     ask: AskView | None = None
     offer: OfferView | None = None
-    # The ask has nobody on it any more: the asker hears it is open again (never why).
-    reopened: bool = False
 
 
 def finish_offer(session: Session, team_id: str, offer_id: int, user_id: str, done: bool,
@@ -259,14 +265,42 @@ def finish_offer(session: Session, team_id: str, offer_id: int, user_id: str, do
         return FinishResult(Finished.CLOSED, ask_view(ask), offer_view(offer))
     if offer.status not in ("offered", "accepted"):
         return FinishResult(Finished.ALREADY, ask_view(ask), offer_view(offer))
-    was_accepted = offer.status == "accepted"
-    offer.status = "done" if done else "withdrawn"
+    # An accepted one waits, as `cannot`, until it would have lapsed: nobody is told now.
+    offer.status = "done" if done else CANNOT if offer.status == "accepted" else "withdrawn"
     offer.updated_at = now
-    session.flush()
-    reopened = not done and was_accepted and not session.scalar(select(exists().where(
-        AskOffer.team_id == team_id, AskOffer.ask_id == ask.id, AskOffer.status.in_(UNDER_WAY))))
     return FinishResult(Finished.DONE if done else Finished.CANNOT, ask_view(ask),
-                        offer_view(offer), reopened)
+                        offer_view(offer))
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """An accepted offer the helper couldn't follow through, at the moment it would have
+    lapsed; `reopened`: nobody else is on the ask, so the asker hears it is open again."""
+
+    ask: AskView
+    reopened: bool
+
+
+def lapse_cannot_offers(session: Session, workspace: Workspace, now: datetime) -> list[Lapsed]:
+    """`cannot` offers whose lapse moment has come become `withdrawn`."""
+    cutoff = now - timedelta(days=workspace.intro_expiry_days)
+    offers = session.scalars(select(AskOffer).where(
+        AskOffer.team_id == workspace.team_id, AskOffer.status == CANNOT,
+        AskOffer.accepted_at <= cutoff).order_by(AskOffer.id).with_for_update()).all()
+    lapsed = []
+    for offer in offers:
+        offer.status = "withdrawn"
+        offer.updated_at = now
+        session.flush()
+        ask = _ask(session, workspace.team_id, offer.ask_id)
+        if ask is None:
+            continue
+        others = session.scalar(select(exists().where(
+            AskOffer.team_id == workspace.team_id, AskOffer.ask_id == ask.id,
+            AskOffer.status.in_(SEEMS_UNDER_WAY))))
+        lapsed.append(Lapsed(ask_view(ask), ask.status == "open" and not others
+                             and ask.asker_id is not None))
+    return lapsed
 
 
 # -- closing -----------------------------------------------------------------------------------

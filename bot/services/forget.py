@@ -27,6 +27,7 @@ from bot.db.models import (
 from bot.db.upsert import insert_ignore
 from bot.services.ask_forget import ask_texts, forget_asks
 from bot.services.followups import erase_followups
+from bot.services.outbox import CANCELLED, PENDING, REACTED
 from bot.services.questions import forget as forget_questions
 from bot.services.recording import forget_records
 
@@ -46,6 +47,7 @@ def forget_person(session: Session, team_id: str, user_id: str, now: datetime) -
     erase_followups(session, team_id, user_id)
     forget_questions(session, team_id, user_id)
     asks = forget_asks(session, team_id, user_id, now)  # before records: it reads their keys
+    _reactions_untold(session, team_id, user_id)  # before records: it reads who they thanked
     records = forget_records(session, team_id, user_id, now)
     intros = _intros(session, team_id, user_id, now)
     requests = _requests(session, team_id, user_id, now)
@@ -89,6 +91,28 @@ def welcome_back(session: Session, team_id: str, user_id: str) -> bool:
     """They used Mutual again: it may record and nudge them again. True if they had left."""
     result = session.execute(_WELCOME_BACK, {"team": team_id, "hash": person_hash(team_id, user_id)})
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _reactions_untold(session: Session, team_id: str, user_id: str) -> None:
+    """An author's gathered DM of this hour (bot/services/reacted.py) that would tell only of
+    this person's reactions is called off: nothing left waits to go out about them."""
+    authors = session.scalars(select(HelpRecord.helper_id).distinct().where(
+        HelpRecord.team_id == team_id, HelpRecord.receiver_id == user_id,
+        HelpRecord.source == "reaction", HelpRecord.status == "confirmed")).all()
+    rows = session.scalars(select(OutboxItem).where(
+        OutboxItem.team_id == team_id, OutboxItem.kind == REACTED, OutboxItem.status == PENDING,
+        OutboxItem.recipient_id.in_([a for a in authors if a])))
+    for row in rows:
+        window = json.loads(row.payload)
+        since, until = (datetime.fromisoformat(window[k]) for k in ("since", "until"))
+        others = session.scalar(select(HelpRecord.id).where(
+            HelpRecord.team_id == team_id, HelpRecord.helper_id == row.recipient_id,
+            HelpRecord.receiver_id != user_id, HelpRecord.source == "reaction",
+            HelpRecord.status == "confirmed", HelpRecord.updated_at >= since,
+            HelpRecord.updated_at < until).limit(1))
+        if others is None:
+            row.status = CANCELLED
+            row.last_error = "the reactions it would tell of were forgotten"
 
 
 def _intros(session: Session, team_id: str, user_id: str, now: datetime) -> int:

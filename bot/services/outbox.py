@@ -41,6 +41,8 @@ EPHEMERAL = "ephemeral"  # chat.postEphemeral: a message only one person in a ch
 HOME = "home"  # views.publish of a person's App Home, rendered from the database at send time
 CHECK_REACTION = "check_reaction"  # a reaction whose people Slack couldn't tell us about in time
 VIEW_UPDATE = "view_update"  # views.update of a modal a button was pressed in
+REACTED = "reacted"  # an author's thank-you reactions of one hour, told together (services/reacted)
+REACTION_NOTE = "reaction_note"  # a reactor's one-time note that their reaction counted
 NOTIFY_CHANNEL = "mutual_outbox"  # PostgreSQL: wakes the deliverers of every replica
 RESPONSE_URL_LIFE = timedelta(minutes=30)  # Slack: valid for 30 minutes (and 5 posts)
 

@@ -13,6 +13,7 @@ from bot.db.models import Workspace
 from bot.services import outbox
 from bot.services.forget import welcome_back
 from bot.services.people import Profile, problem_with
+from bot.services.reacted import tell_of_reaction
 from bot.services.recording import ReactionResult, base_emoji, reaction_added, reaction_removed
 
 
@@ -68,6 +69,8 @@ def record_reaction(session: Session, workspace: Workspace, reaction: Reaction,
     if result is ReactionResult.RECORDED:
         outbox.refresh_home(session, workspace.team_id, reaction.reactor_id, reaction.author_id,
                             now=now)
+        tell_of_reaction(session, workspace.team_id, reaction.author_id, reaction.reactor_id,
+                         reaction.channel_id, now)
     return result
 
 

@@ -95,7 +95,9 @@ def record_thanks(
             "created_at": now, "updated_at": now,
         }).scalar_one()
         made.append(Recorded(record_id, helper, receiver_id, note, "confirmed", source))
-        counts.added(session, team_id, helper, receiver_id, source, now, now)
+    # In one order whatever the mention order, so two requests never wait on each other.
+    for helper, n in sorted(Counter(helper_ids).items()):
+        counts.added(session, team_id, helper, receiver_id, source, now, now, n=n)
     written(session.info)[source] += len(made)
     return made
 
@@ -259,6 +261,7 @@ class ClaimAnswer(enum.Enum):
     ALREADY_ANSWERED = "already_answered"
     NOT_YOURS = "not_yours"
     NOT_FOUND = "not_found"
+    WITHDRAWN = "withdrawn"
 
 
 def answer_claim(
@@ -283,6 +286,47 @@ def answer_claim(
         counts.added(session, team_id, record.helper_id, record.receiver_id, record.source,
                      record.created_at, now)
     return (ClaimAnswer.CONFIRMED if confirm else ClaimAnswer.DECLINED), _to_recorded(record)
+
+
+# What a claim looks like to the one who made it until it lapses: a "not really" is a silence.
+WAITING = ("pending", "declined")
+
+
+def withdraw_claim(session: Session, team_id: str, record_id: int, user_id: str,
+                   now: datetime) -> tuple[ClaimAnswer, Recorded | None]:
+    """The one who claimed takes back a claim still waiting for the other person (it never
+    counted, so no count changes). A "not really" is told to nobody (PRODUCT.md §4c): to the
+    one who claimed, a declined claim is waiting until it lapses, and is withdrawn like one
+    (`Recorded.new`: it was still pending, so the other person's DM is to be closed)."""
+    record = session.get(HelpRecord, record_id, with_for_update=True)
+    if record is None or record.team_id != team_id or record.source != "claim":
+        return ClaimAnswer.NOT_FOUND, None
+    if record.helper_id != user_id:
+        return ClaimAnswer.NOT_YOURS, None
+    lapsed = record.expires_at is not None and record.expires_at <= now
+    if record.status == "confirmed":
+        return ClaimAnswer.CONFIRMED, _to_recorded(record, new=False)
+    if record.status not in WAITING or lapsed:
+        return ClaimAnswer.EXPIRED, _to_recorded(record, new=False)
+    was_pending = record.status == "pending"
+    record.status = "withdrawn"
+    record.updated_at = now
+    return ClaimAnswer.WITHDRAWN, _to_recorded(record, new=was_pending)
+
+
+def claims_waiting_by(session: Session, team_id: str, helper_id: str, now: datetime,
+                      limit: int) -> tuple[list[Recorded], int]:
+    """Claims this person made that still wait for the other person (newest first, at most
+    `limit`), and how many there are in all."""
+    waiting = (HelpRecord.team_id == team_id, HelpRecord.helper_id == helper_id,
+               HelpRecord.source == "claim", HelpRecord.status.in_(WAITING),
+               or_(HelpRecord.expires_at.is_(None), HelpRecord.expires_at > now))
+    rows = session.scalars(select(HelpRecord).where(*waiting)
+                           .order_by(HelpRecord.created_at.desc(), HelpRecord.id.desc())
+                           .limit(limit)).all()
+    total = len(rows) if len(rows) < limit else int(session.scalar(
+        select(func.count()).select_from(HelpRecord).where(*waiting)) or 0)
+    return [_to_recorded(r, new=False) for r in rows], total
 
 
 def expire_claims(session: Session, now: datetime) -> list[tuple[str, Recorded]]:

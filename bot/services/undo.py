@@ -70,6 +70,36 @@ def take_back(session: Session, team_id: str, record_ids: list[int], user_id: st
     return Undone(Undo.TAKEN_BACK, records_by_ids(session, team_id, [r.id for r in live]))
 
 
+def take_back_later(session: Session, team_id: str, record_id: int, user_id: str,
+                    now: datetime) -> Undone:
+    """After the 15 minutes, from `/mutual with @x` or the Home (after a confirm dialog): the
+    thank-you stops counting — through `retract`, the one writer of a record's state, which
+    keeps the counts — and the helper's DM is left as it is: they are not told."""
+    row = session.scalars(select(HelpRecord).where(
+        HelpRecord.team_id == team_id, HelpRecord.id == record_id).with_for_update()).first()
+    if row is None:
+        return Undone(Undo.NOT_FOUND)
+    if row.receiver_id != user_id or row.source not in UNDOABLE:
+        return Undone(Undo.NOT_YOURS)
+    if row.status != "confirmed":
+        return Undone(Undo.ALREADY, records_by_ids(session, team_id, [row.id]))
+    if _shared(session, team_id, [row.id]):
+        return Undone(Undo.SHARED, records_by_ids(session, team_id, [row.id]))
+    retract(session, [row], now)
+    return Undone(Undo.TAKEN_BACK, records_by_ids(session, team_id, [row.id]))
+
+
+def recent_thanks_given(session: Session, team_id: str, user_id: str, since: datetime,
+                        limit: int) -> list[HelpRecord]:
+    """The thank-yous this person gave lately that still count (newest first): the Home
+    offers to take each back."""
+    return list(session.scalars(select(HelpRecord).where(
+        HelpRecord.team_id == team_id, HelpRecord.receiver_id == user_id,
+        HelpRecord.status == "confirmed", HelpRecord.source.in_(UNDOABLE),
+        HelpRecord.helper_id.is_not(None), HelpRecord.created_at >= since)
+        .order_by(HelpRecord.created_at.desc(), HelpRecord.id.desc()).limit(limit)))
+
+
 def _shared(session: Session, team_id: str, ids: list[int]) -> bool:
     """The receipt's "Share in channel" posted it publicly (outbox key `share:<ids>`)."""
     key = "share:" + ",".join(map(str, ids))

@@ -14,7 +14,11 @@ from bot.services.counts import between_all_time, window_params, window_rows
 from bot.services.followups import IntroWorth, intro_worth
 from bot.services.intros import IntroView, open_intros_for
 from bot.services.offers import offers_of
+from bot.services.open_things import OpenThings, open_things
 from bot.services.recording import Recorded, pending_claims_for
+from bot.services.undo import UNDOABLE, recent_thanks_given
+
+THANKS_GIVEN_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ class PersonalView:
     snoozed_until: datetime | None = None
     passing_on: list[PassingOn] = field(default_factory=list)
     intro_worth: IntroWorth | None = None  # about the viewer's own intros, from the floor up
+    # The thank-yous they gave lately (newest first): the Home offers to take each back.
+    thanks_given: list[HistoryItem] = field(default_factory=list)
+    # What they started that is still open (claims, asks, offers, "ask me about").
+    open_things: OpenThings | None = None
 
     @property
     def empty(self) -> bool:
@@ -73,6 +81,11 @@ class HistoryItem:
     note: str
     source: str
     created_at: datetime
+    record_id: int = 0
+
+    def takeable_by(self, user_id: str) -> bool:
+        """A thank-you `user_id` gave, which they may take back (bot.services.undo)."""
+        return self.receiver_id == user_id and self.source in UNDOABLE and self.record_id > 0
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,10 @@ def personal_view(session: Session, workspace: Workspace, user_id: str, now: dat
         and member.snoozed_until > now else None,
         passing_on=_passing_on(workspace, received_only, pairs, given),
         intro_worth=intro_worth(session, team_id, user_id, since),
+        thanks_given=[HistoryItem(r.helper_id or "", user_id, r.note, r.source, r.created_at, r.id)
+                      for r in recent_thanks_given(session, team_id, user_id, since,
+                                                   THANKS_GIVEN_SHOWN)],
+        open_things=open_things(session, team_id, user_id, now),
     )
 
 
@@ -218,8 +235,8 @@ def history_with(session: Session, workspace: Workspace, user_id: str, other_id:
         received_window=by_helper.get(other_id, (0, 0))[1],
         given_all=by_helper.get(user_id, (0, 0))[0],
         received_all=by_helper.get(other_id, (0, 0))[0],
-        recent=[HistoryItem(r.helper_id or "", r.receiver_id or "", r.note, r.source, r.created_at)
-                for r in latest],
+        recent=[HistoryItem(r.helper_id or "", r.receiver_id or "", r.note, r.source, r.created_at,
+                            r.id) for r in latest],
         their_offers=[o.text for o in offers_of(session, team_id, other_id)],
         recordable=_recordable(session, team_id, other_id),
     )

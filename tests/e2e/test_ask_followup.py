@@ -108,11 +108,22 @@ def test_done_tells_the_asker_so_they_can_mark_it_solved(mutual, slack, db, jobs
 
 
 def test_cant_after_all_never_names_the_helper_to_the_asker(mutual, slack, db, jobs):
+    """A "no" is told to nobody at the time (PRODUCT.md §4c): the asker learns the ask is open
+    again only when the accepted offer would have lapsed, in the words used whenever nobody is
+    on it any more, and nothing she sees before then gives it away."""
     ask_id = accepted_offer(mutual, slack, db)
     jobs(START + 3 * DAY)
     slack.reset()
     press(mutual, slack, ids.OFFER_CANNOT, str(the_offer(db).id), "UBOB", channel="DBOB")
-    assert the_offer(db).status == "withdrawn" and the_ask(db).status == "open"
+    assert the_offer(db).status == "cannot" and the_ask(db).status == "open"
+    assert to_alice(slack) == []
+    assert [u for u in slack.calls_to("chat.update") if u["channel"] == "CGENERAL"] == []
+    listed = cmd(mutual, "/mutual", "asks")
+    assert "1 offer" in text_of(listed), "her own list still shows the offer"
+    jobs(START + 6 * DAY)
+    assert to_alice(slack) == []
+    jobs(START + 7 * DAY)  # when the accepted offer would have lapsed
+    assert the_offer(db).status == "withdrawn"
     heard = to_alice(slack)
     assert [m["text"] for m in heard if "open again" in m["text"]], heard
     for msg in heard:

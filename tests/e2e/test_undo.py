@@ -95,7 +95,7 @@ def test_after_fifteen_minutes_it_stays_and_the_button_says_so_kindly(mutual, sl
     clock.set(START + timedelta(minutes=15, seconds=1))
     told = press_undo(mutual, slack, undo_value(receipt))
     assert told["replace_original"] in (False, "false")
-    assert "more than 15 minutes" in told["text"] and "still counts" in told["text"]
+    assert "more than 15 minutes" in told["text"] and "/mutual with @them" in told["text"]
     assert records(db)[0].status == "confirmed"
     assert slack.calls_to("chat.update") == []
     assert len(slack.dms_to("UBOB")) == 1

@@ -100,7 +100,7 @@ def test_mutual_rides_out_a_slack_outage(typist: Typist) -> None:
     typist.type("/thanks @bob for the review")  # Mutual now knows Bob
     typist.type("slack down")
     said = typist.type("/thanks @bob for the second review")
-    assert "Noted — @bob helped you." in said  # the command's own answer needs no Web API call
+    assert "Noted your thanks to @bob for “the second review”" in said  # the command's own answer needs no Web API call
     assert "new DM for bob" not in said  # its DM waits in the outbox
     # Someone Mutual has never looked up can't be checked while Slack is away: nothing is saved,
     # and the person is told so plainly.

@@ -132,7 +132,7 @@ def test_an_expired_intro_leaves_no_live_buttons(typist: Typist) -> None:
 def test_sentences_as_people_write_them(typist: Typist) -> None:
     for line in ("/thanks to @bob for the review", "/thanks so much @bob!",
                  "/thanks for the review @bob"):
-        assert "Noted — @bob helped you." in typist.type(line)
+        assert "Noted your thanks to @bob" in typist.type(line)
     assert "I've asked @bob and @carol privately" in typist.type(
         "/intro please meet @bob and @carol: billing")
     assert "I've asked @bob to confirm" in typist.type("/helped I reviewed @bob's PR")

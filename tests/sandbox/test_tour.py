@@ -59,6 +59,16 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "only you can see this" in thanks and "[1] Share in channel" in thanks
     assert "1 new DM for bob" in thanks
 
+    # The receipt is one line; its hint comes only the first time. Bob's DM is the first Mutual
+    # sends him: it carries the one line on what Mutual is and how to turn suggestions off.
+    assert "Noted your thanks to @bob" in thanks and "Said it by mistake?" in thanks
+    again = section(out, "/thanks @carol for the review of the billing PR")
+    assert "Noted your thanks to @carol" in again and "Said it by mistake?" not in again
+    assert "/mutual nudges off turns them off" in section(out, "as dan")
+    # A thank-you reaction: Alice is told once it counted; Carol hears of it within the hour.
+    assert "Your thank-you reaction counted" in section(out, "react :pray: 2")
+    assert "@alice thanked you with a thank-you reaction" in section(out, "inbox carol")
+
     # Undo: a thank-you sent to the wrong person is taken back from its receipt.
     assert "[1] Share in channel  [2] Take it back" in thanks
     assert "Taken back — nothing is recorded, and the note to @carol is gone." in \
@@ -145,8 +155,17 @@ def test_the_tour_tells_its_story(tmp_path: Path) -> None:
     assert "@bob says meeting @carol was worth it — thanks to your introduction." in section(
         out, "as alice", after="press Yes, it was worth it")
 
-    assert "Your last 90 days" in section(out, "/mutual me")
-    assert "Mutual has forgotten you" in section(out, "yes")
+    # A thank-you to the wrong person, taken back the next day from `/mutual with`.
+    assert "[1] Take back…" in section(out, "/mutual with @bob")
+    assert "Take this thank-you back?" in section(out, "press 1", after="/mutual with @bob")
+    taken = section(out, "yes", after="/mutual with @bob")
+    assert "Taken back — it no longer counts as help from @bob. They weren't told." in taken
+    assert "new DM for bob" not in taken
+
+    opened = section(out, "/mutual me")  # Dan's, just after his ask
+    assert "Your open things" in opened and "[1] Mark solved  [2] Withdraw" in opened
+    assert "Your last 90 days" in section(out, "/mutual me", after="press Snooze for 30 days")
+    assert "Mutual has forgotten you" in section(out, "yes", after="press Erase my name and notes")
 
 
 def test_a_failing_line_stops_the_script_with_a_non_zero_exit(tmp_path: Path) -> None:

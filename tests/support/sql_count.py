@@ -24,25 +24,42 @@ class SqlCount:
         return len(self.statements)
 
 
-@contextlib.contextmanager
-def counting(engine: Engine) -> Iterator[SqlCount]:
-    """Every statement (not the BEGIN/COMMIT around them) and every transaction begun on
-    `engine` while the block runs, from any thread."""
-    seen = SqlCount()
+_ACTIVE: dict[int, SqlCount] = {}
+
+
+def _install(engine: Engine) -> None:
+    """One pair of listeners per engine for good: removing a listener while another thread
+    fires it (a deliverer stopping) breaks that thread, so they stay and count only while a
+    `counting` block is open."""
+    if getattr(engine, "_sql_count_installed", False):
+        return
 
     def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA"):
+        seen = _ACTIVE.get(id(engine))
+        if seen is not None and statement.split(None, 1)[0].upper() not in (
+                "BEGIN", "COMMIT", "ROLLBACK", "PRAGMA"):
             with seen.lock:
                 seen.statements.append(" ".join(statement.split())[:160])
 
     def on_begin(conn: Any) -> None:
-        with seen.lock:
-            seen.transactions += 1
+        seen = _ACTIVE.get(id(engine))
+        if seen is not None:
+            with seen.lock:
+                seen.transactions += 1
 
     event.listen(engine, "before_cursor_execute", on_execute)
     event.listen(engine, "begin", on_begin)
+    engine._sql_count_installed = True  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def counting(engine: Engine) -> Iterator[SqlCount]:
+    """Every statement (not the BEGIN/COMMIT around them) and every transaction begun on
+    `engine` while the block runs, from any thread."""
+    _install(engine)
+    seen = SqlCount()
+    _ACTIVE[id(engine)] = seen
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-        event.remove(engine, "begin", on_begin)
+        _ACTIVE.pop(id(engine), None)

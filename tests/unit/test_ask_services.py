@@ -59,8 +59,10 @@ def test_an_ask_and_its_offers_move_through_their_states(session):
     assert asks.post_state(session, T, ask.id).under_way
     assert asks.finish_offer(session, T, offer_id, "UCAROL", False, START).outcome is Finished.NOT_YOURS
     cannot = asks.finish_offer(session, T, offer_id, "UBOB", False, START)
-    assert cannot.outcome is Finished.CANNOT and cannot.reopened
-    assert not asks.post_state(session, T, ask.id).under_way
+    assert cannot.outcome is Finished.CANNOT
+    # A "no": to the asker and the channel it is under way until it would have lapsed.
+    assert asks.get_offer(session, T, offer_id).status == asks.CANNOT
+    assert asks.post_state(session, T, ask.id).under_way
     assert asks.finish_offer(session, T, offer_id, "UBOB", True, START).outcome is Finished.ALREADY
     assert asks.offer_help(session, T, ask.id, "UBOB", START).outcome is Offered.RENEWED
     assert asks.get_offer(session, T, offer_id).status == "accepted"

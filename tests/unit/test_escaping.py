@@ -29,6 +29,7 @@ from bot.blocks import (
     nudges,
     offers,
     questions,
+    reacted,
     recording,
     requests,
     setup,
@@ -42,6 +43,7 @@ from bot.services.asks import AskView, OfferView, PostState
 from bot.services.intros import IntroView, Refused, RequestRefused, RequestView
 from bot.services.offers import AboutView, Added
 from bot.services.people import Problem
+from bot.services.reacted import ReactionThanks
 from bot.services.recording import Recorded
 from bot.services.settings import WorkspaceConfig
 from bot.services.setup import Saved, SetupLeft
@@ -191,17 +193,24 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_snooze_reply": lambda: nudges.build_snooze_reply(NOW),
     "build_controls_error": lambda: nudges.build_controls_error(H),
     "build_not_for_you": nudges.build_not_for_you,
-    "build_thanks_receipt": lambda: recording.build_thanks_receipt(["UBOB", "UCAROL"], H, [1, 2]),
+    "build_thanks_receipt": lambda: [recording.build_thanks_receipt(["UBOB", "UCAROL"], H, [1, 2], h)
+                                     for h in (True, False)],
+    "build_reactions_dm": lambda: [reacted.build_reactions_dm(
+        [ReactionThanks("UALICE", "CGENERAL"), ReactionThanks("UCAROL", None)][:n]) for n in (1, 2)],
+    "build_reaction_counted": lambda: reacted.build_reaction_counted("UBOB"),
     "build_shared_thanks": lambda: recording.build_shared_thanks("UALICE", ["UBOB"], H),
     "build_receipt_shared": lambda: recording.build_receipt_shared(["UBOB"]),
     "build_thanked_dm": lambda: [recording.build_thanked_dm("UALICE", H, s, link)
                                  for s in ("command", "reaction", H)
                                  for link in (PERMALINK, "https://x|<!channel>")],
-    "build_claim_receipt": lambda: recording.build_claim_receipt("UBOB", H, 14),
+    "build_claim_receipt": lambda: [recording.build_claim_receipt("UBOB", H, 14, h)
+                                    for h in (True, False)],
     "build_claim_request": lambda: recording.build_claim_request("UBOB", H, 1),
     "build_claim_answered": lambda: [recording.build_claim_answered("UBOB", H, s)
                                      for s in ("confirmed", "declined", "expired", H)],
     "build_claim_confirmed_dm": lambda: recording.build_claim_confirmed_dm("UALICE", H),
+    "build_claim_withdrawn": lambda: [recording.build_claim_withdrawn("UBOB", o)
+                                      for o in recording.ClaimAnswer],
     "build_claim_refused": lambda: [recording.build_claim_refused(r, "UBOB") for r in ClaimRefused],
     "build_refused": lambda: [recording.build_refused(H), recording.build_refused(recording.SLACK_BUSY)],
     "build_error": lambda: [recording.build_error(H, H)]
@@ -246,6 +255,7 @@ RENDERS: dict[str, Callable[[], Any]] = {
     "build_consent_withdrawn": lambda: requests.build_consent_withdrawn(intro(), "UBOB", "UALICE"),
     "build_taken_back": lambda: undo.build_taken_back(["UBOB", "UCAROL"]),
     "build_too_late": undo.build_too_late,
+    "build_taken_back_later": lambda: undo.build_taken_back_later(["UBOB"]),
     "build_already_shared": undo.build_already_shared,
     "build_not_your_thanks": undo.build_not_your_thanks,
     "build_taken_back_view": lambda: undo.build_taken_back_view(["UBOB"]),

@@ -100,11 +100,15 @@ def test_a_long_note_is_cut_at_a_word_in_sentences():
 
 
 def test_the_receipt_offers_undo_next_to_share():
-    msg = build_thanks_receipt(["UBOB"], "x", [3, 4])
+    msg = build_thanks_receipt(["UBOB"], "x", [3, 4], hint=True)
     actions = msg["blocks"][-1]["elements"]
     assert [(e["action_id"], e["value"]) for e in actions] == [(ids.THANKS_SHARE, "3,4"),
                                                                (ids.THANKS_UNDO, "3,4")]
     assert "take it back for 15 minutes" in json.dumps(msg)
+    # Later receipts: the one line and the buttons beside it, the hint not again.
+    later = build_thanks_receipt(["UBOB"], "x", [5], hint=False)
+    assert [b["type"] for b in later["blocks"]] == ["section", "actions"]
+    assert "take it back" not in json.dumps(later)
 
 
 def test_closing_views_with_and_without_undo():

@@ -54,3 +54,28 @@ def test_the_next_moment_something_is_due(session):
     assert next_moment(session, START, START + 30 * DAY) == START + 3 * DAY  # the reminder
     assert next_moment(session, START + 3 * DAY, START + 30 * DAY) == START + 7 * DAY  # the lapse
     assert next_moment(session, START + 7 * DAY, START + 8 * DAY) is None
+
+
+def test_the_over_givers_note_and_the_prune_have_their_moments(session):
+    """protect_time may newly hold when help back leaves the window, or a quarter after the
+    last note; the prune falls due as bookkeeping ages (bot.jobs.wakes)."""
+    from bot.db.models import HelpRecord, OutboxItem, ProcessedEvent
+    from bot.jobs.prune import EVENT_IDS_KEPT
+    from bot.services.giving import PROTECT_TIME, QUARTER
+
+    ws = workspace(session, START)
+    session.add(HelpRecord(team_id="T0001", helper_id="UBOB", receiver_id="UALICE",
+                           source="command", status="confirmed", note="", created_at=START,
+                           updated_at=START))
+    session.flush()
+    leaves = START + timedelta(days=ws.window_days)
+    assert next_moment(session, START + 80 * DAY, leaves) == leaves
+    session.add(ProcessedEvent(team_id="T0001", event_id="Ev1", received_at=START))
+    session.flush()
+    assert next_moment(session, START + 4 * DAY, START + 8 * DAY) == START + EVENT_IDS_KEPT
+    sent = START + 200 * DAY
+    session.add(OutboxItem(team_id="T0001", key="protect:1", kind=PROTECT_TIME,
+                           recipient_id="UBOB", payload="{}", status="sent", priority=1,
+                           due_at=sent, sent_at=sent, attempts=0, requeue=False, created_at=sent))
+    session.flush()
+    assert next_moment(session, sent, sent + QUARTER) == sent + QUARTER

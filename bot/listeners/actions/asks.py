@@ -20,7 +20,6 @@ from bot.blocks.asks import (
     build_offer_gone,
     build_offered_reply,
     build_only_asker,
-    build_open_again,
     build_own_ask,
     build_solved_modal,
     build_withdrawn,
@@ -118,7 +117,7 @@ def register(app: App, deps: Deps) -> None:
             if refusal is not None:
                 reply(session, team_id, pressed, refusal, now, "solved_refused")
                 return
-            offerers = ask_queries.offers_on(session, team_id, ask.id)
+            offerers = ask_queries.offers_on(session, team_id, ask.id, asks.ASKER_SEES)
         if open_modal(client, pressed.trigger_id, build_solved_modal(ask, offerers)):
             return
         with deps.db.session() as session:
@@ -171,13 +170,10 @@ def register(app: App, deps: Deps) -> None:
                 outbox.message(session, team_id, f"offer_done:{offered.id}", ask.asker_id,
                                build_offer_done_dm(offered.helper_id, ask), now, subject=str(ask.id))
                 return
+            # The asker hears nothing now: only when the offer would have lapsed, that the ask
+            # is open again (bot/jobs/asks.py, lapse_offers).
             offer_answered(session, team_id, pressed, offered.id, build_offer_cannot_reply(), now,
                            "cannot")
-            if result.reopened:
-                # Only that the ask is open again: never who, never why (nor, in its key, which offer).
-                outbox.message(session, team_id, f"ask_open_again:{ask.id}:{now:%Y%m%dT%H%M%S%f}",
-                               ask.asker_id, build_open_again(ask), now, subject=str(ask.id))
-                refresh_post(session, team_id, ask.id, now)
 
     @app.action(ids.OFFER_DONE)
     def offer_done(ack: Ack, context: BoltContext) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 
 from bot import constants as ids
-from bot.blocks.recording import build_claim_answered, build_claim_confirmed_dm
+from bot.blocks.recording import build_claim_answered, build_claim_confirmed_dm, build_claim_withdrawn
 from bot.listeners.deps import Deps, team, typed
-from bot.listeners.interaction import press_of, replace_untracked
+from bot.listeners.interaction import press_of, replace_untracked, reply
+from bot.observe.requests import mark
 from bot.payloads.interactive import BlockActions
 from bot.services import closing, outbox
-from bot.services.recording import ClaimAnswer, answer_claim
+from bot.services.recording import ClaimAnswer, answer_claim, withdraw_claim
+from bot.services.workspaces import claim_trigger
 
 
 def register(app: App, deps: Deps) -> None:
@@ -20,7 +22,10 @@ def register(app: App, deps: Deps) -> None:
         if press is None:
             return
         team_id, now = press.team_id, deps.clock()
-        with deps.db.session() as session:
+        with deps.db.session() as session:  # one transaction, the replay claim in it (bot.edge)
+            if not claim_trigger(session, team_id, pressed.trigger_id, now):
+                mark(context, "refused")
+                return
             outcome, claim = answer_claim(session, team_id, press.item_id, press.user_id, confirm, now)
             if claim is None or outcome is ClaimAnswer.NOT_YOURS:
                 return
@@ -44,3 +49,23 @@ def register(app: App, deps: Deps) -> None:
     def decline(ack: Ack, context: BoltContext) -> None:
         ack()
         answer(False, context)
+
+    @app.action(ids.CLAIM_WITHDRAW)
+    def withdraw(ack: Ack, context: BoltContext) -> None:
+        """From your open things (the Home, `/mutual me`): a claim you made, still waiting."""
+        ack()
+        pressed = typed(context, BlockActions)
+        press = press_of(pressed, team(context))
+        if press is None:
+            return
+        team_id, now = press.team_id, deps.clock()
+        with deps.db.session() as session:
+            outcome, claim = withdraw_claim(session, team_id, press.item_id, press.user_id, now)
+            if claim is None or outcome is ClaimAnswer.NOT_YOURS:
+                return
+            if outcome is ClaimAnswer.WITHDRAWN:
+                if claim.new:  # still pending: their DM (and any reminder) says so, without buttons
+                    closing.ended(session, team_id, closing.CLAIM, claim.id, now)
+                outbox.refresh_home(session, team_id, claim.receiver_id, claim.helper_id, now=now)
+            reply(session, team_id, pressed, build_claim_withdrawn(claim.receiver_id, outcome),
+                  now, "claim_withdrawn")

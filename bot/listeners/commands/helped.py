@@ -23,6 +23,7 @@ from bot.payloads.commands import SlashCommand
 from bot.services import outbox
 from bot.services.asking_again import ClaimRefused, claim_refusal
 from bot.services.forget import welcome_back
+from bot.services.once import CLAIM_HINT, first_time
 from bot.services.parsing import NOTE_MAX, split_mentions
 from bot.services.recording import Recorded, record_claim
 from bot.services.workspaces import ensure_workspace
@@ -53,15 +54,15 @@ def handle_helped(deps: Deps, client: WebClient, team_id: str, command: SlashCom
                                command.enterprise_id, giving=True)
     if why_not:
         return build_refused(why_not)
-    claim, expiry_days, refused = start_claim(deps, team_id, invoker, parsed.user_ids[0],
+    claim, expiry_days, refused, hint = start_claim(deps, team_id, invoker, parsed.user_ids[0],
                                               parsed.rest, command.channel_id)
     if claim is None:
         return build_claim_refused(refused, parsed.user_ids[0])
-    return build_claim_receipt(claim.receiver_id, claim.note, expiry_days)
+    return build_claim_receipt(claim.receiver_id, claim.note, expiry_days, hint)
 
 
 def start_claim(deps: Deps, team_id: str, helper_id: str, receiver_id: str, note: str,
-                channel_id: str | None = None) -> tuple[Recorded | None, int, ClaimRefused | None]:
+                channel_id: str | None = None) -> tuple[Recorded | None, int, ClaimRefused | None, bool]:
     """Record a pending claim and ask the receiver to confirm it (also used by the modal) —
     unless one to them is still open, or lapsed lately (PRODUCT.md §4c): then nothing is sent."""
     now = deps.clock()
@@ -69,10 +70,11 @@ def start_claim(deps: Deps, team_id: str, helper_id: str, receiver_id: str, note
         workspace = ensure_workspace(session, team_id, now)
         refused = claim_refusal(session, workspace, helper_id, receiver_id, now)
         if refused is not None:
-            return None, workspace.claim_expiry_days, refused
+            return None, workspace.claim_expiry_days, refused, False
         welcome_back(session, team_id, helper_id)
         claim = record_claim(session, workspace, helper_id, receiver_id, note, now, channel_id)
         outbox.message(session, team_id, f"claim:{claim.id}", receiver_id,
                        build_claim_request(helper_id, note, claim.id), now, subject=str(claim.id))
         outbox.refresh_home(session, team_id, receiver_id, now=now)
-        return claim, workspace.claim_expiry_days, None
+        hint = first_time(session, team_id, helper_id, CLAIM_HINT, now)
+        return claim, workspace.claim_expiry_days, None, hint

@@ -76,9 +76,9 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCom
                                        command.enterprise_id, known=known)
             if why_not:
                 return build_refused(why_not)
-            records = thanks_in(session, team_id, invoker, parsed.user_ids, parsed.rest,
-                                command.channel_id, now, was_forgotten=invoker in known.forgotten)
-            return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])
+            given = thanks_in(session, team_id, invoker, parsed.user_ids, parsed.rest,
+                              command.channel_id, now, was_forgotten=invoker in known.forgotten)
+            return build_thanks_receipt(parsed.user_ids, parsed.rest, given.ids, given.hint)
     # Someone Mutual has no fresh profile of: Slack is asked outside any transaction (the
     # claim above is kept; bot.edge releases it if what follows fails).
     welcome_if_admin(deps, team_id, invoker)
@@ -86,6 +86,6 @@ def handle_thanks(deps: Deps, client: WebClient, team_id: str, command: SlashCom
                                command.enterprise_id)
     if why_not:
         return build_refused(why_not)
-    records = give_thanks(deps, team_id, invoker, parsed.user_ids, parsed.rest,
-                          command.channel_id)
-    return build_thanks_receipt(parsed.user_ids, parsed.rest, [r.id for r in records])
+    given = give_thanks(deps, team_id, invoker, parsed.user_ids, parsed.rest,
+                        command.channel_id)
+    return build_thanks_receipt(parsed.user_ids, parsed.rest, given.ids, given.hint)

@@ -24,6 +24,7 @@ from bot.listeners.thanking import give_thanks
 from bot.listeners.views import asks, config, intro
 from bot.services import outbox
 from bot.services.forget import welcome_back
+from bot.services.once import RECEIPT_HINT, first_time
 from bot.services.parsing import PEOPLE_MAX
 from bot.services.recording import record_for_message
 from bot.services.workspaces import ensure_workspace
@@ -59,14 +60,16 @@ def register(app: App, deps: Deps) -> None:
             record = record_for_message(session, team_id, invoker, meta["author"],
                                         meta["channel"], meta["ts"], note, now)
             outbox.refresh_home(session, team_id, invoker, record.helper_id, now=now)
+            hint = False
             if record.new:
                 outbox.message(session, team_id, f"thanked:{record.id}:{now.timestamp():.0f}",
                                record.helper_id, build_thanked_dm(invoker, record.note, "shortcut"),
                                now, subject=str(record.id))
+                hint = first_time(session, team_id, invoker, RECEIPT_HINT, now)
         ack(response_action="update", view=build_modal_done(
             f"Noted — {mention(record.helper_id)} helped you with this. I've let them know."
             if record.new else "Already noted — I've kept your latest note.",
-            undo_ids=[record.id] if record.new else None))
+            undo_ids=[record.id] if record.new else None, hint=hint))
 
     @app.view(ids.THANK_SOMEONE)
     def thank_someone(ack: Ack, view: dict[str, Any], client: WebClient,
@@ -82,10 +85,10 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors",
                 errors={ids.PEOPLE_BLOCK: why_not or "Pick at least one person."})
             return
-        records = give_thanks(deps, team_id, invoker, chosen, note)
+        given = give_thanks(deps, team_id, invoker, chosen, note)
         ack(response_action="update",
             view=build_modal_done(f"Noted — I've let {join_people(chosen)} know you're grateful.",
-                                  undo_ids=[r.id for r in records]))
+                                  undo_ids=given.ids, hint=given.hint))
 
     @app.view(ids.HELPED_MODAL)
     def helped(ack: Ack, view: dict[str, Any], client: WebClient,
@@ -101,7 +104,7 @@ def register(app: App, deps: Deps) -> None:
         if not note:
             ack(response_action="errors", errors={ids.NOTE_BLOCK: "Add a few words on what you did."})
             return
-        claim, _, refused = start_claim(deps, team_id, invoker, person, note)
+        claim, _, refused, _ = start_claim(deps, team_id, invoker, person, note)
         if claim is None:
             ack(response_action="errors",
                 errors={ids.PERSON_BLOCK: claim_refused_text(refused, person, in_modal=True)})
