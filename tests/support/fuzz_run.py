@@ -120,7 +120,8 @@ class Fuzzer:
                 calls = [c.method for c in self.slack.calls]
                 assert calls == [], (case, "refused, yet called Slack", calls)
             elif case.expect == NO_EFFECT:
-                assert changed(self.baseline, now, ignore=("processed_events",)) == [], case
+                moved = changed(self.baseline, now, ignore=("processed_events",))
+                assert moved == [], (case, "changed", moved)
             else:
                 assert case.expect == ANY
             self._nothing_pings(case)

@@ -25,10 +25,10 @@ def register(app: App, deps: Deps) -> None:
             return
         (user, team_id), now = actor(context), deps.clock()
         with deps.db.session() as session:
-            gone = remove_offer(session, team_id, user, about_id)
-            note = "Removed." if gone else "That was already gone."
-            reply(session, team_id, pressed, build_offer_list(offers_of(session, team_id, user), note,
-                                                           replace=True), now, "removed")
+            if not remove_offer(session, team_id, user, about_id):
+                return  # already gone (a second press, or a stale list): nothing changed to show
+            reply(session, team_id, pressed, build_offer_list(offers_of(session, team_id, user),
+                                                           "Removed.", replace=True), now, "removed")
 
     @app.action(ids.ASKS_PAUSE)
     def pause(ack: Ack, context: BoltContext) -> None:
