@@ -22,10 +22,10 @@ def warm(mutual):
 
 
 def notify(db) -> int:
-    """On PostgreSQL a transaction that refreshes Homes first locks their rows in key order
-    (no deadlock between two requests naming the same people), and one that wrote to the
-    outbox NOTIFYs every replica's deliverer: two statements more."""
-    return 0 if db.is_sqlite else 2
+    """On PostgreSQL a transaction that wrote to the outbox also NOTIFYs every replica's
+    deliverer: one statement more (the Home refresh locks its rows in key order inside its
+    one UPDATE)."""
+    return 0 if db.is_sqlite else 1
 
 
 def shown(sql: SqlCount) -> str:
@@ -49,9 +49,8 @@ def test_one_thank_you_reaction_is_one_transaction(mutual, db):
         mutual.post_event(p.event(p.reaction("reaction_added", "UALICE", "UBOB", ts="1.5")))
     # The workspace, the profiles, who is forgotten; the event claim, the mark, the record,
     # its kept count, both Homes; the author's gathered DM of this hour, whether the reactor
-    # was told before that a reaction counts, and (this first time) that note (on PostgreSQL
-    # the two people's rows are also locked in order first).
-    assert (sql.count, sql.transactions) == (11 + notify(db) + (not db.is_sqlite), 1), shown(sql)
+    # was told before that a reaction counts, and (this first time) that note.
+    assert (sql.count, sql.transactions) == (11 + notify(db), 1), shown(sql)
     assert record_count(db) == 4
 
 
