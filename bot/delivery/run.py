@@ -103,11 +103,13 @@ class RateLimits:
     process sees them (bot/slack/pauses.py). Read once per claim; each row held by a pause
     also remembers its own wait in `due_at`."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None,
-                 sleep: Callable[[float], object] = time.sleep) -> None:
-        self.pauses = Pauses(db, clock) if clock is not None else Pauses(db)
-        self.clock = self.pauses.clock
-        self.pace = Pace(db, self.clock)  # chat.postMessage: a turn per conversation
+    def __init__(self, db: Database, clock: Callable[[], datetime],
+                 sleep: Callable[[float], object] = time.sleep,
+                 real_clock: Callable[[], datetime] | None = None) -> None:
+        self.pauses = Pauses(db, clock)  # on the app's clock, like the rows' due_at
+        self.clock = clock
+        # chat.postMessage takes a turn per conversation, in real seconds as Slack counts them.
+        self.pace = Pace(db, real_clock) if real_clock is not None else Pace(db)
         self.sleep = sleep
         self.seen: dict[tuple[str, str], Pause] = {}
 

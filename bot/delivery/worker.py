@@ -67,9 +67,8 @@ def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: 
     def clock() -> datetime:
         return now + timedelta(seconds=timer.monotonic() - started)
 
-    # Pauses are in real time (a run as of another instant still waits out real Retry-Afters).
-    limits = RateLimits(db, lambda: real_start + timedelta(seconds=timer.monotonic() - started),
-                        sleep=timer.sleep)
+    limits = RateLimits(db, clock, sleep=timer.sleep,
+                        real_clock=lambda: real_start + timedelta(seconds=timer.monotonic() - started))
     run = Runner(db, clients, runner or runner_id(), clock, limits, ttl)
     run.find_orphans(holder_is_dead)
     while timer.monotonic() - started < max_run:
@@ -92,7 +91,7 @@ class Deliverer:
         self.poll = poll if poll is not None else (LISTEN_POLL if self.listen else POLL)
         self.workers = workers
         self._stop = threading.Event()
-        self.limits = RateLimits(db, sleep=self._stop.wait)
+        self.limits = RateLimits(db, clock, sleep=self._stop.wait)
         self._wake = threading.Condition()
         self._generation = 0
         self._busy = 0
@@ -144,13 +143,12 @@ class Deliverer:
             with self._wake:
                 busy = self._busy
             if not busy:
+                # A row whose method is paused is not due yet: like a held row, it waits for
+                # the clock (pauses are on the same clock as due_at).
                 blocked = self.limits.blocked_kinds()
                 with self.db.session() as session:
                     due = due_now(session, self.clock(), skip=blocked)
-                    waiting = not due and bool(blocked) and due_now(session, self.clock())
-                if waiting:
-                    time.sleep(min(self.limits.next_free() or 0.0, max(0.0, deadline - time.monotonic())))
-                elif not due:
+                if not due:
                     with self._wake:
                         if not self._busy:
                             return True

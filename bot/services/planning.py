@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, union
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import HelpCount, Member, OutboxItem, PlanningMark, Workspace
@@ -61,10 +62,12 @@ def people_to_plan(session: Session, workspace: Workspace, now: datetime,
 def planned(session: Session, team_id: str, now: datetime, everyone: bool) -> None:
     """This run is done: the next one looks at what changed since `now`."""
     kinds = [ONE_SIDED_RUN, ONE_SIDED_FULL] if everyone else [ONE_SIDED_RUN]
-    session.execute(delete(PlanningMark).where(PlanningMark.team_id == team_id,
-                                               PlanningMark.kind.in_(kinds)))
-    session.add_all(PlanningMark(team_id=team_id, kind=k, ran_at=now) for k in kinds)
-    session.flush()
+    # An upsert: two runs at once (replicas, the scheduler and `mutual jobs run`) both land.
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(PlanningMark)
+    session.execute(stmt.on_conflict_do_update(index_elements=["team_id", "kind"],
+                                               set_={"ran_at": stmt.excluded.ran_at}),
+                    [{"team_id": team_id, "kind": k, "ran_at": now} for k in kinds])
 
 
 def look_at_everyone(session: Session, team_id: str) -> None:

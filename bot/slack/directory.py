@@ -62,7 +62,7 @@ class Directory:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.pauses = Pauses(db)
+        self.pauses = Pauses(db, clock)
 
     @staticmethod
     def cached(session: Session, workspace: Workspace, user_ids: Iterable[str],

@@ -6,9 +6,9 @@ When a pause has passed, the first caller takes the probe and calls alone; the o
 until it answers (`ended`) or, should it die, until its probe lapses and another takes over.
 So a lifted pause brings one call, not one per sender thread and replica at once.
 
-Pauses are kept in real time (the machines' UTC clock), whatever clock the caller plans with
-(`mutual jobs run --now …`, the sandbox's): Slack's Retry-After is in real seconds. Callers
-are told seconds to wait, which they add to their own clock."""
+Pauses are kept on the app's clock (the system clock in production), like every row's
+`due_at`: a run as of another instant, or a simulated clock, sees them move with its time.
+Callers are told seconds to wait."""
 
 from __future__ import annotations
 
@@ -68,13 +68,14 @@ class Pauses:
         """GO (no pause), PROBE (the pause has passed and this caller calls first, alone: it
         must report with `ended` or `pause`), or the seconds to wait."""
         now = self.clock()
-        with self.db.session() as session:
+        with self.db.snapshot() as session:  # the common answers need no write lock
             until = session.scalar(select(ApiPause.until).where(
                 ApiPause.team_id == team_id, ApiPause.method == method))
-            if until is None:
-                return GO
-            if until > now:
-                return (until - now).total_seconds()
+        if until is None:
+            return GO
+        if until > now:
+            return (until - now).total_seconds()
+        with self.db.session() as session:
             taken = session.execute(
                 update(ApiPause).where(ApiPause.team_id == team_id, ApiPause.method == method,
                                        ApiPause.until <= now)

@@ -23,8 +23,8 @@ def warm(mutual):
 
 def notify(db) -> int:
     """On PostgreSQL a transaction that wrote to the outbox also NOTIFYs every replica's
-    deliverer: one statement more. (The Home refresh locks its rows in key order inside its
-    one UPDATE, so that costs nothing extra.)"""
+    deliverer: one statement more. (Refreshed Homes are locked in key order inside their one
+    UPDATE, so two requests naming the same people never deadlock, at no extra statement.)"""
     return 0 if db.is_sqlite else 1
 
 

@@ -29,15 +29,16 @@ def posts(slack: SlackDouble) -> list[float]:
 def test_a_429_met_by_one_process_holds_back_jobs_run(mutual: LiveMutual, slack: SlackDouble,
                                                        tmp_path) -> None:
     warm(mutual, "UBOB", "UCAROL")
-    slack.rate_limit("chat.postMessage", times=1, retry_after=120)
+    slack.rate_limit("chat.postMessage", times=1, retry_after=600)
     mutual.post(p.command("/thanks", "<@UBOB> for the review"))  # its DM to Bob meets the 429
     with mutual.db.session() as s:
         [pause] = s.scalars(select(ApiPause)).all()
     assert (pause.team_id, pause.method) == (TEAM, "chat.postMessage")
     tried = len(posts(slack))
 
-    # Another process, as of two minutes later on its own clock: Slack's pause is real time.
-    done = run_cli(["jobs", "run", "--now", (mutual.clock() + timedelta(minutes=2)).isoformat()],
+    # Another process, a minute later: nine minutes of the pause are left (more than a run
+    # waits), so it sends nothing and leaves the message for later.
+    done = run_cli(["jobs", "run", "--now", (mutual.clock() + timedelta(minutes=1)).isoformat()],
                    {"DATABASE_URL": mutual.db.url, "SLACK_BOT_TOKEN": "xoxb-test",
                     "SLACK_API_URL": slack.api_url}, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -55,9 +56,7 @@ def test_lookups_while_answering_honour_a_fresh_retry_after(mutual: LiveMutual,
         assert "Slack is busy" in reply["text"], reply
     assert len(slack.calls_to("users.info")) == 1, "one 429, then no more calls until it ends"
 
-    with mutual.db.session() as s:  # (real) time passes: the pause is over
-        for pause in s.scalars(select(ApiPause)):
-            pause.until -= timedelta(seconds=61)
+    mutual.clock.set(mutual.clock() + timedelta(seconds=61))  # the pause is over
     reply = mutual.post(p.command("/thanks", "<@UCAROL> for tip 7")).json()
     assert "Slack is busy" not in reply["text"]
     assert len(slack.calls_to("users.info")) == 2
@@ -70,14 +69,17 @@ def test_after_a_pause_the_first_call_goes_alone(mutual: LiveMutual, slack: Slac
     warm(mutual, *people)
     with mutual.delivery_paused():  # three DMs wait while another replica meets a 429
         mutual.post(p.command("/thanks", "<@UBOB> <@UCAROL> <@UERIN> for the launch"), settle=False)
-        Pauses(mutual.db).pause(TEAM, "chat.postMessage", 1)
-        paused_at = time.monotonic()
+        Pauses(mutual.db, mutual.clock).pause(TEAM, "chat.postMessage", 30)
         slack.hang("chat.postMessage", 0.5)  # the first call after the pause answers slowly
+    mutual.settle()
+    assert posts(slack) == [], "nothing is sent while the pause lasts"
+    ended_at = time.monotonic()
+    mutual.clock.set(mutual.clock() + timedelta(seconds=31))  # the pause is over
+    mutual.deliverer.wake()
     slack.wait_for("chat.postMessage", 3, timeout=20)
-    mutual.clock.set(mutual.clock() + timedelta(seconds=20))  # past any probe's hold
     mutual.settle()
     at = posts(slack)
     assert len(at) == 3, "each DM once"
-    assert at[0] >= paused_at + 1.0, "nothing was sent before the pause ended"
+    assert at[0] >= ended_at, "nothing was sent before the pause ended"
     assert at[1] >= at[0] + 0.5, "the four sender threads waited for the first call's answer"
     assert {c["channel"] for c in slack.calls_to("chat.postMessage")} == set(people)

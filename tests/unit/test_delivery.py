@@ -213,19 +213,7 @@ def test_a_long_retry_after_ends_the_run_and_keeps_the_rest(db, slack, clients, 
     rows = nudge_rows(db)
     assert {r.status for r in rows} == {"pending"}
     assert sorted(r.due_at for r in rows)[-1] == NOW + timedelta(seconds=600)
-    assert deliver(db, clients, NOW + timedelta(seconds=600)).sent == 0, "Slack's pause is real time"
-    pass_real_time(db, seconds=600)
     assert deliver(db, clients, NOW + timedelta(seconds=600)).sent == 3
-
-
-def pass_real_time(db, seconds: float) -> None:
-    """Slack's pauses are kept in real time (every process honours them): let them pass."""
-    from sqlalchemy import select
-
-    from bot.db.models import ApiPause
-    with db.session() as s:
-        for pause in s.scalars(select(ApiPause)):
-            pause.until -= timedelta(seconds=seconds)
 
 
 def test_a_sliding_rate_limit_on_the_double(db, slack, clients, always_wanted):
