@@ -23,8 +23,7 @@ from bot.services import forget, people
 from bot.services.people import Profile
 from bot.services.workspaces import ensure_workspace
 from bot.slack.budget import Budget, SlackBusy
-from bot.slack.pauses import PROBE, Pauses
-from bot.slack.sender import RATE_LIMITED, from_error
+from bot.slack.pauses import Pauses
 
 USERS_INFO = "users.info"
 
@@ -114,26 +113,12 @@ class Directory:
     def _fetch(self, client: WebClient, team_id: str, user_id: str) -> Profile | None:
         """users.info, unless Slack has asked this workspace to wait (a 429 any process met,
         kept in api_pauses): then SlackBusy at once, without calling."""
-        turn = self.pauses.may_call(team_id, USERS_INFO)
-        if not isinstance(turn, str):
-            raise SlackBusy(f"{USERS_INFO} rate limited for {turn:.0f} s more")
         try:
-            response = client.users_info(user=user_id)
+            response = self.pauses.lookup(team_id, USERS_INFO, lambda: client.users_info(user=user_id))
         except SlackApiError as e:
-            outcome = from_error(e)
-            if outcome.status == RATE_LIMITED:
-                self.pauses.pause(team_id, USERS_INFO, outcome.retry_after)
-                raise SlackBusy("rate limited") from None
-            self._answered(turn, team_id)
             if e.response.get("error") in UNKNOWN_USER:
                 return None
             raise SlackBusy(str(e.response.get("error") or "error")) from None
         except (URLError, OSError, http.client.HTTPException) as e:
-            self._answered(turn, team_id)
             raise SlackBusy(type(e).__name__) from None
-        self._answered(turn, team_id)
         return profile_from_user(response["user"])
-
-    def _answered(self, turn: str, team_id: str) -> None:
-        if turn == PROBE:  # Slack answered the first call after a pause: the others may go
-            self.pauses.ended(team_id, USERS_INFO)

@@ -1,5 +1,6 @@
 """The workspace's custom emoji (`emoji.list`, scope `emoji:read`), asked within a request's
-budget when an admin names an emoji that is not one of Slack's standard ones."""
+budget when an admin names an emoji that is not one of Slack's standard ones, honouring a
+rate-limit pause any process met (bot.slack.pauses)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services.emoji import CustomEmoji
 from bot.slack.budget import Budget, SlackBusy
+from bot.slack.pauses import Pauses
 
 logger = logging.getLogger(__name__)
 # Answers that mean Mutual may not read them (an install from before it asked for emoji:read).
@@ -19,9 +21,13 @@ NOT_ALLOWED = frozenset({"missing_scope", "not_allowed_token_type", "no_permissi
                          "ekm_access_denied"})
 
 
-def custom_emoji(client: WebClient, budget: Budget) -> CustomEmoji:
+EMOJI_LIST = "emoji.list"
+
+
+def custom_emoji(client: WebClient, budget: Budget, pauses: Pauses, team_id: str) -> CustomEmoji:
+    timed = budget.client(client)
     try:
-        response = budget.client(client).emoji_list()
+        response = pauses.lookup(team_id, EMOJI_LIST, timed.emoji_list)
     except SlackBusy:
         return CustomEmoji(busy=True)
     except SlackApiError as e:

@@ -12,17 +12,23 @@ Callers are told seconds to wait."""
 
 from __future__ import annotations
 
+import http.client
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
+from urllib.error import URLError
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import case, delete, func, select, update
 
 from bot.db.models import ApiPause
 from bot.db.session import Database
 from bot.db.upsert import insert_or_update
+from bot.slack.budget import SlackBusy
+from bot.slack.sender import RATE_LIMITED, from_error
 
+T = TypeVar("T")
 PROBE_FOR = timedelta(seconds=15)  # longer than a call (10 s timeout); then another may probe
 GO, PROBE = "go", "probe"
 
@@ -81,6 +87,33 @@ class Pauses:
                                        ApiPause.until <= now)
                 .values(until=now + PROBE_FOR, probing=True)).rowcount
             return PROBE if taken else PROBE_FOR.total_seconds()
+
+    def lookup(self, team_id: str, method: str, call: Callable[[], T]) -> T:
+        """`call()` (one Web API `method`) made while answering a request, honouring any pause
+        of that method in that workspace: SlackBusy at once while one lasts; a 429 it meets
+        starts one for every process; the first call after a pause goes alone (the probe).
+        Slack's other answers reach the caller as they are."""
+        turn = self.may_call(team_id, method)
+        if not isinstance(turn, str):
+            raise SlackBusy(f"{method} rate limited for {turn:.0f} s more")
+        try:
+            result = call()
+        except SlackApiError as e:
+            outcome = from_error(e)
+            if outcome.status == RATE_LIMITED:
+                self.pause(team_id, method, outcome.retry_after)
+                raise SlackBusy(f"{method} rate limited") from None
+            self._answered(turn, team_id, method)
+            raise
+        except (URLError, OSError, http.client.HTTPException):
+            self._answered(turn, team_id, method)
+            raise
+        self._answered(turn, team_id, method)
+        return result
+
+    def _answered(self, turn: str, team_id: str, method: str) -> None:
+        if turn == PROBE:  # Slack answered the first call after a pause: the others may go
+            self.ended(team_id, method)
 
     def ended(self, team_id: str, method: str) -> bool:
         """The probe was answered with anything but a 429: the pause is over for everyone."""

@@ -340,3 +340,16 @@ def test_twenty_long_emoji_names_saved_reopen_in_a_form_slack_accepts(mutual, sl
     field = next(b for b in open_settings(mutual, slack)["blocks"]
                  if b.get("block_id") == ids.CFG_THANK_EMOJI)["element"]
     assert len(field["initial_value"]) == 514 <= field["max_length"]  # 500 used to be the limit
+
+
+def test_custom_emoji_honour_a_rate_limit_every_process_sees(mutual, slack, db):
+    view = open_settings(mutual, slack)
+    slack.rate_limit("emoji.list", times=1, retry_after=60)
+    for _ in range(3):  # one 429, then no call at all while the pause lasts
+        answer = save(mutual, view, **emoji("pray, partyparrot"))
+        assert "try again in a minute" in answer["errors"]["cfg_thank_emoji"]
+    assert len(slack.calls_to("emoji.list")) == 1
+    mutual.clock.set(mutual.clock() + timedelta(seconds=61))  # the pause is over: asked again
+    assert save(mutual, view, **emoji("pray, partyparrot"))["response_action"] == "update"
+    assert len(slack.calls_to("emoji.list")) == 2
+    assert workspace(db).thank_emoji == "pray,partyparrot"

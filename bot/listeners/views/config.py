@@ -45,7 +45,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.clock()
         with deps.db.session() as session:
             current = current_config(ensure_workspace(session, team_id, now))
-        config, errors = _validate(current, typed_in, client, budget)
+        config, errors = _validate(current, typed_in, client, budget, deps, team_id)
         if config is None:
             ack(response_action="errors", errors=config_errors(errors, shown))
             return
@@ -68,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _validate(current: WorkspaceConfig, typed_in: dict[str, str | bool | None], client: WebClient,
-              budget: Budget) -> tuple[WorkspaceConfig | None, dict[str, str]]:
+              budget: Budget, deps: Deps, team_id: str) -> tuple[WorkspaceConfig | None, dict[str, str]]:
     """The step's values over the settings as they are (the other step's stay), checked as a
     whole; then any emoji name not saved before against the workspace's real ones."""
     raw: dict[str, str | bool | None] = {k: v for k, v in asdict(current).items()
@@ -77,7 +77,9 @@ def _validate(current: WorkspaceConfig, typed_in: dict[str, str | bool | None], 
     if config is None or "thank_emoji" not in typed_in:
         return config, errors
     unchecked = needs_checking(config.thank_emoji.split(","), current.thank_emoji.split(","))
-    problem = unknown_emoji_error(unchecked, custom_emoji(client, budget)) if unchecked else None
+    if not unchecked:
+        return config, errors
+    problem = unknown_emoji_error(unchecked, custom_emoji(client, budget, deps.directory.pauses, team_id))
     if problem:
         return None, {"thank_emoji": problem}
     return config, errors
