@@ -103,8 +103,10 @@ def one_app(app: str, double: Double, workdir: Path, args: Any, run: int) -> dic
         if app == "mutual":
             database = stack.enter_context(fresh_database(workdir, f"thanks-{run}.db", args.pg))
             populate(database, args.people, args.records, args.homes_open)
+            if args.profile:
+                extra = ("--profile", f"{args.profile}.{run}")
             if args.deliverer == "separate":
-                extra = ("--deliverer", "none")
+                extra += ("--deliverer", "none")
                 deliverer = stack.enter_context(server_process(
                     "deliverer", candidate, double.api_url, database, workdir))
         server = stack.enter_context(server_process(app, candidate, double.api_url, database,
@@ -241,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="share of requests naming someone Mutual has not looked up yet")
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait (up to 45 s) for other jobs to quiet down before each run")
+    p.add_argument("--profile", metavar="PATH", help="Mutual's server writes a yappi CPU profile "
+                   "(pstats, every thread) of each run to PATH.<run>")
     p.add_argument("--pg", metavar="URL", help="run Mutual on a fresh database on this PostgreSQL "
                    "server (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres)")
     args = p.parse_args(argv)
