@@ -308,5 +308,16 @@ def machine() -> str:
             f"load average {load1:.2f} at start")
 
 
+def floor_calls(client: Any, helper: str, receiver: str) -> None:
+    """The Web API calls one `/thanks` causes, made bare: the helper's DM (three blocks) and
+    both people's Homes (fifteen blocks each). The floor of `bench.costs` and `bench.thanks`."""
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": f"<@{receiver}> helped you " * 4}}
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": "a note"}]}
+    home = {"type": "home", "blocks": [section] * 15}
+    client.chat_postMessage(channel=helper, text="thanked", blocks=[section, note, section])
+    client.views_publish(user_id=helper, view=home)
+    client.views_publish(user_id=receiver, view=home)
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"

@@ -30,7 +30,7 @@ from typing import Any
 
 from slack_bolt import BoltRequest
 
-from bench.common import Double, fresh_database, machine, verdict
+from bench.common import Double, floor_calls, fresh_database, machine, verdict
 from bench.population import populate, thanks_requests
 from bench.serve import bare_wsgi, settings
 from bot.app import create_app
@@ -62,17 +62,7 @@ def bare_calls(api_url: str) -> Callable[[], None]:
     from slack_sdk import WebClient
 
     client = WebClient(token="xoxb-bench", base_url=api_url)
-    section: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": "<@U0001> helped you " * 4}}
-    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": "a note"}]}
-    dm: list[dict[str, Any]] = [section, note, section]
-    home = {"type": "home", "blocks": [section] * 15}
-
-    def run() -> None:
-        client.chat_postMessage(channel="U0001", text="thanked", blocks=dm)
-        client.views_publish(user_id="U0001", view=home)
-        client.views_publish(user_id="U0002", view=home)
-
-    return run
+    return lambda: floor_calls(client, "U0001", "U0002")
 
 
 def repeat(run: Callable[[], None], times: int) -> Callable[[], None]:

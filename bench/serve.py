@@ -12,6 +12,9 @@
 --app bare     a bare Bolt App whose /thanks only acks (and reaction_added does nothing), same Bolt options
                (process_before_response=True, token, signing secret, same Web API client),
                behind Bolt's own WSGI adapter, served with the same server and options.
+--app floor    the bare app, plus what any app must do for a /thanks: after the ack, from as many
+               sender threads as Mutual's deliverer runs (bot.delivery.worker.WORKERS), the
+               helper's DM and both people's Homes (bench.common.floor_calls) — no database
 --server       waitress (bot.server's options) | gunicorn (gthread workers) | cheroot
 
 Exits after --max-seconds, or on SIGTERM."""
@@ -52,7 +55,36 @@ def mutual_wsgi(s: Settings) -> Any:
     return WebApp(app, db, s.signing_secret)
 
 
-def bare_wsgi(s: Settings) -> Any:
+def floor_senders(client: Any) -> Any:
+    """A queue of (helper, receiver) emptied by WORKERS threads, each making the three calls."""
+    import queue
+    import re
+
+    from bench.common import floor_calls
+    from bot.delivery.worker import WORKERS
+
+    jobs: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+    mention = re.compile(r"<@(\w+)")
+
+    def send() -> None:
+        while True:
+            helper, receiver = jobs.get()
+            try:
+                floor_calls(client, helper, receiver)
+            except Exception:  # counted by the double: a missing DM shows there
+                logging.getLogger("bench.floor").exception("floor calls failed")
+
+    for index in range(WORKERS):
+        threading.Thread(target=send, name=f"floor-sender-{index}", daemon=True).start()
+
+    def enqueue(command: dict[str, Any]) -> None:
+        found = mention.search(command.get("text") or "")
+        jobs.put((found.group(1) if found else command["user_id"], command["user_id"]))
+
+    return enqueue
+
+
+def bare_wsgi(s: Settings, floor: bool = False) -> Any:
     from slack_bolt import Ack, App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
@@ -61,9 +93,13 @@ def bare_wsgi(s: Settings) -> Any:
     app = App(token=s.bot_token, signing_secret=s.signing_secret,
               client=make_client(s.api_url, s.bot_token), process_before_response=True)
 
+    enqueue = floor_senders(app.client) if floor else None
+
     @app.command("/thanks")
-    def thanks(ack: Ack) -> None:
+    def thanks(ack: Ack, command: dict[str, Any]) -> None:
         ack()
+        if enqueue is not None:
+            enqueue(command)
 
     @app.event("reaction_added")
     def reacted() -> None:
@@ -73,7 +109,7 @@ def bare_wsgi(s: Settings) -> Any:
 
 
 def build_wsgi(kind: str, s: Settings) -> Any:
-    return mutual_wsgi(s) if kind == "mutual" else bare_wsgi(s)
+    return mutual_wsgi(s) if kind == "mutual" else bare_wsgi(s, floor=kind == "floor")
 
 
 def serve_waitress(kind: str, s: Settings, threads: int, stock: bool,
@@ -100,7 +136,7 @@ def serve_waitress(kind: str, s: Settings, threads: int, stock: bool,
         if deliver:
             deliverer = create_deliverer(s, db, deps.clock).start()
     else:
-        server = wsgi_server(bare_wsgi(s), "127.0.0.1", s.port)
+        server = wsgi_server(bare_wsgi(s, floor=kind == "floor"), "127.0.0.1", s.port)
     threading.Thread(target=server.run, daemon=True).start()
     print("READY", flush=True)
     stop.wait()
@@ -174,7 +210,7 @@ def serve_gunicorn(kind: str, s: Settings, workers: int, threads: int, max_secon
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--app", choices=["mutual", "bare", "deliverer"], required=True)
+    p.add_argument("--app", choices=["mutual", "bare", "floor", "deliverer"], required=True)
     p.add_argument("--server", choices=["waitress", "gunicorn", "cheroot"], default="waitress")
     p.add_argument("--deliverer", choices=["inprocess", "none"], default="inprocess",
                    help="waitress only: the outbox's deliverer in this process, or none")
