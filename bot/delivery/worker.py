@@ -189,8 +189,11 @@ class Deliverer:
         timeout = self.poll
         try:
             free = self.limits.next_free()
+            # A row waiting out a pause is not due before the pause ends (`free` says when):
+            # counting it would wake every thread at once, over and over, until then.
+            blocked = self.limits.blocked_kinds()
             with self.db.session() as session:
-                due = next_due(session)
+                due = next_due(session, skip=blocked)
         except DBAPIError:  # the step said so already; look again after the poll
             free = due = None
         if free is not None:

@@ -118,9 +118,16 @@ def claim_next(session: Session, now: datetime, runner: str, ttl: timedelta, *,
                     previous_holder=previous)
 
 
-def next_due(session: Session) -> datetime | None:
-    """When the earliest pending row falls due (a deliverer sleeps until then)."""
-    return session.scalar(select(func.min(OutboxItem.due_at)).where(OutboxItem.status == PENDING))
+def next_due(session: Session, skip: Iterable[tuple[str, str]] = ()) -> datetime | None:
+    """When the earliest pending row falls due (a deliverer sleeps until then), leaving out the
+    (team, kind) rows in `skip`, which wait out a rate limit (their pause says when)."""
+    query = select(func.min(OutboxItem.due_at)).where(OutboxItem.status == PENDING)
+    by_team: dict[str, set[str]] = {}
+    for team_id, kind in skip:
+        by_team.setdefault(team_id, set()).add(kind)
+    for team_id, kinds in by_team.items():
+        query = query.where(~and_(OutboxItem.team_id == team_id, OutboxItem.kind.in_(sorted(kinds))))
+    return session.scalar(query)
 
 
 def holders_in_flight(session: Session, now: datetime) -> list[str]:
