@@ -43,7 +43,7 @@ from bot.jobs import nudges as _nudge_kinds  # noqa: F401
 from bot.jobs import summary as _summary_kinds  # noqa: F401
 from bot.jobs.runner import holder_is_dead, runner_id
 from bot.observe.outage import OutageLog
-from bot.services.delivery import due_now, next_due
+from bot.services.delivery import due_now, next_due, sending_by
 from bot.services.outbox import NOTIFY_CHANNEL
 from bot.slack.sender import ClientForTeam
 
@@ -81,6 +81,9 @@ def deliver_due(db: Database, now: datetime, clients: ClientForTeam, *, runner: 
     return run.report
 
 
+QUIET = 0.5  # seconds with nothing due and nothing held for sending: settled
+
+
 class Deliverer:
     """Background threads that send the outbox as rows fall due."""
 
@@ -95,6 +98,7 @@ class Deliverer:
         self._wake = threading.Condition()
         self._generation = 0
         self._busy = 0
+        self._runners: set[str] = set()  # each sender thread's claim holder id
         self._threads: list[threading.Thread] = []
         self.outage = OutageLog(logger, "outbox steps", each=False)
         db.after_commit(self._on_commit)
@@ -139,19 +143,30 @@ class Deliverer:
         """Until nothing is due now and no send is under way (tests, the sandbox); a row only
         waiting out a rate limit is waited for."""
         deadline = time.monotonic() + timeout
+        quiet_since: float | None = None
         while time.monotonic() < deadline:
             with self._wake:
                 busy = self._busy
-            if not busy:
-                # A row whose method is paused is not due yet: like a held row, it waits for
-                # the clock (pauses are on the same clock as due_at).
-                blocked = self.limits.blocked_kinds()
-                with self.db.session() as session:
-                    due = due_now(session, self.clock(), skip=blocked)
-                if not due:
-                    with self._wake:
-                        if not self._busy:
-                            return True
+            # A row whose method is paused is not due yet: like a held row, it waits for the
+            # clock (pauses are on the same clock as due_at).
+            blocked = self.limits.blocked_kinds()
+            with self.db.session() as session:
+                due = due_now(session, self.clock(), skip=blocked)
+                sending = bool(busy) and sending_by(session, list(self._runners))
+            if not due:
+                with self._wake:
+                    if not self._busy:
+                        return True
+                # On a loaded machine the threads' polls for work can overlap for long: once
+                # no row has been held for sending for QUIET seconds, nothing is under way.
+                if sending:
+                    quiet_since = None
+                elif quiet_since is None:
+                    quiet_since = time.monotonic()
+                elif time.monotonic() - quiet_since >= QUIET:
+                    return True
+            else:
+                quiet_since = None
             self.wake()
             time.sleep(0.01)
         return False
@@ -160,6 +175,7 @@ class Deliverer:
 
     def _work(self) -> None:
         runner = Runner(self.db, self.clients, runner_id(), self.clock, self.limits)
+        self._runners.add(runner.runner)
         last_orphan_check = 0.0
         while not self._stop.is_set():
             with self._wake:

@@ -130,6 +130,12 @@ def next_due(session: Session, skip: Iterable[tuple[str, str]] = ()) -> datetime
     return session.scalar(query)
 
 
+def sending_by(session: Session, runners: Iterable[str]) -> bool:
+    """Whether any of these runners holds a row it is sending."""
+    return session.execute(select(OutboxItem.id).where(
+        OutboxItem.status == SENDING, OutboxItem.claimed_by.in_(list(runners))).limit(1)).first() is not None
+
+
 def holders_in_flight(session: Session, now: datetime) -> list[str]:
     """Runners holding unexpired claims (to find the ones that died)."""
     return list(session.scalars(select(OutboxItem.claimed_by).where(
